@@ -1,0 +1,157 @@
+//! Runtime configuration of the server: `Leptos.toml` (optional) overridden by environment
+//! variables (a `.env` file is read first when present).
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use leptos::config::{Env, LeptosOptions};
+use serde::Deserialize;
+
+/// Where the configuration file is looked for when `LEPTOS_CONFIG` does not name one.
+const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
+const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+const DEFAULT_SITE_ROOT: &str = "target/site";
+
+/// Settings of the web server itself (not of authentication).
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Address the server binds (`LEPTOS_SITE_ADDR`, `[site] addr`).
+    pub addr: SocketAddr,
+    /// Folder of the built site in debug builds (`LEPTOS_SITE_ROOT`); release builds serve
+    /// the copy embedded in the binary.
+    pub site_root: PathBuf,
+    /// `DEV` or `PROD` (`LEPTOS_ENV`); production is the default for release builds.
+    pub env: Env,
+    /// Port of `cargo leptos watch`'s live-reload socket (`LEPTOS_RELOAD_PORT`).
+    pub reload_port: u32,
+}
+
+/// A configuration problem that stops start-up, with a message fit for one log line.
+#[derive(Debug)]
+pub enum ConfigError {
+    /// The configuration file exists but cannot be read or parsed.
+    File { path: PathBuf, reason: String },
+    /// An environment variable or file setting has a value of the wrong form.
+    Invalid { name: &'static str, value: String, expected: &'static str },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::File { path, reason } => {
+                write!(f, "cannot use configuration file {}: {reason}", path.display())
+            }
+            ConfigError::Invalid { name, value, expected } => {
+                write!(f, "{name}={value:?} is not valid: expected {expected}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    site: SiteSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteSection {
+    addr: Option<String>,
+}
+
+impl SiteConfig {
+    /// Reads `.env`, then `Leptos.toml` (or the file named by `LEPTOS_CONFIG`), then the
+    /// environment, which wins over the file.
+    pub fn load() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is reported by the variables it breaks.
+        let _ = dotenvy::dotenv();
+        let file = read_config_file()?;
+
+        let (addr_name, addr) = match std::env::var("LEPTOS_SITE_ADDR") {
+            Ok(value) => ("LEPTOS_SITE_ADDR", value),
+            Err(_) => ("[site] addr", file.site.addr.unwrap_or_else(|| DEFAULT_SITE_ADDR.into())),
+        };
+        let addr = addr.parse().map_err(|_| ConfigError::Invalid {
+            name: addr_name,
+            value: addr.clone(),
+            expected: "an address such as 127.0.0.1:3000",
+        })?;
+
+        let env = match std::env::var("LEPTOS_ENV") {
+            Ok(value) => match value.to_ascii_uppercase().as_str() {
+                "DEV" | "DEVELOPMENT" => Env::DEV,
+                "PROD" | "PRODUCTION" => Env::PROD,
+                _ => {
+                    return Err(ConfigError::Invalid {
+                        name: "LEPTOS_ENV",
+                        value,
+                        expected: "DEV or PROD",
+                    });
+                }
+            },
+            Err(_) if cfg!(debug_assertions) => Env::DEV,
+            Err(_) => Env::PROD,
+        };
+
+        let reload_port = match std::env::var("LEPTOS_RELOAD_PORT") {
+            Ok(value) => value.parse().map_err(|_| ConfigError::Invalid {
+                name: "LEPTOS_RELOAD_PORT",
+                value,
+                expected: "a port number",
+            })?,
+            Err(_) => 3001,
+        };
+
+        Ok(SiteConfig {
+            addr,
+            site_root: std::env::var_os("LEPTOS_SITE_ROOT")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| DEFAULT_SITE_ROOT.into()),
+            env,
+            reload_port,
+        })
+    }
+
+    /// A configuration for tests: an ephemeral port on 127.0.0.1, development mode.
+    pub fn for_tests() -> Self {
+        SiteConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: DEFAULT_SITE_ROOT.into(),
+            env: Env::DEV,
+            reload_port: 3001,
+        }
+    }
+
+    /// The options Leptos needs to render pages and route server functions.
+    pub fn leptos_options(&self) -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or(env!("CARGO_PKG_NAME")))
+            .site_root(self.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .env(self.env.clone())
+            .site_addr(self.addr)
+            .reload_port(self.reload_port)
+            .build()
+    }
+}
+
+fn read_config_file() -> Result<ConfigFile, ConfigError> {
+    let (path, required) = match std::env::var_os("LEPTOS_CONFIG") {
+        Some(path) => (PathBuf::from(path), true),
+        None => (PathBuf::from(DEFAULT_CONFIG_FILE), false),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+            return Ok(ConfigFile::default());
+        }
+        Err(e) => return Err(ConfigError::File { path, reason: e.to_string() }),
+    };
+    toml::from_str(&text).map_err(|e| ConfigError::File {
+        path,
+        reason: e.message().to_owned(),
+    })
+}

@@ -1,0 +1,27 @@
+use leptos::prelude::*;
+use leptos_meta::MetaTags;
+
+use crate::app::App;
+
+/// The HTML document around the app. Rendered on the server only, so it may differ per
+/// deployment (asset URLs) without breaking hydration, which starts at `<body>`.
+pub fn shell(options: LeptosOptions, asset_root: String) -> impl IntoView {
+    let stylesheet = format!("{asset_root}/{}/{}.css", options.site_pkg_dir, options.output_name);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href=stylesheet/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options root=asset_root/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}

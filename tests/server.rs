@@ -1,0 +1,51 @@
+//! The server through real HTTP: health check, server-rendered pages, 404s.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let server = common::spawn().await;
+    let response = server.get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn home_page_is_rendered_on_the_server() {
+    let server = common::spawn().await;
+    let response = server.get("/").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains("<h1>leptos-auth</h1>"));
+    assert!(html.contains("/pkg/leptos-auth.js"), "hydration scripts are linked");
+}
+
+#[tokio::test]
+async fn route_group_pages_have_their_layout_and_no_extra_url_segment() {
+    let server = common::spawn().await;
+    let sign_in = server.get("/sign-in").await.text().await.unwrap();
+    assert!(sign_in.contains("auth-card"), "(auth) layout around /sign-in");
+    let dashboard = server.get("/dashboard").await.text().await.unwrap();
+    assert!(dashboard.contains("navbar"), "(dashboard) layout around /dashboard");
+}
+
+#[tokio::test]
+async fn unknown_path_is_a_leptos_404_page() {
+    let server = common::spawn().await;
+    let response = server.get("/no/such/page").await;
+    assert_eq!(response.status(), 404);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Page not found"));
+    assert!(html.contains("<!DOCTYPE html>"), "a full page, not plain text");
+}
+
+#[tokio::test]
+async fn path_traversal_does_not_escape_the_site_folder() {
+    let server = common::spawn().await;
+    let response = server.get("/pkg/../../Cargo.toml").await;
+    assert_eq!(response.status(), 404);
+    let response = server.get("/pkg/%2e%2e/%2e%2e/Cargo.toml").await;
+    assert_eq!(response.status(), 404);
+}
