@@ -1,10 +1,13 @@
-//! Server entry point: configuration, router, command-line dispatch — nothing else.
+//! Server entry point: configuration, store, router, command-line dispatch — nothing else.
 
 #[cfg(feature = "ssr")]
 mod entry {
     use std::process::ExitCode;
 
-    use leptos_auth::server::{self, SiteConfig};
+    use leptos_auth::server::{
+        self, SiteConfig,
+        cli::{self, Command},
+    };
     use rust_embed::RustEmbed;
 
     /// The built site (`cargo leptos build --release` writes it before compiling the server),
@@ -14,52 +17,54 @@ mod entry {
     #[allow_missing = true]
     struct SiteAssets;
 
-    const USAGE: &str = "\
-leptos-auth: Auth.js-compatible sign-in for Leptos
-
-Usage:
-  leptos-auth [serve]     start the web server (default)
-  leptos-auth --help      show this help
-
-Configuration comes from Leptos.toml (optional) and the environment; see README.md.";
-
     pub async fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
-        match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-            [] | ["serve"] => serve().await,
-            ["--help" | "-h" | "help"] => {
-                println!("{USAGE}");
-                ExitCode::SUCCESS
+        let command = match cli::parse(&args) {
+            Ok(Command::Help) => {
+                println!("{}", cli::USAGE);
+                return ExitCode::SUCCESS;
             }
-            _ => {
-                eprintln!("unknown command: {}\n\n{USAGE}", args.join(" "));
-                ExitCode::from(2)
+            Ok(command) => command,
+            Err(e) => {
+                eprintln!("error: {e}\n\n{}", cli::USAGE);
+                return ExitCode::from(2);
             }
-        }
-    }
+        };
 
-    async fn serve() -> ExitCode {
         server::telemetry::init();
         let config = match SiteConfig::load() {
             Ok(config) => config,
-            Err(e) => {
-                tracing::error!("{e}");
-                return ExitCode::FAILURE;
-            }
+            Err(e) => return fail(e),
         };
-        let app = server::router(&config, SiteAssets::get);
+        let auth = match server::build_auth(&config).await {
+            Ok(auth) => auth,
+            Err(e) => return fail(e),
+        };
+        match command {
+            Command::Serve => serve(config, auth).await,
+            admin => cli::run(admin, &auth).await,
+        }
+    }
+
+    fn fail(error: impl std::fmt::Display) -> ExitCode {
+        tracing::error!("{error}");
+        eprintln!("error: {error}");
+        ExitCode::FAILURE
+    }
+
+    async fn serve(config: SiteConfig, auth: leptos_auth::auth::Auth) -> ExitCode {
+        let app = server::router(&config, SiteAssets::get, auth);
         let listener = match tokio::net::TcpListener::bind(config.addr).await {
             Ok(listener) => listener,
-            Err(e) => {
-                tracing::error!("cannot listen on {}: {e}", config.addr);
-                return ExitCode::FAILURE;
-            }
+            Err(e) => return fail(format!("cannot listen on {}: {e}", config.addr)),
         };
         tracing::info!("listening on http://{}", config.addr);
-        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+        let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        if let Err(e) = axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
         {
-            tracing::error!("server error: {e}");
-            return ExitCode::FAILURE;
+            return fail(format!("server error: {e}"));
         }
         ExitCode::SUCCESS
     }

@@ -19,16 +19,33 @@ async fn home_page_is_rendered_on_the_server() {
     let html = response.text().await.unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
     assert!(html.contains("<h1>leptos-auth</h1>"));
-    assert!(html.contains("/pkg/leptos-auth.js"), "hydration scripts are linked");
+    assert!(
+        html.contains("/pkg/leptos-auth.js"),
+        "hydration scripts are linked"
+    );
 }
 
 #[tokio::test]
 async fn route_group_pages_have_their_layout_and_no_extra_url_segment() {
     let server = common::spawn().await;
     let sign_in = server.get("/sign-in").await.text().await.unwrap();
-    assert!(sign_in.contains("auth-card"), "(auth) layout around /sign-in");
-    let dashboard = server.get("/dashboard").await.text().await.unwrap();
-    assert!(dashboard.contains("navbar"), "(dashboard) layout around /dashboard");
+    assert!(
+        sign_in.contains("auth-card"),
+        "(auth) layout around /sign-in"
+    );
+    let sign_up = server.get("/sign-up").await.text().await.unwrap();
+    assert!(
+        sign_up.contains("auth-card"),
+        "(auth) layout around /sign-up"
+    );
+    server
+        .register("ada@example.com", "Ada", "long enough")
+        .await;
+    server.sign_in("ada@example.com", "long enough").await;
+    for page in ["/dashboard", "/profile", "/settings"] {
+        let html = server.get(page).await.text().await.unwrap();
+        assert!(html.contains("navbar"), "(dashboard) layout around {page}");
+    }
 }
 
 #[tokio::test]
@@ -38,7 +55,10 @@ async fn unknown_path_is_a_leptos_404_page() {
     assert_eq!(response.status(), 404);
     let html = response.text().await.unwrap();
     assert!(html.contains("Page not found"));
-    assert!(html.contains("<!DOCTYPE html>"), "a full page, not plain text");
+    assert!(
+        html.contains("<!DOCTYPE html>"),
+        "a full page, not plain text"
+    );
 }
 
 #[tokio::test]

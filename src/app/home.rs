@@ -1,10 +1,38 @@
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 
-/// The public home page.
+use crate::auth::{SessionStatus, sign_out, use_session};
+
+/// The public home page: the Auth.js `useSession()` example.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let session = use_session();
     let (clicks, set_clicks) = signal(0u32);
+
+    let status = move || match session.status() {
+        SessionStatus::Authenticated => {
+            let user = session.data().map(|s| s.user).unwrap_or_default();
+            let who = user.email.or(user.name).unwrap_or_default();
+            view! {
+                <p class="session-status" data-testid="session-status">"Signed in as " {who}</p>
+                <div class="actions">
+                    <A href="/dashboard" attr:class="button primary">"Dashboard"</A>
+                    <button class="button" on:click=move |_| spawn_local(sign_out(true, Some("/".into())))>
+                        "Sign out"
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+        SessionStatus::Unauthenticated | SessionStatus::Loading => view! {
+            <p class="session-status" data-testid="session-status">"Not signed in"</p>
+            <div class="actions">
+                <A href="/sign-in" attr:class="button primary">"Sign in"</A>
+                <A href="/dashboard" attr:class="button">"Dashboard"</A>
+            </div>
+        }
+        .into_any(),
+    };
 
     view! {
         <section class="hero">
@@ -12,11 +40,7 @@ pub fn HomePage() -> impl IntoView {
             <p class="lead">
                 "Sign-in, sessions and protected pages for Leptos, speaking the Auth.js protocol."
             </p>
-            <p class="session-status" data-testid="session-status">"Not signed in"</p>
-            <div class="actions">
-                <A href="/sign-in" attr:class="button primary">"Sign in"</A>
-                <A href="/dashboard" attr:class="button">"Dashboard"</A>
-            </div>
+            <Transition fallback=|| ()>{status}</Transition>
             <div class="counter">
                 <button
                     class="button"

@@ -1,6 +1,8 @@
 //! The demo app: a user of [`crate::auth`] like any other.
 
 mod auth_group;
+#[cfg(feature = "ssr")]
+mod auth_setup;
 mod dashboard_group;
 mod home;
 mod not_found;
@@ -8,14 +10,21 @@ mod not_found;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
 
+use crate::auth::SessionProvider;
 use auth_group::{AuthLayout, SignInPage, SignUpPage};
+#[cfg(feature = "ssr")]
+pub use auth_setup::configure_auth;
 use dashboard_group::{DashboardLayout, DashboardPage, ProfilePage, SettingsPage};
 use home::HomePage;
 pub use not_found::NotFound;
+
+/// The app's own sign-in page (also configured as `pages.sign_in` on the server).
+pub const SIGN_IN_PAGE: &str = "/sign-in";
 
 /// The root component, rendered by the server and hydrated by the WASM client.
 #[component]
@@ -25,23 +34,26 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Title text="leptos-auth"/>
-        <Router>
-            <main>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
-                    // Route groups: pathless parents that only contribute a layout.
-                    <ParentRoute path=() view=AuthLayout>
-                        <Route path=path!("/sign-in") view=SignInPage/>
-                        <Route path=path!("/sign-up") view=SignUpPage/>
-                    </ParentRoute>
-                    <ParentRoute path=() view=DashboardLayout>
-                        <Route path=path!("/dashboard") view=DashboardPage/>
-                        <Route path=path!("/profile") view=ProfilePage/>
-                        <Route path=path!("/settings") view=SettingsPage/>
-                    </ParentRoute>
-                </Routes>
-            </main>
-        </Router>
+        <SessionProvider refetch_interval=300 sign_in_page=SIGN_IN_PAGE>
+            <Router>
+                <main>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage/>
+                        // Route groups: pathless parents that only contribute a layout (and,
+                        // here, a guard). Async SSR lets a guard answer with a real 302.
+                        <ParentRoute path=() view=AuthLayout ssr=SsrMode::Async>
+                            <Route path=path!("/sign-in") view=SignInPage/>
+                            <Route path=path!("/sign-up") view=SignUpPage/>
+                        </ParentRoute>
+                        <ParentRoute path=() view=DashboardLayout ssr=SsrMode::Async>
+                            <Route path=path!("/dashboard") view=DashboardPage/>
+                            <Route path=path!("/profile") view=ProfilePage/>
+                            <Route path=path!("/settings") view=SettingsPage/>
+                        </ParentRoute>
+                    </Routes>
+                </main>
+            </Router>
+        </SessionProvider>
     }
 }
 
@@ -55,4 +67,25 @@ fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+/// A `callbackUrl` the app is willing to navigate to: a local path, else `fallback`.
+pub(crate) fn local_callback_url(requested: Option<String>, fallback: &str) -> String {
+    let path = requested.map(|url| match url.find("://") {
+        // Absolute URLs come back from the server's redirect callback, which already
+        // checked the origin: keep their path.
+        Some(scheme_end) => url[scheme_end + 3..]
+            .find('/')
+            .map(|i| url[scheme_end + 3 + i..].to_owned())
+            .unwrap_or_else(|| "/".into()),
+        None => url,
+    });
+    match path {
+        Some(path)
+            if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") =>
+        {
+            path
+        }
+        _ => fallback.to_owned(),
+    }
 }

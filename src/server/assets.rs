@@ -79,16 +79,25 @@ pub fn serve(lookup: AssetLookup, path: &str, request_headers: &HeaderMap) -> Op
 
     let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()[..16]));
     let mut response = if if_none_match(request_headers, &etag) {
-        Response::builder().status(StatusCode::NOT_MODIFIED).body(Body::empty())
+        Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
     } else {
         Response::builder().body(Body::from(file.data.into_owned()))
     }
     .ok()?;
 
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).ok()?);
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).ok()?,
+    );
     headers.insert(header::ETAG, HeaderValue::from_str(&etag).ok()?);
-    let cache = if versioned { CACHE_IMMUTABLE } else { CACHE_REVALIDATE };
+    let cache = if versioned {
+        CACHE_IMMUTABLE
+    } else {
+        CACHE_REVALIDATE
+    };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if let Some(encoding) = encoding {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
@@ -110,7 +119,10 @@ fn is_safe_relative_path(path: &str) -> bool {
 
 /// Encodings from `Accept-Encoding`, without those refused with `q=0`.
 fn accepted_encodings(headers: &HeaderMap) -> Vec<String> {
-    let Some(value) = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
         return Vec::new();
     };
     value
@@ -128,7 +140,10 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"))
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -151,7 +166,10 @@ mod tests {
     #[test]
     fn encodings_refused_with_q_zero_are_not_accepted() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, br;q=0, deflate"));
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br;q=0, deflate"),
+        );
         assert_eq!(accepted_encodings(&headers), vec!["gzip", "deflate"]);
     }
 }

@@ -10,6 +10,8 @@ use serde::Deserialize;
 const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 const DEFAULT_SITE_ROOT: &str = "target/site";
+/// The embedded database, in a data folder next to where the server runs.
+const DEFAULT_DATA_DIR: &str = "data";
 
 /// Settings of the web server itself (not of authentication).
 #[derive(Debug, Clone)]
@@ -23,6 +25,33 @@ pub struct SiteConfig {
     pub env: Env,
     /// Port of `cargo leptos watch`'s live-reload socket (`LEPTOS_RELOAD_PORT`).
     pub reload_port: u32,
+    /// Folder for the embedded database and the development secret (`LEPTOS_AUTH_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`; SQLite in `data_dir` by default.
+    pub database_url: String,
+    /// The `[auth]` section of the configuration file.
+    pub auth: AuthSection,
+}
+
+/// Non-secret authentication settings from the `[auth]` section of `Leptos.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSection {
+    /// Session lifetime in seconds (default 30 days).
+    pub session_max_age: Option<u64>,
+    /// How often, in seconds, the session cookie is re-issued (default 24 hours).
+    pub session_update_age: Option<u64>,
+    /// Cookie name prefix (default `authjs.`).
+    pub cookie_prefix: Option<String>,
+    /// Default for `AUTH_TRUST_HOST`.
+    pub trust_host: Option<bool>,
+}
+
+impl SiteConfig {
+    /// Whether the server runs in production mode (strict secret checks).
+    pub fn is_production(&self) -> bool {
+        self.env == Env::PROD
+    }
 }
 
 /// A configuration problem that stops start-up, with a message fit for one log line.
@@ -31,16 +60,28 @@ pub enum ConfigError {
     /// The configuration file exists but cannot be read or parsed.
     File { path: PathBuf, reason: String },
     /// An environment variable or file setting has a value of the wrong form.
-    Invalid { name: &'static str, value: String, expected: &'static str },
+    Invalid {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::File { path, reason } => {
-                write!(f, "cannot use configuration file {}: {reason}", path.display())
+                write!(
+                    f,
+                    "cannot use configuration file {}: {reason}",
+                    path.display()
+                )
             }
-            ConfigError::Invalid { name, value, expected } => {
+            ConfigError::Invalid {
+                name,
+                value,
+                expected,
+            } => {
                 write!(f, "{name}={value:?} is not valid: expected {expected}")
             }
         }
@@ -54,6 +95,8 @@ impl std::error::Error for ConfigError {}
 struct ConfigFile {
     #[serde(default)]
     site: SiteSection,
+    #[serde(default)]
+    auth: AuthSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,7 +115,10 @@ impl SiteConfig {
 
         let (addr_name, addr) = match std::env::var("LEPTOS_SITE_ADDR") {
             Ok(value) => ("LEPTOS_SITE_ADDR", value),
-            Err(_) => ("[site] addr", file.site.addr.unwrap_or_else(|| DEFAULT_SITE_ADDR.into())),
+            Err(_) => (
+                "[site] addr",
+                file.site.addr.unwrap_or_else(|| DEFAULT_SITE_ADDR.into()),
+            ),
         };
         let addr = addr.parse().map_err(|_| ConfigError::Invalid {
             name: addr_name,
@@ -105,6 +151,14 @@ impl SiteConfig {
             Err(_) => 3001,
         };
 
+        let data_dir: PathBuf = std::env::var_os("LEPTOS_AUTH_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| DEFAULT_DATA_DIR.into());
+        let database_url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| default_database_url(&data_dir));
+
         Ok(SiteConfig {
             addr,
             site_root: std::env::var_os("LEPTOS_SITE_ROOT")
@@ -112,16 +166,23 @@ impl SiteConfig {
                 .unwrap_or_else(|| DEFAULT_SITE_ROOT.into()),
             env,
             reload_port,
+            data_dir,
+            database_url,
+            auth: file.auth,
         })
     }
 
-    /// A configuration for tests: an ephemeral port on 127.0.0.1, development mode.
-    pub fn for_tests() -> Self {
+    /// A configuration for tests: an ephemeral port on 127.0.0.1, development mode, data
+    /// in `data_dir`.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
         SiteConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: DEFAULT_SITE_ROOT.into(),
             env: Env::DEV,
             reload_port: 3001,
+            database_url: default_database_url(&data_dir),
+            data_dir,
+            auth: AuthSection::default(),
         }
     }
 
@@ -138,6 +199,10 @@ impl SiteConfig {
     }
 }
 
+fn default_database_url(data_dir: &std::path::Path) -> String {
+    format!("sqlite://{}", data_dir.join("leptos-auth.db").display())
+}
+
 fn read_config_file() -> Result<ConfigFile, ConfigError> {
     let (path, required) = match std::env::var_os("LEPTOS_CONFIG") {
         Some(path) => (PathBuf::from(path), true),
@@ -148,7 +213,12 @@ fn read_config_file() -> Result<ConfigFile, ConfigError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
             return Ok(ConfigFile::default());
         }
-        Err(e) => return Err(ConfigError::File { path, reason: e.to_string() }),
+        Err(e) => {
+            return Err(ConfigError::File {
+                path,
+                reason: e.to_string(),
+            });
+        }
     };
     toml::from_str(&text).map_err(|e| ConfigError::File {
         path,

@@ -3,7 +3,9 @@
 //! Everything in here is server-only (feature `ssr`); `main.rs` only calls into it.
 
 pub mod assets;
+pub mod cli;
 pub mod config;
+mod origin_check;
 mod shell;
 pub mod telemetry;
 
@@ -15,11 +17,16 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use leptos::prelude::LeptosOptions;
+use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::trace::TraceLayer;
 
-use crate::app::App;
+use std::{sync::Arc, time::Duration};
+
+use crate::{
+    app::App,
+    auth::{Auth, AuthConfig},
+};
 pub use assets::AssetLookup;
 pub use config::{ConfigError, SiteConfig};
 
@@ -28,6 +35,7 @@ pub use config::{ConfigError, SiteConfig};
 pub struct AppState {
     leptos_options: LeptosOptions,
     assets: AssetLookup,
+    auth: Auth,
     /// URL prefix under which `/pkg` assets are referenced: `/_v/<content hash>` when the
     /// assets are embedded (so browsers may cache them forever), empty in development.
     asset_root: String,
@@ -39,29 +47,71 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// Builds the whole application router: health check, Leptos pages and server functions,
-/// static assets, and the Leptos 404 page for everything else.
-pub fn router(config: &SiteConfig, assets: AssetLookup) -> Router {
+/// Builds the whole application router: health check, the Auth.js endpoints, Leptos pages
+/// and server functions, static assets, and the Leptos 404 page for everything else.
+pub fn router(config: &SiteConfig, assets: AssetLookup, auth: Auth) -> Router {
     let leptos_options = config.leptos_options();
     let asset_root = assets::asset_root(assets, &leptos_options);
     let state = AppState {
         leptos_options,
         assets,
+        auth: auth.clone(),
         asset_root,
     };
 
     let routes = generate_route_list(App);
-    let shell = {
-        let state = state.clone();
-        move || shell::shell(state.leptos_options.clone(), state.asset_root.clone())
-    };
-
     Router::new()
         .route("/healthz", get(healthz))
-        .leptos_routes(&state, routes, shell)
+        .merge(auth.router())
+        .leptos_routes_with_context(&state, routes, state.provide_auth(), state.shell())
         .fallback(static_file_or_not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            auth,
+            origin_check::reject_cross_site_posts,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+impl AppState {
+    /// Puts the auth layer in the Leptos context of pages and server functions.
+    fn provide_auth(&self) -> impl Fn() + Clone + Send + Sync + 'static {
+        let auth = self.auth.clone();
+        move || provide_context(auth.clone())
+    }
+
+    fn shell(&self) -> impl Fn() -> shell::Shell + Clone + Send + Sync + 'static {
+        let options = self.leptos_options.clone();
+        let asset_root = self.asset_root.clone();
+        move || shell::shell(options.clone(), asset_root.clone())
+    }
+}
+
+/// Opens the store and builds the auth layer the way the server and the CLI both use it:
+/// the environment's secrets and URL, `Leptos.toml`'s `[auth]` settings, the demo app's
+/// providers and callbacks.
+pub async fn build_auth(config: &SiteConfig) -> Result<Auth, String> {
+    let dev_secret_file = config.data_dir.join("dev-secret");
+    let mut auth_config = AuthConfig::from_env(config.is_production(), &dev_secret_file)
+        .map_err(|e| e.to_string())?;
+    let file = &config.auth;
+    if let Some(max_age) = file.session_max_age {
+        auth_config.session.max_age = Duration::from_secs(max_age);
+    }
+    if let Some(update_age) = file.session_update_age {
+        auth_config.session.update_age = Duration::from_secs(update_age);
+    }
+    if let Some(prefix) = &file.cookie_prefix {
+        auth_config.cookie_prefix = prefix.clone();
+    }
+    if std::env::var_os("AUTH_TRUST_HOST").is_none() {
+        auth_config.trust_host = file.trust_host.unwrap_or(false);
+    }
+    let store = cli::open_store(&config.database_url).await?;
+    Ok(Auth::new(
+        crate::app::configure_auth(auth_config),
+        Arc::new(store),
+    ))
 }
 
 /// Liveness probe for load balancers.
@@ -77,11 +127,8 @@ async fn static_file_or_not_found(State(state): State<AppState>, req: Request<Bo
         return response;
     }
 
-    let shell = {
-        let state = state.clone();
-        move || shell::shell(state.leptos_options.clone(), state.asset_root.clone())
-    };
-    let render = leptos_axum::render_app_to_stream_with_context(|| {}, shell);
+    let render =
+        leptos_axum::render_app_to_stream_with_context(state.provide_auth(), state.shell());
     let mut response = render(req).await;
     // The NotFound view sets 404 itself; this guards against a route that forgot to.
     if response.status() == StatusCode::OK {

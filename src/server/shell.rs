@@ -5,9 +5,12 @@ use crate::app::App;
 
 /// The HTML document around the app. Rendered on the server only, so it may differ per
 /// deployment (asset URLs) without breaking hydration, which starts at `<body>`.
-pub fn shell(options: LeptosOptions, asset_root: String) -> impl IntoView {
-    let stylesheet = format!("{asset_root}/{}/{}.css", options.site_pkg_dir, options.output_name);
-    view! {
+pub fn shell(options: LeptosOptions, asset_root: String) -> Shell {
+    let stylesheet = format!(
+        "{asset_root}/{}/{}.css",
+        options.site_pkg_dir, options.output_name
+    );
+    let view = view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
@@ -23,5 +26,9 @@ pub fn shell(options: LeptosOptions, asset_root: String) -> impl IntoView {
                 <App/>
             </body>
         </html>
-    }
+    };
+    view.into_any()
 }
+
+/// The rendered document (type-erased so it can be named in signatures).
+pub type Shell = AnyView;

@@ -1,7 +1,12 @@
 //! A real server on an ephemeral 127.0.0.1 port, for integration tests.
 #![allow(dead_code)]
 
-use leptos_auth::server::{self, SiteConfig};
+use std::path::PathBuf;
+
+use leptos_auth::{
+    auth::Auth,
+    server::{self, SiteConfig},
+};
 use rust_embed::RustEmbed;
 
 #[derive(RustEmbed)]
@@ -11,31 +16,125 @@ struct SiteAssets;
 
 pub struct TestServer {
     pub base_url: String,
+    /// A browser-like client: keeps cookies, does not follow redirects.
     pub client: reqwest::Client,
+    pub auth: Auth,
+    pub data_dir: PathBuf,
+}
+
+/// A fresh, empty folder under the system temp dir.
+pub fn temp_dir(label: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "leptos-auth-test-{label}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// A GET as a browser navigating to the page sends it (`Accept: text/html`).
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
-            .get(format!("{}{path}", self.base_url))
+            .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
             .send()
             .await
             .expect("request to the test server")
     }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("request to the test server")
+    }
+
+    pub async fn csrf_token(&self) -> String {
+        let body: serde_json::Value = self.get("/api/auth/csrf").await.json().await.unwrap();
+        body["csrfToken"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a password user directly in the store.
+    pub async fn register(&self, email: &str, name: &str, password: &str) {
+        self.auth
+            .register(email, Some(name), password)
+            .await
+            .expect("register test user");
+    }
+
+    /// Signs in through `POST /api/auth/callback/credentials`; returns the response.
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        let csrf = self.csrf_token().await;
+        self.post_form(
+            "/api/auth/callback/credentials",
+            &[
+                ("csrfToken", &csrf),
+                ("email", email),
+                ("password", password),
+                ("callbackUrl", "/dashboard"),
+            ],
+        )
+        .await
+    }
+
+    pub async fn session(&self) -> serde_json::Value {
+        self.get("/api/auth/session").await.json().await.unwrap()
+    }
 }
 
-/// Starts the app on 127.0.0.1 with a fresh port; it lives until the test's runtime ends.
+/// Starts the app on 127.0.0.1 with a fresh port and a fresh database; it lives until the
+/// test's runtime ends.
 pub async fn spawn() -> TestServer {
-    let config = SiteConfig::for_tests();
-    let app = server::router(&config, SiteAssets::get);
+    let data_dir = temp_dir("server");
+    let config = SiteConfig::for_tests(data_dir.clone());
+    let auth = server::build_auth(&config).await.expect("auth layer");
+    let app = server::router(&config, SiteAssets::get, auth.clone());
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     TestServer {
         base_url: format!("http://{addr}"),
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        client: client(),
+        auth,
+        data_dir,
     }
+}
+
+/// `Set-Cookie` headers of a response.
+pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .expect("a Location header")
+        .to_str()
+        .unwrap()
+        .to_owned()
 }

@@ -1,37 +1,40 @@
-//! The `(auth)` route group: sign-in and sign-up pages in one centered-card layout.
+//! The `(auth)` route group: sign-in and sign-up pages in one centered-card layout. A user
+//! who is already signed in is sent on to `callbackUrl` (or the dashboard).
+
+mod sign_in;
+mod sign_up;
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet};
+use leptos_router::{
+    components::{A, Outlet, Redirect},
+    hooks::use_query_map,
+};
+
+pub use sign_in::SignInPage;
+pub use sign_up::SignUpPage;
+
+use super::local_callback_url;
+use crate::auth::{SessionStatus, use_session};
 
 /// Layout shared by every page of the `(auth)` group.
 #[component]
 pub fn AuthLayout() -> impl IntoView {
-    view! {
-        <div class="auth-layout">
-            <div class="card auth-card">
-                <A href="/" attr:class="brand">"leptos-auth"</A>
-                <Outlet/>
+    let session = use_session();
+    let query = use_query_map();
+    let content = move || {
+        if session.status() == SessionStatus::Authenticated {
+            let target = local_callback_url(query.read().get("callbackUrl"), "/dashboard");
+            return view! { <Redirect path=target/> }.into_any();
+        }
+        view! {
+            <div class="auth-layout">
+                <div class="card auth-card">
+                    <A href="/" attr:class="brand">"leptos-auth"</A>
+                    <Outlet/>
+                </div>
             </div>
-        </div>
-    }
-}
-
-/// `/sign-in`
-#[component]
-pub fn SignInPage() -> impl IntoView {
-    view! {
-        <h1>"Sign in"</h1>
-        <p class="muted">"Sign-in arrives with the credentials provider."</p>
-        <p>"No account yet? " <A href="/sign-up">"Sign up"</A></p>
-    }
-}
-
-/// `/sign-up`
-#[component]
-pub fn SignUpPage() -> impl IntoView {
-    view! {
-        <h1>"Create an account"</h1>
-        <p class="muted">"Sign-up arrives with the credentials provider."</p>
-        <p>"Already registered? " <A href="/sign-in">"Sign in"</A></p>
-    }
+        }
+        .into_any()
+    };
+    view! { <Transition fallback=|| ()>{content}</Transition> }
 }

@@ -1,0 +1,12 @@
+//! `GET /csrf`: the CSRF token, setting its cookie when missing or invalid.
+
+use axum::{extract::State, http::HeaderMap};
+use serde_json::json;
+
+use crate::auth::{Auth, core::Reply};
+
+pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
+    let ctx = auth.context(&headers);
+    let (token, cookie) = auth.csrf_token(&ctx);
+    Reply::json(json!({ "csrfToken": token })).with_cookies(cookie)
+}

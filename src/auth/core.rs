@@ -1,0 +1,476 @@
+//! [`Auth`]: the running authentication layer (configuration, store, keys) and what every
+//! action shares: the request's site URL and cookies, issuing and reading sessions, replies.
+
+use std::{collections::HashMap, sync::Arc, time::SystemTime};
+
+use axum::{
+    body::Body,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde_json::{Map, Value, json};
+use url::Url;
+
+use super::{
+    AuthConfig, AuthError, Session, SessionUser,
+    callbacks::{JwtParams, JwtTrigger},
+    keys::Keys,
+    session::{
+        cookies::{CookieJar, RequestCookies},
+        csrf::{self, random_hex},
+        jwt::{self, Token},
+    },
+    store::{Store, User},
+};
+
+/// The authentication layer, ready to serve: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Auth {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: AuthConfig,
+    store: Arc<dyn Store>,
+    keys: Keys,
+}
+
+/// What one request tells the auth layer: which site it is for and which cookies it carries.
+pub(crate) struct RequestContext {
+    /// Origin of the site, with a trailing slash: `http://127.0.0.1:3000/`.
+    pub base_url: Url,
+    pub cookies: RequestCookies,
+    pub jar: CookieJar,
+}
+
+impl Auth {
+    /// Puts a configuration and a store together.
+    ///
+    /// # Panics
+    /// When the configuration has no secret ([`AuthConfig::from_env`] guarantees one).
+    pub fn new(config: AuthConfig, store: Arc<dyn Store>) -> Self {
+        assert!(
+            !config.secrets.is_empty(),
+            "AuthConfig needs at least one secret"
+        );
+        let keys = Keys::derive(&config.secrets);
+        Auth {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                keys,
+            }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &AuthConfig {
+        &self.inner.config
+    }
+
+    /// The store (users, accounts, sessions).
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    pub(crate) fn keys(&self) -> &Keys {
+        &self.inner.keys
+    }
+
+    /// The session of the request with these headers, or `None` when signed out
+    /// (the `getServerSession` of Auth.js). Runs the `jwt` and `session` callbacks.
+    pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
+        let ctx = self.context(headers);
+        let token = self.read_token(&ctx)?;
+        let token = self
+            .run_jwt_callback(token, JwtTrigger::None, None, None)
+            .await;
+        Some(self.session_from_token(&token).await)
+    }
+
+    /// Signs `user` in: the `Set-Cookie` values of a fresh session, built through the `jwt`
+    /// callback with `trigger`. For flows that end outside the REST endpoints (sign-up).
+    pub async fn issue_session(
+        &self,
+        headers: &HeaderMap,
+        user: &User,
+        trigger: JwtTrigger,
+    ) -> Result<Vec<String>, AuthError> {
+        let ctx = self.context(headers);
+        let token = self.new_token(user);
+        let token = self
+            .run_jwt_callback(token, trigger, Some(user), None)
+            .await;
+        self.session_cookies(&ctx, &token)
+    }
+
+    /// Signs a session token with the current secret: the value of a session cookie. For
+    /// tools that mint sessions (tests, admin impersonation); sign-in does this itself.
+    pub fn encode_session_token(&self, token: &Token) -> Result<String, AuthError> {
+        jwt::encode(self.keys(), token).map_err(|e| {
+            tracing::error!("cannot sign the session token: {e}");
+            AuthError::Configuration
+        })
+    }
+
+    /// `Set-Cookie` values that end the session of the request with these headers.
+    pub fn clear_session(&self, headers: &HeaderMap) -> Vec<String> {
+        let ctx = self.context(headers);
+        ctx.jar
+            .expire_chunked(&ctx.jar.session_token(), &ctx.cookies)
+    }
+
+    /// The public origin of the site for this request (`AUTH_URL`, or the request's host).
+    pub fn site_url(&self, headers: &HeaderMap) -> Url {
+        self.base_url(headers)
+    }
+
+    /// The request's CSRF token, or a new one with the `Set-Cookie` value to send.
+    pub fn csrf_token_for(&self, headers: &HeaderMap) -> (String, Option<String>) {
+        self.csrf_token(&self.context(headers))
+    }
+
+    pub(crate) fn context(&self, headers: &HeaderMap) -> RequestContext {
+        let base_url = self.base_url(headers);
+        let secure = self
+            .config()
+            .use_secure_cookies
+            .unwrap_or(base_url.scheme() == "https");
+        RequestContext {
+            jar: CookieJar::new(&self.config().cookie_prefix, secure),
+            cookies: RequestCookies::from_headers(headers),
+            base_url,
+        }
+    }
+
+    /// The site's origin: `AUTH_URL` when set; else the `Host` header, or the forwarded
+    /// host and protocol when `trust_host` is on.
+    fn base_url(&self, headers: &HeaderMap) -> Url {
+        if let Some(url) = &self.config().url {
+            let mut origin = url.clone();
+            origin.set_path("/");
+            origin.set_query(None);
+            origin.set_fragment(None);
+            return origin;
+        }
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+        };
+        let forwarded_host = self
+            .config()
+            .trust_host
+            .then(|| header("x-forwarded-host"))
+            .flatten();
+        let (scheme, host) = match forwarded_host {
+            Some(host) => (header("x-forwarded-proto").unwrap_or("https"), Some(host)),
+            None => ("http", header("host")),
+        };
+        let scheme = if scheme == "https" { "https" } else { "http" };
+        host.and_then(|host| Url::parse(&format!("{scheme}://{host}/")).ok())
+            .filter(|url| url.path() == "/" && url.username().is_empty())
+            .unwrap_or_else(|| Url::parse("http://localhost/").expect("valid URL"))
+    }
+
+    /// Absolute URL of an auth endpoint: `auth_url(ctx, "/signin")`.
+    pub(crate) fn auth_url(&self, ctx: &RequestContext, path: &str) -> String {
+        let origin = ctx.base_url.as_str().trim_end_matches('/');
+        format!("{origin}{}{path}", self.config().base_path)
+    }
+
+    /// Runs the `redirect` callback on what the client asked for (or the site root).
+    pub(crate) async fn redirect_target(
+        &self,
+        ctx: &RequestContext,
+        requested: Option<&str>,
+    ) -> String {
+        let requested = requested
+            .filter(|u| !u.is_empty())
+            .unwrap_or(ctx.base_url.as_str());
+        self.config()
+            .callbacks
+            .redirect(requested, &ctx.base_url)
+            .await
+    }
+
+    // ---- CSRF ----------------------------------------------------------------------------
+
+    /// The CSRF token of the request's cookie, or a new one with the cookie to set.
+    pub(crate) fn csrf_token(&self, ctx: &RequestContext) -> (String, Option<String>) {
+        let name = ctx.jar.csrf_token();
+        if let Some(token) = ctx
+            .cookies
+            .get(&name)
+            .and_then(|v| csrf::token_from_cookie(self.keys(), v))
+        {
+            return (token, None);
+        }
+        let (token, value) = csrf::new_token(self.keys());
+        (token.clone(), Some(ctx.jar.set(&name, &value, None)))
+    }
+
+    /// Whether a submitted `csrfToken` matches the request's genuine CSRF cookie.
+    pub(crate) fn csrf_valid(&self, ctx: &RequestContext, submitted: Option<&str>) -> bool {
+        let cookie_token = ctx
+            .cookies
+            .get(&ctx.jar.csrf_token())
+            .and_then(|v| csrf::token_from_cookie(self.keys(), v));
+        match (submitted, cookie_token) {
+            (Some(submitted), Some(cookie_token)) => csrf::tokens_match(submitted, &cookie_token),
+            _ => false,
+        }
+    }
+
+    // ---- sessions ------------------------------------------------------------------------
+
+    pub(crate) fn read_token(&self, ctx: &RequestContext) -> Option<Token> {
+        let jwt = ctx.cookies.get_chunked(&ctx.jar.session_token())?;
+        jwt::decode(self.keys(), &jwt)
+    }
+
+    pub(crate) fn new_token(&self, user: &User) -> Token {
+        let now = now_secs();
+        Token {
+            sub: user.id.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            picture: user.image.clone(),
+            iat: now,
+            exp: now + self.config().session.max_age.as_secs() as i64,
+            jti: random_hex(16),
+            extra: Map::new(),
+        }
+    }
+
+    /// Restarts the token's lifetime (sliding expiry).
+    pub(crate) fn refresh_token_times(&self, token: &mut Token) {
+        let now = now_secs();
+        token.iat = now;
+        token.exp = now + self.config().session.max_age.as_secs() as i64;
+        token.jti = random_hex(16);
+    }
+
+    /// Whether the token is old enough for `GET /session` to re-issue it.
+    pub(crate) fn refresh_due(&self, token: &Token) -> bool {
+        now_secs() - token.iat >= self.config().session.update_age.as_secs() as i64
+    }
+
+    pub(crate) async fn run_jwt_callback(
+        &self,
+        token: Token,
+        trigger: JwtTrigger,
+        user: Option<&User>,
+        session_update: Option<&Value>,
+    ) -> Token {
+        let params = JwtParams {
+            trigger,
+            user,
+            session_update,
+        };
+        self.config().callbacks.jwt(token, params).await
+    }
+
+    pub(crate) fn session_cookies(
+        &self,
+        ctx: &RequestContext,
+        token: &Token,
+    ) -> Result<Vec<String>, AuthError> {
+        let jwt = self.encode_session_token(token)?;
+        let max_age = (token.exp - now_secs()).max(0) as u64;
+        Ok(ctx
+            .jar
+            .set_chunked(&ctx.jar.session_token(), &jwt, max_age, &ctx.cookies))
+    }
+
+    pub(crate) async fn session_from_token(&self, token: &Token) -> Session {
+        let session = Session {
+            user: SessionUser {
+                name: token.name.clone(),
+                email: token.email.clone(),
+                image: token.picture.clone(),
+                extra: Map::new(),
+            },
+            expires: iso8601(token.exp),
+            extra: Map::new(),
+        };
+        let session = self.config().callbacks.session(session, token).await;
+        self.config().events.session(&session).await;
+        session
+    }
+}
+
+pub(crate) fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn iso8601(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+// ---- replies -------------------------------------------------------------------------------
+
+/// What an action answers, before it becomes an HTTP response.
+pub(crate) struct Reply {
+    status: StatusCode,
+    cookies: Vec<String>,
+    body: ReplyBody,
+}
+
+enum ReplyBody {
+    Redirect(String),
+    Json(Value),
+    Html(String),
+}
+
+impl Reply {
+    pub fn json(value: Value) -> Self {
+        Reply {
+            status: StatusCode::OK,
+            cookies: Vec::new(),
+            body: ReplyBody::Json(value),
+        }
+    }
+
+    pub fn html(status: StatusCode, html: String) -> Self {
+        Reply {
+            status,
+            cookies: Vec::new(),
+            body: ReplyBody::Html(html),
+        }
+    }
+
+    pub fn redirect(url: String) -> Self {
+        Reply {
+            status: StatusCode::FOUND,
+            cookies: Vec::new(),
+            body: ReplyBody::Redirect(url),
+        }
+    }
+
+    /// The end of a POST action: a 302 to `url`, or in JSON mode `{"url"}` with `status`
+    /// (clients compute `ok` from it, so failures must not be 2xx).
+    pub fn outcome(json_mode: bool, url: String, status: StatusCode) -> Self {
+        if json_mode {
+            Reply {
+                status,
+                cookies: Vec::new(),
+                body: ReplyBody::Json(json!({ "url": url })),
+            }
+        } else {
+            Reply::redirect(url)
+        }
+    }
+
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    pub fn with_cookies(mut self, cookies: impl IntoIterator<Item = String>) -> Self {
+        self.cookies.extend(cookies);
+        self
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut response = match self.body {
+            ReplyBody::Redirect(url) => {
+                let mut r = Response::new(Body::empty());
+                if let Ok(location) = HeaderValue::from_str(&url) {
+                    r.headers_mut().insert(header::LOCATION, location);
+                }
+                r
+            }
+            ReplyBody::Json(value) => {
+                let mut r = Response::new(Body::from(value.to_string()));
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                r
+            }
+            ReplyBody::Html(html) => {
+                let mut r = Response::new(Body::from(html));
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                r
+            }
+        };
+        *response.status_mut() = self.status;
+        // Auth answers depend on cookies: never cache them anywhere.
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache, no-store"),
+        );
+        for cookie in self.cookies {
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
+}
+
+// ---- request bodies ------------------------------------------------------------------------
+
+/// Fields of a POST body: url-encoded form or JSON object, whichever the client sent.
+pub(crate) struct PostBody(pub Map<String, Value>);
+
+impl PostBody {
+    pub fn parse(headers: &HeaderMap, body: &[u8]) -> PostBody {
+        let is_json = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let map = if is_json {
+            serde_json::from_slice::<Map<String, Value>>(body).unwrap_or_default()
+        } else {
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect()
+        };
+        PostBody(map)
+    }
+
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(Value::as_str)
+    }
+
+    /// JSON mode: v4 clients post `json=true`, v5 clients send `X-Auth-Return-Redirect: 1`.
+    pub fn json_mode(&self, headers: &HeaderMap) -> bool {
+        self.field("json") == Some("true")
+            || headers
+                .get("x-auth-return-redirect")
+                .is_some_and(|v| v == "1")
+    }
+
+    /// The fields for a credentials `authorize`: everything but the protocol's own fields.
+    pub fn credentials(&self) -> HashMap<String, String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "csrfToken" | "callbackUrl" | "json" | "redirect"
+                )
+            })
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+            .collect()
+    }
+}

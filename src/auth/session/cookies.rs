@@ -1,0 +1,209 @@
+//! Auth cookies (SPEC §3): names with automatic `__Secure-`/`__Host-` prefixes, one set of
+//! safe attributes, and chunking of values too large for one cookie.
+
+use std::collections::HashMap;
+
+use axum::http::{HeaderMap, header};
+
+/// Largest value put in one cookie; browsers cap a whole cookie at 4096 bytes and the name
+/// and attributes need room too.
+const CHUNK_SIZE: usize = 3800;
+/// A Cookie header larger than this is ignored entirely (treated as "no cookies").
+const MAX_COOKIE_HEADER: usize = 64 * 1024;
+
+/// The cookies of a request, by name.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RequestCookies(HashMap<String, String>);
+
+impl RequestCookies {
+    pub fn from_headers(headers: &HeaderMap) -> Self {
+        let mut cookies = HashMap::new();
+        let mut total = 0;
+        for value in headers.get_all(header::COOKIE) {
+            let Ok(value) = value.to_str() else { continue };
+            total += value.len();
+            if total > MAX_COOKIE_HEADER {
+                return RequestCookies::default();
+            }
+            for pair in value.split(';') {
+                if let Some((name, value)) = pair.trim().split_once('=') {
+                    cookies
+                        .entry(name.trim().to_owned())
+                        .or_insert_with(|| value.trim().to_owned());
+                }
+            }
+        }
+        RequestCookies(cookies)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// A value that may have been split into `name.0`, `name.1`, …, reassembled.
+    pub fn get_chunked(&self, name: &str) -> Option<String> {
+        if let Some(value) = self.get(name) {
+            return Some(value.to_owned());
+        }
+        let mut chunks = Vec::new();
+        while let Some(chunk) = self.get(&format!("{name}.{}", chunks.len())) {
+            chunks.push(chunk);
+        }
+        (!chunks.is_empty()).then(|| chunks.concat())
+    }
+
+    /// Names of the chunks of `name` present in the request.
+    fn chunk_names<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        self.0.keys().filter(move |key| {
+            key.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|n| n.parse::<usize>().is_ok())
+        })
+    }
+}
+
+/// The cookie names of one site, with the prefix and security attributes that fit it.
+#[derive(Debug, Clone)]
+pub(crate) struct CookieJar {
+    prefix: String,
+    secure: bool,
+}
+
+impl CookieJar {
+    pub fn new(prefix: &str, secure: bool) -> Self {
+        CookieJar {
+            prefix: prefix.to_owned(),
+            secure,
+        }
+    }
+
+    pub fn session_token(&self) -> String {
+        self.name("session-token", false)
+    }
+
+    pub fn csrf_token(&self) -> String {
+        // __Host-: no Domain attribute possible, so a sibling subdomain cannot plant one.
+        self.name("csrf-token", true)
+    }
+
+    pub fn callback_url(&self) -> String {
+        self.name("callback-url", false)
+    }
+
+    fn name(&self, base: &str, host_only: bool) -> String {
+        let secure_prefix = match (self.secure, host_only) {
+            (false, _) => "",
+            (true, true) => "__Host-",
+            (true, false) => "__Secure-",
+        };
+        format!("{secure_prefix}{}{base}", self.prefix)
+    }
+
+    /// A `Set-Cookie` value; `max_age` `None` makes a browser-session cookie.
+    pub fn set(&self, name: &str, value: &str, max_age: Option<u64>) -> String {
+        let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+        if self.secure {
+            cookie.push_str("; Secure");
+        }
+        if let Some(max_age) = max_age {
+            cookie.push_str(&format!("; Max-Age={max_age}"));
+        }
+        cookie
+    }
+
+    /// A `Set-Cookie` value that deletes the cookie.
+    pub fn expire(&self, name: &str) -> String {
+        let mut cookie = format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+        if self.secure {
+            cookie.push_str("; Secure");
+        }
+        cookie
+    }
+
+    /// `Set-Cookie` values storing `value` under `name`, split into chunks when it is too
+    /// large, and deleting whatever stale chunks (or unchunked cookie) the request carried.
+    pub fn set_chunked(
+        &self,
+        name: &str,
+        value: &str,
+        max_age: u64,
+        request: &RequestCookies,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        if value.len() <= CHUNK_SIZE {
+            out.push(self.set(name, value, Some(max_age)));
+            out.extend(request.chunk_names(name).map(|stale| self.expire(stale)));
+            return out;
+        }
+        let chunks: Vec<&str> = value
+            .as_bytes()
+            .chunks(CHUNK_SIZE)
+            .map(|c| std::str::from_utf8(c).unwrap_or_default())
+            .collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            out.push(self.set(&format!("{name}.{i}"), chunk, Some(max_age)));
+        }
+        if request.get(name).is_some() {
+            out.push(self.expire(name));
+        }
+        for stale in request.chunk_names(name) {
+            let index: usize = stale[name.len() + 1..].parse().unwrap_or(0);
+            if index >= chunks.len() {
+                out.push(self.expire(stale));
+            }
+        }
+        out
+    }
+
+    /// `Set-Cookie` values deleting `name` and all its chunks present in the request.
+    pub fn expire_chunked(&self, name: &str, request: &RequestCookies) -> Vec<String> {
+        let mut out = vec![self.expire(name)];
+        out.extend(request.chunk_names(name).map(|chunk| self.expire(chunk)));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn request(cookie: &str) -> RequestCookies {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_str(cookie).unwrap());
+        RequestCookies::from_headers(&headers)
+    }
+
+    #[test]
+    fn secure_sites_get_prefixed_names_and_the_secure_attribute() {
+        let jar = CookieJar::new("authjs.", true);
+        assert_eq!(jar.session_token(), "__Secure-authjs.session-token");
+        assert_eq!(jar.csrf_token(), "__Host-authjs.csrf-token");
+        assert!(jar.set("a", "b", None).contains("; Secure"));
+        let plain = CookieJar::new("authjs.", false);
+        assert_eq!(plain.session_token(), "authjs.session-token");
+        assert!(!plain.set("a", "b", None).contains("Secure"));
+    }
+
+    #[test]
+    fn large_values_are_chunked_and_reassembled_and_stale_chunks_expire() {
+        let jar = CookieJar::new("p.", false);
+        let value = "v".repeat(CHUNK_SIZE * 2 + 10);
+        let previous = request("p.s.0=a; p.s.1=b; p.s.2=c; p.s.3=d");
+        let set = jar.set_chunked("p.s", &value, 60, &previous);
+        assert!(set.iter().any(|c| c.starts_with("p.s.2=v")));
+        assert!(
+            set.iter()
+                .any(|c| c.starts_with("p.s.3=;") && c.contains("Max-Age=0"))
+        );
+        let sent: Vec<String> = set
+            .iter()
+            .filter(|c| !c.contains("Max-Age=0"))
+            .map(|c| c.split(';').next().unwrap().to_owned())
+            .collect();
+        assert_eq!(request(&sent.join("; ")).get_chunked("p.s").unwrap(), value);
+
+        let small = jar.set_chunked("p.s", "small", 60, &previous);
+        assert_eq!(small.iter().filter(|c| c.contains("Max-Age=0")).count(), 4);
+    }
+}

@@ -1,0 +1,149 @@
+//! Administrative subcommands of the server binary: `user add`, `user list`, `migrate`.
+//! They use the same configuration as the server (`DATABASE_URL`, `AUTH_SECRET`, …).
+
+use std::{io::Read, process::ExitCode};
+
+use crate::auth::{Auth, store::SqliteStore};
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Run the web server (no arguments, or `serve`).
+    Serve,
+    /// Print usage.
+    Help,
+    /// `user add --email E [--name N] --password-stdin`
+    UserAdd { email: String, name: Option<String> },
+    /// `user list`
+    UserList,
+    /// `migrate`
+    Migrate,
+}
+
+/// Usage text of the binary.
+pub const USAGE: &str = "\
+leptos-auth: Auth.js-compatible sign-in for Leptos
+
+Usage:
+  leptos-auth [serve]                      start the web server (default)
+  leptos-auth user add --email E [--name N] --password-stdin
+                                           create a password user (password read from stdin)
+  leptos-auth user list                    list users (id, email, name, verified)
+  leptos-auth migrate                      bring the database schema up to date
+  leptos-auth --help                       show this help
+
+Configuration comes from Leptos.toml (optional), .env and the environment
+(DATABASE_URL, AUTH_SECRET, LEPTOS_SITE_ADDR, ...); see README.md.";
+
+/// Parses the arguments (without the program name).
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => Ok(Command::Serve),
+        ["--help" | "-h" | "help", ..] => Ok(Command::Help),
+        ["migrate"] => Ok(Command::Migrate),
+        ["user", "list"] => Ok(Command::UserList),
+        ["user", "add", rest @ ..] => {
+            let (mut email, mut name, mut password_stdin) = (None, None, false);
+            let mut rest = rest.iter();
+            while let Some(flag) = rest.next() {
+                match *flag {
+                    "--email" => email = rest.next().map(|s| s.to_string()),
+                    "--name" => name = rest.next().map(|s| s.to_string()),
+                    "--password-stdin" => password_stdin = true,
+                    "--password" => {
+                        return Err(
+                            "passwords are never taken from the command line (they end up \
+                                    in shell history and `ps`): use --password-stdin"
+                                .into(),
+                        );
+                    }
+                    other => return Err(format!("unknown option for `user add`: {other}")),
+                }
+            }
+            let email = email.ok_or("`user add` needs --email")?;
+            if !password_stdin {
+                return Err(
+                    "`user add` needs --password-stdin (the password is read from standard input)"
+                        .into(),
+                );
+            }
+            Ok(Command::UserAdd { email, name })
+        }
+        _ => Err(format!("unknown command: {}", args.join(" "))),
+    }
+}
+
+/// Runs an administrative command against an opened store.
+pub async fn run(command: Command, auth: &Auth) -> ExitCode {
+    match command {
+        Command::UserAdd { email, name } => {
+            let mut password = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut password) {
+                eprintln!("error: cannot read the password from standard input: {e}");
+                return ExitCode::FAILURE;
+            }
+            let password = password.trim_end_matches(['\n', '\r']);
+            match auth.register(&email, name.as_deref(), password).await {
+                Ok(user) => {
+                    println!(
+                        "created user {} <{}>",
+                        user.id,
+                        user.email.unwrap_or_default()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::UserList => match auth.store().list_users().await {
+            Ok(users) => {
+                println!("{:<34} {:<32} {:<24} verified", "id", "email", "name");
+                for user in users {
+                    println!(
+                        "{:<34} {:<32} {:<24} {}",
+                        user.id,
+                        user.email.unwrap_or_default(),
+                        user.name.unwrap_or_default(),
+                        if user.email_verified.is_some() {
+                            "yes"
+                        } else {
+                            "no"
+                        }
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        // Opening the store already migrated it.
+        Command::Migrate => {
+            println!("database schema is up to date");
+            ExitCode::SUCCESS
+        }
+        Command::Serve | Command::Help => ExitCode::SUCCESS,
+    }
+}
+
+/// Opens the configured SQLite store (running migrations).
+pub async fn open_store(database_url: &str) -> Result<SqliteStore, String> {
+    SqliteStore::connect(database_url)
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", redact(database_url)))
+}
+
+/// The URL without its password, fit for an error message.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &url[..scheme_end], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,158 @@
+//! The demo app's guarded route groups and sign-up, through real HTTP (no JavaScript).
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{location, set_cookies, spawn};
+use serde_json::Value;
+
+#[tokio::test]
+async fn dashboard_without_a_session_redirects_to_sign_in_with_callback_url() {
+    let server = spawn().await;
+    for page in ["/dashboard", "/profile", "/settings"] {
+        let response = server.get(page).await;
+        assert_eq!(response.status(), 302, "{page}");
+        let expected = format!("/sign-in?callbackUrl=%2F{}", &page[1..]);
+        assert_eq!(location(&response), expected);
+    }
+}
+
+#[tokio::test]
+async fn dashboard_html_from_the_server_already_shows_the_user() {
+    let server = spawn().await;
+    server
+        .register("grace@example.com", "Grace Hopper", "compilers rule")
+        .await;
+    server.sign_in("grace@example.com", "compilers rule").await;
+    let response = server.get("/dashboard").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("grace@example.com"));
+    assert!(html.contains("Grace Hopper"));
+}
+
+#[tokio::test]
+async fn signed_in_user_opening_sign_in_goes_to_the_dashboard() {
+    let server = spawn().await;
+    server
+        .register("grace@example.com", "Grace", "compilers rule")
+        .await;
+    server.sign_in("grace@example.com", "compilers rule").await;
+    let response = server.get("/sign-in").await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), "/dashboard");
+    let with_callback = server.get("/sign-in?callbackUrl=%2Fprofile").await;
+    assert_eq!(location(&with_callback), "/profile");
+}
+
+#[tokio::test]
+async fn sign_in_page_renders_a_form_that_works_without_javascript() {
+    let server = spawn().await;
+    let response = server.get("/sign-in?callbackUrl=%2Fprofile").await;
+    assert_eq!(response.status(), 200);
+    let csrf_cookie = set_cookies(&response)
+        .into_iter()
+        .any(|c| c.starts_with("authjs.csrf-token="));
+    assert!(csrf_cookie, "the page sets the CSRF cookie its form needs");
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#"action="/api/auth/callback/credentials""#));
+    assert!(html.contains(r#"name="csrfToken""#));
+    assert!(html.contains(r#"value="/profile""#));
+}
+
+#[tokio::test]
+async fn sign_up_form_post_creates_the_user_and_signs_in() {
+    let server = spawn().await;
+    let response = server
+        .client
+        .post(server.url("/api/app/sign_up"))
+        .header("accept", "text/html")
+        .form(&[
+            ("name", "Linus"),
+            ("email", "linus@example.com"),
+            ("password", "penguins!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), "/dashboard");
+    let session: Value = server.session().await;
+    assert_eq!(session["user"]["email"], "linus@example.com");
+    assert_eq!(session["user"]["name"], "Linus");
+
+    // Same email again, from another browser: a clear message, back on the form.
+    let again = common::client()
+        .post(server.url("/api/app/sign_up"))
+        .header("accept", "text/html")
+        .form(&[
+            ("name", "Linus"),
+            ("email", "LINUS@example.com"),
+            ("password", "penguins!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 302);
+    let url = location(&again);
+    assert!(
+        url.starts_with("/sign-up?error=An+account+with+this+email+already+exists"),
+        "{url}"
+    );
+}
+
+#[tokio::test]
+async fn sign_up_validation_errors_are_clear() {
+    let server = spawn().await;
+    for (email, password, message) in [
+        ("not-an-email", "long enough", "valid email address"),
+        ("a@example.com", "short", "between 8 and 256 characters"),
+    ] {
+        let response = server
+            .client
+            .post(server.url("/api/app/sign_up"))
+            .form(&[("name", "X"), ("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert!(!response.status().is_success());
+        assert!(response.status().as_u16() < 600);
+        let body = response.text().await.unwrap();
+        assert!(body.contains(message), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn cross_site_posts_to_server_functions_are_refused() {
+    let server = spawn().await;
+    let response = server
+        .client
+        .post(server.url("/api/app/sign_up"))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("name", "X"),
+            ("email", "x@example.com"),
+            ("password", "long enough"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let same_origin = server
+        .client
+        .post(server.url("/api/app/sign_up"))
+        .header("origin", &server.base_url)
+        .form(&[
+            ("name", "X"),
+            ("email", "x@example.com"),
+            ("password", "long enough"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        same_origin.status().is_success(),
+        "{}",
+        same_origin.status()
+    );
+}
