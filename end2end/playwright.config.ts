@@ -1,8 +1,13 @@
 import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // The suite runs against the release binary (scripts/test.sh builds it first), on a port of
 // its own so a development server on :3000 does not get in the way.
 const PORT = 3100;
+// A fresh database for every run.
+const DATA_DIR = mkdtempSync(join(tmpdir(), "leptos-auth-e2e-"));
 
 export default defineConfig({
   testDir: "./tests",
@@ -35,6 +40,9 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
+      LEPTOS_AUTH_DATA_DIR: DATA_DIR,
+      AUTH_SECRET: "end-to-end-test-secret-that-is-long-enough-0123456789",
+      AUTH_URL: `http://127.0.0.1:${PORT}`,
       RUST_LOG: "warn",
     },
   },

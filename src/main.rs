@@ -46,8 +46,8 @@ mod entry {
         }
     }
 
+    /// One line on standard error and a failure exit code.
     fn fail(error: impl std::fmt::Display) -> ExitCode {
-        tracing::error!("{error}");
         eprintln!("error: {error}");
         ExitCode::FAILURE
     }
