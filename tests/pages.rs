@@ -15,6 +15,18 @@ async fn dashboard_without_a_session_redirects_to_sign_in_with_callback_url() {
         let expected = format!("/sign-in?callbackUrl=%2F{}", &page[1..]);
         assert_eq!(location(&response), expected);
     }
+    // Not only for clients that ask for HTML: curl and scripts get the 302 too.
+    let plain = server
+        .client
+        .get(server.url("/dashboard"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 302);
+    assert!(
+        !plain.text().await.unwrap().contains("navbar"),
+        "no protected markup"
+    );
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 
-use crate::auth::{SessionStatus, sign_out, use_session};
+use crate::auth::{SessionStatus, use_session};
 
 /// The public home page: the Auth.js `useSession()` example.
 #[component]
@@ -17,7 +17,7 @@ pub fn HomePage() -> impl IntoView {
                 <p class="session-status" data-testid="session-status">"Signed in as " {who}</p>
                 <div class="actions">
                     <A href="/dashboard" attr:class="button primary">"Dashboard"</A>
-                    <button class="button" on:click=move |_| spawn_local(sign_out(true, Some("/".into())))>
+                    <button class="button" on:click=move |_| spawn_local(session.sign_out(true, Some("/".into())))>
                         "Sign out"
                     </button>
                 </div>

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
-    components::{ParentRoute, Route, Router, Routes},
+    components::{ParentRoute, Redirect, Route, Router, Routes},
     path,
 };
 
@@ -38,7 +38,8 @@ pub fn App() -> impl IntoView {
             <Router>
                 <main>
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=HomePage/>
+                        // Async: the signed-in state is in the HTML even without JavaScript.
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                         // Route groups: pathless parents that only contribute a layout (and,
                         // here, a guard). Async SSR lets a guard answer with a real 302.
                         <ParentRoute path=() view=AuthLayout ssr=SsrMode::Async>
@@ -67,6 +68,20 @@ fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+/// Sends the browser to `path`: an HTTP 302 during server rendering (for every client, not
+/// only those that accept HTML), a client-side navigation after hydration.
+#[component]
+fn GuardRedirect(path: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FOUND);
+        if let Ok(location) = http::HeaderValue::from_str(&path) {
+            response.insert_header(http::header::LOCATION, location);
+        }
+    }
+    view! { <Redirect path/> }
 }
 
 /// A `callbackUrl` the app is willing to navigate to: a local path, else `fallback`.

@@ -6,14 +6,14 @@ mod sign_up;
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{A, Outlet, Redirect},
+    components::{A, Outlet},
     hooks::use_query_map,
 };
 
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 
-use super::local_callback_url;
+use super::{GuardRedirect, local_callback_url};
 use crate::auth::{SessionStatus, use_session};
 
 /// Layout shared by every page of the `(auth)` group.
@@ -23,8 +23,9 @@ pub fn AuthLayout() -> impl IntoView {
     let query = use_query_map();
     let content = move || {
         if session.status() == SessionStatus::Authenticated {
-            let target = local_callback_url(query.read().get("callbackUrl"), "/dashboard");
-            return view! { <Redirect path=target/> }.into_any();
+            let target =
+                local_callback_url(query.read_untracked().get("callbackUrl"), "/dashboard");
+            return view! { <GuardRedirect path=target/> }.into_any();
         }
         view! {
             <div class="auth-layout">

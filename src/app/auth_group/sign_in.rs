@@ -6,7 +6,7 @@ use leptos_router::{
 
 use crate::{
     app::local_callback_url,
-    auth::{AuthError, SignInOptions, csrf_token, sign_in},
+    auth::{AuthError, SignInOptions, csrf_token, use_session},
 };
 
 /// `/sign-in`: email and password. With JavaScript it signs in without leaving the page and
@@ -27,6 +27,7 @@ pub fn SignInPage() -> impl IntoView {
     let pending = RwSignal::new(false);
     let csrf = Resource::new_blocking(|| (), |_| csrf_token());
     let navigate = use_navigate();
+    let session = use_session();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -44,7 +45,7 @@ pub fn SignInPage() -> impl IntoView {
             ],
         };
         spawn_local(async move {
-            let response = sign_in(Some("credentials"), options).await;
+            let response = session.sign_in(Some("credentials"), options).await;
             pending.set(false);
             if response.ok {
                 navigate(

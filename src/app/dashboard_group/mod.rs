@@ -4,13 +4,13 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
-    components::{A, Outlet, Redirect},
+    components::{A, Outlet},
     hooks::use_location,
 };
 use serde::Deserialize;
 
-use super::SIGN_IN_PAGE;
-use crate::auth::{SessionStatus, csrf_token, sign_out, use_session};
+use super::{GuardRedirect, SIGN_IN_PAGE};
+use crate::auth::{SessionStatus, csrf_token, use_session};
 
 /// The demo's custom session fields (added by its `jwt` and `session` callbacks).
 #[derive(Debug, Clone, Deserialize)]
@@ -27,9 +27,14 @@ pub fn DashboardLayout() -> impl IntoView {
     let location = use_location();
     let content = move || match session.status() {
         SessionStatus::Unauthenticated => {
-            let here = format!("{}{}", location.pathname.get(), location.search.get());
+            // Untracked: once the redirect changes the location, this must not run again.
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
             let query = serde_urlencoded::to_string([("callbackUrl", here)]).unwrap_or_default();
-            view! { <Redirect path=format!("{SIGN_IN_PAGE}?{query}")/> }.into_any()
+            view! { <GuardRedirect path=format!("{SIGN_IN_PAGE}?{query}")/> }.into_any()
         }
         SessionStatus::Loading => ().into_any(),
         SessionStatus::Authenticated => view! {
@@ -52,7 +57,7 @@ fn NavBar() -> impl IntoView {
     let csrf = Resource::new_blocking(|| (), |_| csrf_token());
     let on_sign_out = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        spawn_local(sign_out(true, Some("/".into())));
+        spawn_local(session.sign_out(true, Some("/".into())));
     };
     view! {
         <nav class="navbar">

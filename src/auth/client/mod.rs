@@ -155,9 +155,54 @@ pub struct SignInResponse {
     pub url: Option<String>,
 }
 
-/// Signs in with `provider` (e.g. `"credentials"`); with `None`, goes to the sign-in page
-/// (and does nothing when already there). When it returns successfully the session signal is
-/// already up to date, and other tabs are told.
+impl SessionContext {
+    /// Signs in with `provider` (e.g. `"credentials"`); with `None`, goes to the sign-in
+    /// page (and does nothing when already there). When it returns successfully the session
+    /// signal is already up to date, and other tabs are told.
+    pub async fn sign_in(self, provider: Option<&str>, options: SignInOptions) -> SignInResponse {
+        let base_path = self.base_path.get_value();
+        let Some(provider) = provider else {
+            let page = self
+                .sign_in_page
+                .get_value()
+                .unwrap_or_else(|| format!("{base_path}/signin"));
+            browser::go_to_sign_in_page(&page, options.callback_url.as_deref());
+            return SignInResponse::default();
+        };
+        let response = browser::sign_in(&base_path, provider, &options).await;
+        if response.ok {
+            browser::broadcast_session_change();
+            if options.redirect
+                && let Some(url) = &response.url
+            {
+                // The next page loads the session itself. Updating the signal first would
+                // let guards start a client-side navigation that cancels this one.
+                browser::navigate(url);
+                return response;
+            }
+            if let Some(session) = browser::fetch_session(&base_path).await {
+                self.set(session);
+            }
+        }
+        response
+    }
+
+    /// Signs out: clears the session cookie, sets the session signal to signed-out, tells
+    /// other tabs, and with `redirect` navigates to `callback_url` (the home page by default).
+    pub async fn sign_out(self, redirect: bool, callback_url: Option<String>) {
+        let url = browser::sign_out(&self.base_path.get_value(), callback_url.as_deref()).await;
+        browser::broadcast_session_change();
+        match url {
+            // As in `sign_in`: leave first, so no guard reacts to the change on the way out.
+            Some(url) if redirect => browser::navigate(&url),
+            _ => self.set(None),
+        }
+    }
+}
+
+/// [`SessionContext::sign_in`] on the context of the calling component. Call it from a
+/// component body or event handler (where the context is reachable), not from inside an
+/// already spawned task.
 pub fn sign_in(
     provider: Option<&str>,
     options: SignInOptions,
@@ -165,51 +210,25 @@ pub fn sign_in(
     let context = use_context::<SessionContext>();
     let provider = provider.map(str::to_owned);
     async move {
-        let Some(context) = context else {
-            return SignInResponse {
+        match context {
+            Some(context) => context.sign_in(provider.as_deref(), options).await,
+            None => SignInResponse {
                 error: Some("Configuration".into()),
                 ..Default::default()
-            };
-        };
-        let base_path = context.base_path.get_value();
-        let Some(provider) = provider else {
-            let page = context
-                .sign_in_page
-                .get_value()
-                .unwrap_or_else(|| format!("{base_path}/signin"));
-            browser::go_to_sign_in_page(&page, options.callback_url.as_deref());
-            return SignInResponse::default();
-        };
-        let response = browser::sign_in(&base_path, &provider, &options).await;
-        if response.ok {
-            if let Some(session) = browser::fetch_session(&base_path).await {
-                context.set(session);
-            }
-            browser::broadcast_session_change();
-            if options.redirect
-                && let Some(url) = &response.url
-            {
-                browser::navigate(url);
-            }
+            },
         }
-        response
     }
 }
 
-/// Signs out: clears the session cookie, sets the session signal to signed-out, tells other
-/// tabs, and with `redirect` navigates to `callback_url` (the home page by default).
+/// [`SessionContext::sign_out`] on the context of the calling component (see [`sign_in`]).
 pub fn sign_out(
     redirect: bool,
     callback_url: Option<String>,
 ) -> impl Future<Output = ()> + 'static {
     let context = use_context::<SessionContext>();
     async move {
-        let Some(context) = context else { return };
-        let url = browser::sign_out(&context.base_path.get_value(), callback_url.as_deref()).await;
-        context.set(None);
-        browser::broadcast_session_change();
-        if redirect && let Some(url) = url {
-            browser::navigate(&url);
+        if let Some(context) = context {
+            context.sign_out(redirect, callback_url).await;
         }
     }
 }
