@@ -6,6 +6,10 @@ import { join } from "node:path";
 // The suite runs against the release binary (scripts/test.sh builds it first), on a port of
 // its own so a development server on :3000 does not get in the way.
 const PORT = 3100;
+// The local OpenID provider (panva's oidc-provider) that stands in for GitHub, Google and
+// Spotify: its default redirect URIs are this suite's callbacks on :3100.
+const OIDC_PORT = 3200;
+const OIDC = `http://127.0.0.1:${OIDC_PORT}`;
 // A fresh database for every run.
 const DATA_DIR = mkdtempSync(join(tmpdir(), "leptos-auth-e2e-"));
 
@@ -31,7 +35,15 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [
+    {
+      command: "node oidc/provider.mjs",
+      url: `${OIDC}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { OIDC_PORT: String(OIDC_PORT), OIDC_ACCESS_TOKEN_TTL: "60" },
+    },
+    {
     command: "../target/release/leptos-auth",
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
@@ -43,7 +55,18 @@ export default defineConfig({
       LEPTOS_AUTH_DATA_DIR: DATA_DIR,
       AUTH_SECRET: "end-to-end-test-secret-that-is-long-enough-0123456789",
       AUTH_URL: `http://127.0.0.1:${PORT}`,
+      AUTH_OIDC_ISSUER: OIDC,
+      AUTH_OIDC_ID: "leptos-auth-test",
+      AUTH_OIDC_SECRET: "leptos-auth-test-secret",
+      AUTH_OIDC_NAME: "Test OIDC",
+      AUTH_SPOTIFY_ID: "leptos-auth-test",
+      AUTH_SPOTIFY_SECRET: "leptos-auth-test-secret",
+      AUTH_SPOTIFY_AUTHORIZATION_URL: `${OIDC}/auth`,
+      AUTH_SPOTIFY_TOKEN_URL: `${OIDC}/token`,
+      AUTH_SPOTIFY_USERINFO_URL: `${OIDC}/v1/me`,
+      AUTH_SPOTIFY_API_URL: OIDC,
       RUST_LOG: "warn",
     },
-  },
+    },
+  ],
 });

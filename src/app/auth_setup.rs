@@ -12,6 +12,7 @@ use crate::auth::{
 pub fn configure_auth(config: AuthConfig) -> AuthConfig {
     config
         .with_provider(Credentials::email_password())
+        .with_providers_from_env()
         .with_callbacks(DemoCallbacks)
         .with_pages(Pages {
             sign_in: Some("/sign-in".into()),

@@ -6,6 +6,7 @@ mod auth_setup;
 mod dashboard_group;
 mod home;
 mod not_found;
+mod provider_button;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
@@ -19,9 +20,10 @@ use crate::auth::SessionProvider;
 use auth_group::{AuthLayout, SignInPage, SignUpPage};
 #[cfg(feature = "ssr")]
 pub use auth_setup::configure_auth;
-use dashboard_group::{DashboardLayout, DashboardPage, ProfilePage, SettingsPage};
+use dashboard_group::{DashboardLayout, DashboardPage, ProfilePage, SettingsPage, TopArtistsPage};
 use home::HomePage;
 pub use not_found::NotFound;
+use provider_button::ProviderButton;
 
 /// The app's own sign-in page (also configured as `pages.sign_in` on the server).
 pub const SIGN_IN_PAGE: &str = "/sign-in";
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/dashboard") view=DashboardPage/>
                             <Route path=path!("/profile") view=ProfilePage/>
                             <Route path=path!("/settings") view=SettingsPage/>
+                            <Route path=path!("/top-artists") view=TopArtistsPage/>
                         </ParentRoute>
                     </Routes>
                 </main>

@@ -6,7 +6,7 @@ use url::Url;
 
 use super::{
     callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
-    providers::Provider,
+    providers::{OAuth, Provider, github, google, spotify, with_github_emails_url},
 };
 
 /// Shortest secret accepted in production: 32 bytes, as for an HS256 key.
@@ -224,6 +224,63 @@ impl AuthConfig {
     /// Replaces the custom pages.
     pub fn with_pages(mut self, pages: Pages) -> Self {
         self.pages = pages;
+        self
+    }
+
+    /// Adds the providers configured by environment variables: `AUTH_GITHUB_ID`/`_SECRET`,
+    /// `AUTH_GOOGLE_ID`/`_SECRET`, `AUTH_SPOTIFY_ID`/`_SECRET`, and a generic OIDC provider
+    /// with id `oidc` from `AUTH_OIDC_ISSUER`/`_ID`/`_SECRET` (name `AUTH_OIDC_NAME`).
+    ///
+    /// Each one's URLs can be overridden (enterprise hosts, tests) with
+    /// `AUTH_<PROVIDER>_AUTHORIZATION_URL`, `_TOKEN_URL`, `_USERINFO_URL`, `_API_URL`,
+    /// `_ISSUER` (OIDC) and, for GitHub, `_EMAILS_URL`.
+    pub fn with_providers_from_env(mut self) -> Self {
+        let var = |name: String| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let credentials = |id: &str| {
+            let upper = id.to_ascii_uppercase();
+            Some((
+                var(format!("AUTH_{upper}_ID"))?,
+                var(format!("AUTH_{upper}_SECRET"))?,
+            ))
+        };
+        let mut found: Vec<OAuth> = Vec::new();
+        if let Some((id, secret)) = credentials("github") {
+            found.push(github(id, secret));
+        }
+        if let Some((id, secret)) = credentials("google") {
+            found.push(google(id, secret));
+        }
+        if let Some((id, secret)) = credentials("spotify") {
+            found.push(spotify(id, secret));
+        }
+        if let (Some((id, secret)), Some(issuer)) =
+            (credentials("oidc"), var("AUTH_OIDC_ISSUER".into()))
+        {
+            let name = var("AUTH_OIDC_NAME".into()).unwrap_or_else(|| "OpenID Connect".into());
+            found.push(OAuth::oidc("oidc", name, issuer, id, secret));
+        }
+        for mut provider in found {
+            let upper = provider.id.to_ascii_uppercase();
+            if let Some(url) = var(format!("AUTH_{upper}_ISSUER")) {
+                provider.issuer = Some(url.trim_end_matches('/').to_owned());
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_AUTHORIZATION_URL")) {
+                provider = provider.with_authorization_url(url);
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_TOKEN_URL")) {
+                provider = provider.with_token_url(url);
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_USERINFO_URL")) {
+                provider = provider.with_userinfo_url(url);
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_API_URL")) {
+                provider = provider.with_api_url(url);
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_EMAILS_URL")) {
+                provider = with_github_emails_url(provider, url);
+            }
+            self = self.with_provider(provider);
+        }
         self
     }
 

@@ -15,6 +15,7 @@ use super::{
     AuthConfig, AuthError, Session, SessionUser,
     callbacks::{JwtParams, JwtTrigger},
     keys::Keys,
+    oauth::OAuthState,
     session::{
         cookies::{CookieJar, RequestCookies},
         csrf::{self, random_hex},
@@ -33,6 +34,7 @@ struct Inner {
     config: AuthConfig,
     store: Arc<dyn Store>,
     keys: Keys,
+    oauth: OAuthState,
 }
 
 /// What one request tells the auth layer: which site it is for and which cookies it carries.
@@ -59,6 +61,7 @@ impl Auth {
                 config,
                 store,
                 keys,
+                oauth: OAuthState::new(),
             }),
         }
     }
@@ -75,6 +78,10 @@ impl Auth {
 
     pub(crate) fn keys(&self) -> &Keys {
         &self.inner.keys
+    }
+
+    pub(crate) fn oauth_state(&self) -> &OAuthState {
+        &self.inner.oauth
     }
 
     /// The session of the request with these headers, or `None` when signed out
@@ -111,6 +118,24 @@ impl Auth {
             tracing::error!("cannot sign the session token: {e}");
             AuthError::Configuration
         })
+    }
+
+    /// The user id of the request's session, without running callbacks.
+    pub fn session_user_id(&self, headers: &HeaderMap) -> Option<String> {
+        self.read_token(&self.context(headers))
+            .map(|token| token.sub)
+    }
+
+    /// Re-issues the request's session with `error` set (e.g. `RefreshTokenError`), so
+    /// `use_session()` can tell the user to sign in with the provider again. `Set-Cookie`
+    /// values, empty when signed out.
+    pub fn flag_session_error(&self, headers: &HeaderMap, error: &str) -> Vec<String> {
+        let ctx = self.context(headers);
+        let Some(mut token) = self.read_token(&ctx) else {
+            return Vec::new();
+        };
+        token.extra.insert("error".into(), error.into());
+        self.session_cookies(&ctx, &token).unwrap_or_default()
     }
 
     /// `Set-Cookie` values that end the session of the request with these headers.
@@ -293,7 +318,13 @@ impl Auth {
                 extra: Map::new(),
             },
             expires: iso8601(token.exp),
-            extra: Map::new(),
+            // The Auth.js convention for a failed provider token refresh.
+            extra: token
+                .extra
+                .get("error")
+                .map(|e| ("error".to_owned(), e.clone()))
+                .into_iter()
+                .collect(),
         };
         let session = self.config().callbacks.session(session, token).await;
         self.config().events.session(&session).await;

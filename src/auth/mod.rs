@@ -19,7 +19,9 @@ pub use client::{
     sign_out, use_session,
 };
 pub use error::AuthError;
-pub use server_fns::{CsrfToken, GetSession, csrf_token, get_session};
+pub use server_fns::{
+    CsrfToken, GetSession, ListProviders, ProviderSummary, csrf_token, get_session, list_providers,
+};
 pub use session::{Session, SessionUser};
 
 /// The base path under which the Auth.js REST endpoints are mounted (SPEC §2).
@@ -27,7 +29,7 @@ pub const DEFAULT_BASE_PATH: &str = "/api/auth";
 
 // ---- server only ---------------------------------------------------------------------------
 #[cfg(feature = "ssr")]
-mod actions;
+pub(crate) mod actions;
 #[cfg(feature = "ssr")]
 mod callbacks;
 #[cfg(feature = "ssr")]
@@ -36,6 +38,8 @@ mod config;
 mod core;
 #[cfg(feature = "ssr")]
 mod keys;
+#[cfg(feature = "ssr")]
+mod oauth;
 #[cfg(feature = "ssr")]
 mod pages;
 #[cfg(feature = "ssr")]
@@ -52,7 +56,12 @@ pub use self::{
     },
     config::{AuthConfig, AuthConfigError, MIN_SECRET_LEN, Pages, SessionOptions},
     core::Auth,
-    providers::{Authorize, Credentials, Provider},
+    oauth::ProviderTokenError,
+    providers::{
+        Authorize, ClientAuth, Credentials, OAuth, OAuthKind, Profile, ProfileMapper, Provider,
+        github, github_enterprise, github_profile, google, spotify, spotify_profile,
+        standard_claims_profile, with_github_emails_url,
+    },
     register::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, RegisterError, is_valid_email},
     server_fns::append_set_cookies,
     session::jwt::Token,

@@ -5,7 +5,36 @@
 
 use leptos::prelude::*;
 
+use serde::{Deserialize, Serialize};
+
 use super::Session;
+
+/// A configured provider, as sign-in pages list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderSummary {
+    /// Provider id (`github`).
+    pub id: String,
+    /// Display name (`GitHub`).
+    pub name: String,
+    /// `credentials`, `oauth`, `oidc` or `email`.
+    pub kind: String,
+}
+
+/// Every configured provider, in configuration order (what `getProviders()` lists).
+#[server(prefix = "/api/leptos-auth", endpoint = "providers")]
+pub async fn list_providers() -> Result<Vec<ProviderSummary>, ServerFnError> {
+    let auth = auth()?;
+    Ok(auth
+        .config()
+        .providers()
+        .iter()
+        .map(|p| ProviderSummary {
+            id: p.id().into(),
+            name: p.name().into(),
+            kind: p.kind().into(),
+        })
+        .collect())
+}
 
 /// The current session, or `None` when signed out: `getServerSession` for Leptos. Usable
 /// during SSR and from any other server function.

@@ -1,6 +1,8 @@
 //! A real server on an ephemeral 127.0.0.1 port, for integration tests.
 #![allow(dead_code)]
 
+pub mod oidc;
+
 use std::path::PathBuf;
 
 use leptos_auth::{

@@ -5,8 +5,8 @@ use leptos_router::{
 };
 
 use crate::{
-    app::local_callback_url,
-    auth::{AuthError, SignInOptions, csrf_token, use_session},
+    app::{ProviderButton, local_callback_url},
+    auth::{AuthError, SignInOptions, csrf_token, list_providers, use_session},
 };
 
 /// `/sign-in`: email and password. With JavaScript it signs in without leaving the page and
@@ -26,6 +26,20 @@ pub fn SignInPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let csrf = Resource::new_blocking(|| (), |_| csrf_token());
+    let providers = Resource::new_blocking(|| (), |_| list_providers());
+    let csrf_value = Signal::derive(move || csrf.get().and_then(Result::ok).unwrap_or_default());
+    let provider_buttons = move || {
+        providers.get().and_then(Result::ok).map(|providers| {
+            providers
+                .into_iter()
+                .filter(|p| p.kind != "credentials")
+                .map(|p| {
+                    let label = format!("Sign in with {}", p.name);
+                    view! { <ProviderButton provider_id=p.id label callback_url=Signal::derive(callback_url) csrf_token=csrf_value/> }
+                })
+                .collect_view()
+        })
+    };
     let navigate = use_navigate();
     let session = use_session();
 
@@ -65,7 +79,7 @@ pub fn SignInPage() -> impl IntoView {
         <h1>"Sign in"</h1>
         <form method="post" action="/api/auth/callback/credentials" on:submit=on_submit>
             <Transition fallback=|| ()>
-                <input type="hidden" name="csrfToken" value=move || csrf.get().and_then(Result::ok).unwrap_or_default()/>
+                <input type="hidden" name="csrfToken" value=csrf_value/>
             </Transition>
             <input type="hidden" name="callbackUrl" value=callback_url/>
             {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
@@ -84,6 +98,7 @@ pub fn SignInPage() -> impl IntoView {
                 "Sign in"
             </button>
         </form>
+        <Transition fallback=|| ()>{provider_buttons}</Transition>
         <p class="muted">"No account yet? " <A href="/sign-up">"Sign up"</A></p>
     }
 }

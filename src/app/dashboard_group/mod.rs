@@ -2,6 +2,9 @@
 //! session, the server answers 302 to the sign-in page (works without JavaScript) and the
 //! client redirects the same way when the session ends while the page is open.
 
+mod accounts;
+
+use leptos::form::ActionForm;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     components::{A, Outlet},
@@ -9,8 +12,8 @@ use leptos_router::{
 };
 use serde::Deserialize;
 
-use super::{GuardRedirect, SIGN_IN_PAGE};
-use crate::auth::{SessionStatus, csrf_token, use_session};
+use super::{GuardRedirect, ProviderButton, SIGN_IN_PAGE};
+use crate::auth::{SessionStatus, csrf_token, list_providers, use_session};
 
 /// The demo's custom session fields (added by its `jwt` and `session` callbacks).
 #[derive(Debug, Clone, Deserialize)]
@@ -65,6 +68,7 @@ fn NavBar() -> impl IntoView {
             <A href="/dashboard">"Dashboard"</A>
             <A href="/profile">"Profile"</A>
             <A href="/settings">"Settings"</A>
+            <A href="/top-artists">"Top artists"</A>
             <span class="nav-user" data-testid="nav-user">
                 {move || user().name.unwrap_or_default()} " · " {move || user().email.unwrap_or_default()}
             </span>
@@ -125,11 +129,136 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-/// `/settings`
+/// `/settings`: linked sign-in methods; link another provider or unlink one.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let methods = Resource::new(|| (), |_| accounts::sign_in_methods());
+    let providers = Resource::new(|| (), |_| list_providers());
+    let csrf = Resource::new(|| (), |_| csrf_token());
+    let unlink = ServerAction::<accounts::UnlinkAccount>::new();
+    Effect::new(move |_| {
+        if unlink.version().get() > 0 {
+            methods.refetch();
+        }
+    });
+
+    let linked = move || {
+        methods.get().and_then(Result::ok).map(|m| {
+            m.accounts
+                .into_iter()
+                .map(|account| {
+                    let provider = account.provider.clone();
+                    view! {
+                        <li data-testid="linked-account">
+                            <span>{account.provider}</span>
+                            <ActionForm action=unlink>
+                                <input type="hidden" name="provider" value=provider/>
+                                <button type="submit" class="button">"Unlink"</button>
+                            </ActionForm>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let link_buttons = move || {
+        let linked: Vec<String> = methods
+            .get()
+            .and_then(Result::ok)
+            .map(|m| m.accounts.into_iter().map(|a| a.provider).collect())
+            .unwrap_or_default();
+        let token = Signal::derive(move || csrf.get().and_then(Result::ok).unwrap_or_default());
+        providers.get().and_then(Result::ok).map(|providers| {
+            providers
+                .into_iter()
+                .filter(|p| p.kind != "credentials" && !linked.contains(&p.id))
+                .map(|p| {
+                    let label = format!("Link {}", p.name);
+                    view! { <ProviderButton provider_id=p.id label callback_url="/settings".to_owned() csrf_token=token/> }
+                })
+                .collect_view()
+        })
+    };
+    let unlink_error = move || {
+        unlink.value().get().and_then(Result::err).map(|e| {
+            let message = match e {
+                ServerFnError::ServerError(message) => message,
+                _ => "Unlinking failed.".into(),
+            };
+            view! { <p class="form-error" role="alert">{message}</p> }
+        })
+    };
+
     view! {
         <h1>"Settings"</h1>
-        <p class="muted">"Linked accounts and sessions arrive with the OAuth provider."</p>
+        <h2>"Sign-in methods"</h2>
+        <Transition fallback=|| ()>
+            <p data-testid="has-password">
+                {move || methods.get().and_then(Result::ok).map(|m| if m.has_password { "Password: set" } else { "Password: none" })}
+            </p>
+            {unlink_error}
+            <ul class="linked-accounts">{linked}</ul>
+            <div class="link-buttons">{link_buttons}</div>
+        </Transition>
+    }
+}
+
+/// `/top-artists`: the Spotify API called by the server with the stored token.
+#[component]
+pub fn TopArtistsPage() -> impl IntoView {
+    let session = use_session();
+    let (time_range, set_time_range) = signal("medium_term".to_owned());
+    let artists = Resource::new(
+        move || time_range.get(),
+        |range| accounts::top_artists(range, 10),
+    );
+    let csrf = Resource::new(|| (), |_| csrf_token());
+    let content = move || {
+        artists.get().map(|result| match result {
+            Ok(artists) => view! {
+                <ol class="artists" data-testid="artists">
+                    {artists
+                        .into_iter()
+                        .map(|a| view! {
+                            <li>
+                                <strong>{a.name}</strong>
+                                " "
+                                <span class="muted">{a.genres.join(", ")}</span>
+                            </li>
+                        })
+                        .collect_view()}
+                </ol>
+            }
+            .into_any(),
+            Err(ServerFnError::ServerError(code)) if code == "RefreshTokenError" => view! {
+                <p class="form-error" role="alert">"Your Spotify access expired. Please sign in with Spotify again."</p>
+                <ProviderButton
+                    provider_id="spotify"
+                    label="Sign in with Spotify again"
+                    callback_url="/top-artists".to_owned()
+                    csrf_token=Signal::derive(move || csrf.get().and_then(Result::ok).unwrap_or_default())
+                />
+            }
+            .into_any(),
+            Err(ServerFnError::ServerError(code)) if code == "NotLinked" => view! {
+                <p class="muted">"Link your Spotify account on the settings page to see your top artists."</p>
+            }
+            .into_any(),
+            Err(_) => view! { <p class="form-error" role="alert">"Spotify could not be reached. Try again later."</p> }
+                .into_any(),
+        })
+    };
+    view! {
+        <h1>"Top artists"</h1>
+        {move || session.data().and_then(|s| s.error().map(str::to_owned)).map(|_| view! {
+            <p class="form-error" role="alert" data-testid="session-error">"Your provider session expired: sign in again."</p>
+        })}
+        <label for="time-range">"Time range"</label>
+        <select id="time-range" on:change=move |ev| set_time_range.set(event_target_value(&ev))>
+            <option value="short_term">"Last 4 weeks"</option>
+            <option value="medium_term" selected=true>"Last 6 months"</option>
+            <option value="long_term">"All time"</option>
+        </select>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>{content}</Transition>
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::{
     body::Bytes,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
 };
 
@@ -16,23 +16,50 @@ use crate::auth::{
     providers::Credentials,
 };
 
-/// OAuth providers come back here with `?code=`; with none configured there is nothing to
-/// complete.
+/// OAuth providers come back here with `?code=&state=` (or `?error=`).
 pub(super) async fn get(
     State(auth): State<Auth>,
     Path(provider): Path<String>,
     headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Reply {
-    let ctx = auth.context(&headers);
-    tracing::warn!(
-        provider,
-        "GET callback for a provider that has no redirect flow"
-    );
-    let url = with_query(
-        &auth.auth_url(&ctx, "/error"),
-        &[("error", Some("OAuthCallback"))],
-    );
-    Reply::redirect(url)
+    oauth_callback(&auth, &provider, &headers, &query).await
+}
+
+async fn oauth_callback(
+    auth: &Auth,
+    provider_id: &str,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Reply {
+    let ctx = auth.context(headers);
+    let callback_url = stored_callback_url(&ctx);
+    let outcome = match auth.provider(provider_id) {
+        Some(Provider::OAuth(provider)) => {
+            auth.oauth_callback(&ctx, provider, query, callback_url.as_deref())
+                .await
+        }
+        _ => {
+            tracing::warn!(
+                provider_id,
+                "OAuth callback for a provider that has no redirect flow"
+            );
+            Err(AuthError::OAuthCallback)
+        }
+    };
+    match outcome {
+        Ok(signed_in) => Reply::redirect(signed_in.url).with_cookies(signed_in.cookies),
+        Err(error) => {
+            let url = with_query(
+                &auth.auth_url(&ctx, "/error"),
+                &[
+                    ("error", Some(error.code())),
+                    ("callbackUrl", callback_url.as_deref()),
+                ],
+            );
+            Reply::redirect(url)
+        }
+    }
 }
 
 pub(super) async fn post(
@@ -43,6 +70,15 @@ pub(super) async fn post(
 ) -> Reply {
     let ctx = auth.context(&headers);
     let body = PostBody::parse(&headers, &body);
+    // `response_mode=form_post` providers post the callback; `state` protects it, not CSRF.
+    if let Some(Provider::OAuth(_)) = auth.provider(&provider) {
+        let query = body
+            .0
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+            .collect();
+        return oauth_callback(&auth, &provider, &headers, &query).await;
+    }
     let json_mode = body.json_mode(&headers);
     if !auth.csrf_valid(&ctx, body.field("csrfToken")) {
         let url = with_query(
@@ -55,7 +91,7 @@ pub(super) async fn post(
         Some(Provider::Credentials(credentials)) => {
             credentials_sign_in(&auth, &ctx, credentials, &body, json_mode).await
         }
-        None => {
+        _ => {
             tracing::warn!(provider, "callback for an unknown provider");
             let url = with_query(
                 &auth.auth_url(&ctx, "/error"),

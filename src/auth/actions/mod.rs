@@ -1,6 +1,6 @@
 //! The REST endpoints of SPEC §2, one file per endpoint family, as in Auth.js core.
 
-mod callback;
+pub(crate) mod callback;
 mod csrf;
 mod error;
 mod providers;

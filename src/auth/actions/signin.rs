@@ -57,6 +57,20 @@ pub(super) async fn post(
         return Reply::outcome(json_mode, url, StatusCode::FORBIDDEN);
     }
     match auth.provider(&provider) {
+        Some(Provider::OAuth(provider)) => {
+            match auth.oauth_authorization(&ctx, provider, callback_url).await {
+                Ok((url, cookies)) => {
+                    Reply::outcome(json_mode, url, StatusCode::OK).with_cookies(cookies)
+                }
+                Err(error) => {
+                    let url = with_query(
+                        &auth.auth_url(&ctx, "/error"),
+                        &[("error", Some(error.code()))],
+                    );
+                    Reply::outcome(json_mode, url, StatusCode::BAD_GATEWAY)
+                }
+            }
+        }
         // Credentials post straight to /callback/credentials; here they get the form.
         Some(Provider::Credentials(_)) => {
             let url = with_query(

@@ -74,6 +74,13 @@ pub(crate) fn sign_in(
                 callback = hidden("callbackUrl", callback_url),
                 name = escape(provider.name()),
             )),
+            Provider::OAuth(_) => body.push_str(&format!(
+                r#"<form method="post" action="{action}">{csrf}{callback}<button type="submit">Sign in with {name}</button></form>"#,
+                action = escape(&auth.auth_url(ctx, &format!("/signin/{}", provider.id()))),
+                csrf = hidden("csrfToken", csrf_token),
+                callback = hidden("callbackUrl", callback_url),
+                name = escape(provider.name()),
+            )),
         }
     }
     layout("Sign in", &body)

@@ -1,14 +1,23 @@
 //! Sign-in providers: plain data plus the few functions each kind needs.
 
 mod credentials;
+mod oauth;
+mod presets;
 
 pub use credentials::{Authorize, Credentials};
+pub use oauth::{
+    ClientAuth, OAuth, OAuthKind, Profile, ProfileMapper, github_profile, spotify_profile,
+    standard_claims_profile,
+};
+pub use presets::{github, github_enterprise, google, spotify, with_github_emails_url};
 
 /// A configured sign-in provider.
 #[derive(Clone)]
 pub enum Provider {
     /// Username/password (or any form fields) checked by an `authorize` function.
     Credentials(Credentials),
+    /// OAuth 2.0 or OpenID Connect.
+    OAuth(Box<OAuth>),
 }
 
 impl Provider {
@@ -16,6 +25,7 @@ impl Provider {
     pub fn id(&self) -> &str {
         match self {
             Provider::Credentials(p) => &p.id,
+            Provider::OAuth(p) => &p.id,
         }
     }
 
@@ -23,6 +33,7 @@ impl Provider {
     pub fn name(&self) -> &str {
         match self {
             Provider::Credentials(p) => &p.name,
+            Provider::OAuth(p) => &p.name,
         }
     }
 
@@ -30,6 +41,10 @@ impl Provider {
     pub fn kind(&self) -> &'static str {
         match self {
             Provider::Credentials(_) => "credentials",
+            Provider::OAuth(p) => match p.kind {
+                OAuthKind::OAuth2 => "oauth",
+                OAuthKind::Oidc => "oidc",
+            },
         }
     }
 }
@@ -37,5 +52,11 @@ impl Provider {
 impl From<Credentials> for Provider {
     fn from(p: Credentials) -> Self {
         Provider::Credentials(p)
+    }
+}
+
+impl From<OAuth> for Provider {
+    fn from(p: OAuth) -> Self {
+        Provider::OAuth(Box::new(p))
     }
 }

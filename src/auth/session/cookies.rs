@@ -90,6 +90,21 @@ impl CookieJar {
         self.name("callback-url", false)
     }
 
+    /// OAuth `state` check cookie.
+    pub fn state(&self) -> String {
+        self.name("state", false)
+    }
+
+    /// OAuth PKCE code verifier cookie.
+    pub fn pkce_code_verifier(&self) -> String {
+        self.name("pkce.code_verifier", false)
+    }
+
+    /// OIDC `nonce` check cookie.
+    pub fn nonce(&self) -> String {
+        self.name("nonce", false)
+    }
+
     fn name(&self, base: &str, host_only: bool) -> String {
         let secure_prefix = match (self.secure, host_only) {
             (false, _) => "",

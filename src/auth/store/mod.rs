@@ -40,6 +40,40 @@ pub struct NewUser {
     pub password_hash: Option<String>,
 }
 
+/// An OAuth account linked to a user (Auth.js `Account`). Its tokens stay on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Stable opaque id.
+    pub id: String,
+    /// The user it belongs to.
+    pub user_id: String,
+    /// Provider id, e.g. `github`.
+    pub provider: String,
+    /// The user's id at the provider.
+    pub provider_account_id: String,
+    /// `oauth` or `oidc`.
+    pub kind: String,
+    /// Provider tokens: never sent to the browser.
+    pub tokens: AccountTokens,
+}
+
+/// Provider tokens of an account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountTokens {
+    /// Bearer token for the provider's API.
+    pub access_token: Option<String>,
+    /// Token for getting a new access token.
+    pub refresh_token: Option<String>,
+    /// When the access token expires (seconds since the epoch).
+    pub expires_at: Option<i64>,
+    /// Granted scopes, space-separated.
+    pub scope: Option<String>,
+    /// Usually `bearer`.
+    pub token_type: Option<String>,
+    /// The OIDC ID token.
+    pub id_token: Option<String>,
+}
+
 /// A store failure. Callers map it to `Configuration` for the browser and log the detail.
 #[derive(Debug)]
 pub enum StoreError {
@@ -74,6 +108,30 @@ pub trait Store: Send + Sync + 'static {
     async fn user_with_password(&self, email: &str) -> Result<Option<(User, String)>, StoreError>;
     /// Every user, oldest first.
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+    /// Marks a user's email as verified now (e.g. an OIDC provider vouched for it).
+    async fn mark_email_verified(&self, user_id: &str) -> Result<(), StoreError>;
+
+    /// Links an OAuth account to a user; [`StoreError::Conflict`] when that provider account
+    /// is already linked.
+    async fn link_account(&self, account: Account) -> Result<(), StoreError>;
+    /// The account with this provider account id.
+    async fn account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<Account>, StoreError>;
+    /// A user's accounts, by provider id.
+    async fn accounts_of_user(&self, user_id: &str) -> Result<Vec<Account>, StoreError>;
+    /// Replaces an account's tokens (after sign-in or a refresh).
+    async fn update_account_tokens(
+        &self,
+        account_id: &str,
+        tokens: &AccountTokens,
+    ) -> Result<(), StoreError>;
+    /// Unlinks an account from its user.
+    async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError>;
+    /// Whether the user can sign in with a password.
+    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError>;
 }
 
 /// Lower-cases and trims an email so lookups do not depend on how it was typed.

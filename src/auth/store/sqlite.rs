@@ -8,7 +8,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow},
 };
 
-use super::{NewUser, Store, StoreError, User, normalize_email};
+use super::{Account, AccountTokens, NewUser, Store, StoreError, User, normalize_email};
 
 /// A [`Store`] on a SQLite file (or `sqlite::memory:`).
 #[derive(Debug, Clone)]
@@ -34,6 +34,27 @@ fn user_from_row(row: &SqliteRow) -> User {
         email: row.get("email"),
         image: row.get("image"),
         email_verified: row.get("email_verified"),
+    }
+}
+
+const ACCOUNT_COLUMNS: &str = "id, user_id, provider, provider_account_id, type, access_token, \
+     refresh_token, expires_at, scope, token_type, id_token";
+
+fn account_from_row(row: &SqliteRow) -> Account {
+    Account {
+        id: row.get("id"),
+        user_id: row.get("user_id"),
+        provider: row.get("provider"),
+        provider_account_id: row.get("provider_account_id"),
+        kind: row.get("type"),
+        tokens: AccountTokens {
+            access_token: row.get("access_token"),
+            refresh_token: row.get("refresh_token"),
+            expires_at: row.get("expires_at"),
+            scope: row.get("scope"),
+            token_type: row.get("token_type"),
+            id_token: row.get("id_token"),
+        },
     }
 }
 
@@ -123,5 +144,100 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(user_from_row).collect())
+    }
+
+    async fn mark_email_verified(&self, user_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE users SET email_verified = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE id = ? AND email_verified IS NULL",
+        )
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn link_account(&self, account: Account) -> Result<(), StoreError> {
+        let t = &account.tokens;
+        sqlx::query(&format!(
+            "INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(&account.id)
+        .bind(&account.user_id)
+        .bind(&account.provider)
+        .bind(&account.provider_account_id)
+        .bind(&account.kind)
+        .bind(&t.access_token)
+        .bind(&t.refresh_token)
+        .bind(t.expires_at)
+        .bind(&t.scope)
+        .bind(&t.token_type)
+        .bind(&t.id_token)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE provider = ? AND provider_account_id = ?"
+        ))
+        .bind(provider)
+        .bind(provider_account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(account_from_row))
+    }
+
+    async fn accounts_of_user(&self, user_id: &str) -> Result<Vec<Account>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE user_id = ? ORDER BY provider"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(account_from_row).collect())
+    }
+
+    async fn update_account_tokens(
+        &self,
+        account_id: &str,
+        tokens: &AccountTokens,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET access_token = ?, refresh_token = ?, expires_at = ?, scope = ?, \
+             token_type = ?, id_token = COALESCE(?, id_token) WHERE id = ?",
+        )
+        .bind(&tokens.access_token)
+        .bind(&tokens.refresh_token)
+        .bind(tokens.expires_at)
+        .bind(&tokens.scope)
+        .bind(&tokens.token_type)
+        .bind(&tokens.id_token)
+        .bind(account_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM accounts WHERE user_id = ? AND provider = ?")
+            .bind(user_id)
+            .bind(provider)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT password_hash IS NOT NULL AS has FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some_and(|r| r.get::<bool, _>("has")))
     }
 }

@@ -1,0 +1,166 @@
+//! Linked sign-in methods on the settings page, and the Spotify "Top artists" page: the
+//! server-side API proxy (the provider token never reaches the browser).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A linked OAuth account, as the settings page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedAccount {
+    pub provider: String,
+}
+
+/// The signed-in user's ways to sign in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountMethods {
+    pub has_password: bool,
+    pub accounts: Vec<LinkedAccount>,
+}
+
+/// One artist of `/v1/me/top/artists`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Artist {
+    pub name: String,
+    pub genres: Vec<String>,
+    pub popularity: u32,
+    pub image: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use leptos::prelude::*;
+
+    use crate::auth::{Auth, append_set_cookies};
+
+    /// The auth layer and the signed-in user's id; a 401 when signed out.
+    pub async fn signed_in_user() -> Result<(Auth, String, http::HeaderMap), ServerFnError> {
+        let auth = use_context::<Auth>().ok_or_else(|| ServerFnError::new("auth layer missing"))?;
+        let headers: http::HeaderMap = leptos_axum::extract().await?;
+        match auth.session_user_id(&headers) {
+            Some(user_id) => Ok((auth, user_id, headers)),
+            None => {
+                if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                    response.set_status(http::StatusCode::UNAUTHORIZED);
+                }
+                Err(ServerFnError::ServerError("SessionRequired".into()))
+            }
+        }
+    }
+
+    pub fn flag_refresh_error(auth: &Auth, headers: &http::HeaderMap) {
+        append_set_cookies(auth.flag_session_error(headers, "RefreshTokenError"));
+    }
+}
+
+/// How the signed-in user can sign in (password, linked providers).
+#[server(prefix = "/api/app", endpoint = "sign_in_methods")]
+pub async fn sign_in_methods() -> Result<AccountMethods, ServerFnError> {
+    let (auth, user_id, _) = server::signed_in_user().await?;
+    let store = auth.store();
+    let has_password = store
+        .has_password(&user_id)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let accounts = store
+        .accounts_of_user(&user_id)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?
+        .into_iter()
+        .map(|a| LinkedAccount {
+            provider: a.provider,
+        })
+        .collect();
+    Ok(AccountMethods {
+        has_password,
+        accounts,
+    })
+}
+
+/// Unlinks a provider, unless it is the last way the user can sign in.
+#[server(prefix = "/api/app", endpoint = "unlink_account")]
+pub async fn unlink_account(provider: String) -> Result<(), ServerFnError> {
+    let (auth, user_id, _) = server::signed_in_user().await?;
+    let methods = sign_in_methods().await?;
+    let others = methods
+        .accounts
+        .iter()
+        .filter(|a| a.provider != provider)
+        .count();
+    if !methods.has_password && others == 0 {
+        return Err(ServerFnError::ServerError(
+            "This is your only way to sign in: link another provider first.".into(),
+        ));
+    }
+    auth.store()
+        .unlink_account(&user_id, &provider)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// The user's top artists on Spotify, fetched by the server with the stored (and, when
+/// expired, refreshed) access token.
+#[server(prefix = "/api/app", endpoint = "top_artists")]
+pub async fn top_artists(time_range: String, limit: u32) -> Result<Vec<Artist>, ServerFnError> {
+    use crate::auth::ProviderTokenError;
+    use serde_json::Value;
+
+    let (auth, user_id, headers) = server::signed_in_user().await?;
+    let time_range = match time_range.as_str() {
+        "short_term" | "medium_term" | "long_term" => time_range,
+        _ => "medium_term".into(),
+    };
+    let path = format!(
+        "/v1/me/top/artists?time_range={time_range}&limit={}",
+        limit.clamp(1, 50)
+    );
+    let body = match auth.provider_api_get(&user_id, "spotify", &path).await {
+        Ok(body) => body,
+        Err(ProviderTokenError::RefreshFailed) => {
+            server::flag_refresh_error(&auth, &headers);
+            return Err(ServerFnError::ServerError("RefreshTokenError".into()));
+        }
+        Err(ProviderTokenError::NotLinked) => {
+            return Err(ServerFnError::ServerError("NotLinked".into()));
+        }
+        Err(ProviderTokenError::Unavailable(detail)) => {
+            tracing::warn!("top artists: {detail}");
+            return Err(ServerFnError::ServerError("Unavailable".into()));
+        }
+    };
+    let artists = body
+        .get("items")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| Artist {
+                    name: item
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    genres: item
+                        .get("genres")
+                        .and_then(Value::as_array)
+                        .map(|g| {
+                            g.iter()
+                                .filter_map(|x| x.as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    popularity: item
+                        .get("popularity")
+                        .and_then(Value::as_u64)
+                        .unwrap_or_default() as u32,
+                    image: item
+                        .get("images")
+                        .and_then(|images| images.get(0))
+                        .and_then(|image| image.get("url"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(artists)
+}

@@ -1,0 +1,120 @@
+//! OpenID Connect: issuer discovery and ID token verification (signature against the
+//! provider's JWKS, `iss`, `aud`, `exp`, `nonce`).
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::checks;
+
+/// The parts of `/.well-known/openid-configuration` that sign-in needs.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Discovery {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub userinfo_endpoint: Option<String>,
+    pub jwks_uri: String,
+}
+
+pub(crate) async fn discover(http: &reqwest::Client, issuer: &str) -> Result<Discovery, String> {
+    let url = format!("{issuer}/.well-known/openid-configuration");
+    let discovery: Discovery = get_json(http, &url).await?;
+    // A discovery document for another issuer would let that issuer sign our ID tokens.
+    if discovery.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
+        return Err(format!(
+            "discovery at {url} names issuer {:?}",
+            discovery.issuer
+        ));
+    }
+    Ok(discovery)
+}
+
+pub(crate) async fn fetch_jwks(http: &reqwest::Client, jwks_uri: &str) -> Result<JwkSet, String> {
+    get_json(http, jwks_uri).await
+}
+
+async fn get_json<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+) -> Result<T, String> {
+    let response = http
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| format!("GET {url}: {e}"))?;
+    if !response.status().is_success() {
+        return Err(format!("GET {url}: HTTP {}", response.status()));
+    }
+    response.json().await.map_err(|e| format!("GET {url}: {e}"))
+}
+
+/// Asymmetric algorithms only: an HMAC-signed ID token would be checked with the client
+/// secret as key, which every client of the provider knows (algorithm confusion).
+const ALLOWED: [Algorithm; 6] = [
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::ES256,
+    Algorithm::ES384,
+];
+
+/// Why an ID token was not accepted; `UnknownKey` means "refresh the JWKS and try again".
+#[derive(Debug)]
+pub(crate) enum IdTokenError {
+    UnknownKey,
+    Invalid(String),
+}
+
+impl std::fmt::Display for IdTokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IdTokenError::UnknownKey => f.write_str("signed with a key not in the JWKS"),
+            IdTokenError::Invalid(reason) => f.write_str(reason),
+        }
+    }
+}
+
+/// Verifies an ID token and returns its claims.
+pub(crate) fn verify_id_token(
+    id_token: &str,
+    jwks: &JwkSet,
+    issuer: &str,
+    client_id: &str,
+    expected_nonce: Option<&str>,
+) -> Result<Value, IdTokenError> {
+    let invalid = |e: &dyn std::fmt::Display| IdTokenError::Invalid(e.to_string());
+    let header = jsonwebtoken::decode_header(id_token).map_err(|e| invalid(&e))?;
+    if !ALLOWED.contains(&header.alg) {
+        return Err(IdTokenError::Invalid(format!(
+            "algorithm {:?} not allowed",
+            header.alg
+        )));
+    }
+    let jwk = match &header.kid {
+        Some(kid) => jwks.find(kid),
+        None if jwks.keys.len() == 1 => jwks.keys.first(),
+        None => None,
+    }
+    .ok_or(IdTokenError::UnknownKey)?;
+    let key = DecodingKey::from_jwk(jwk).map_err(|e| invalid(&e))?;
+    let mut validation = Validation::new(header.alg);
+    validation.set_issuer(&[issuer]);
+    validation.set_audience(&[client_id]);
+    validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+    validation.leeway = 15;
+    let claims = jsonwebtoken::decode::<Value>(id_token, &key, &validation)
+        .map_err(|e| invalid(&e))?
+        .claims;
+    if let Some(expected) = expected_nonce {
+        let nonce = claims
+            .get("nonce")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !checks::matches(nonce, expected) {
+            return Err(IdTokenError::Invalid("nonce mismatch".into()));
+        }
+    }
+    Ok(claims)
+}

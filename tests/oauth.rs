@@ -1,0 +1,397 @@
+//! OAuth 2.0 / OpenID Connect sign-in against a real OpenID provider (panva's oidc-provider,
+//! started locally), refresh-token rotation and the server-side API proxy.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{location, oidc::spawn_with_provider, set_cookies};
+use serde_json::Value;
+
+#[tokio::test]
+async fn oidc_code_flow_creates_the_user_and_signs_in() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    let (response, _) = server.oauth_sign_in("oidc", "alice").await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), server.url("/dashboard"));
+    let cookies = set_cookies(&response);
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token="))
+    );
+    assert!(
+        cookies.iter().any(|c| c.starts_with("authjs.state=;")),
+        "check cookies are cleared"
+    );
+
+    let session = server.session().await;
+    assert_eq!(session["user"]["email"], "alice@example.com");
+    assert_eq!(session["user"]["name"], "Alice");
+
+    // The provider tokens are kept server-side only.
+    let users = server.auth.store().list_users().await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert!(
+        users[0].email_verified.is_some(),
+        "the OIDC provider vouched for the email"
+    );
+    let accounts = server
+        .auth
+        .store()
+        .accounts_of_user(&users[0].id)
+        .await
+        .unwrap();
+    let access_token = accounts[0].tokens.access_token.clone().unwrap();
+    assert!(accounts[0].tokens.refresh_token.is_some());
+    let session_text = session.to_string();
+    assert!(!session_text.contains(&access_token));
+    assert!(cookies.iter().all(|c| !c.contains(&access_token)));
+}
+
+#[tokio::test]
+async fn a_second_sign_in_finds_the_same_user() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    server.oauth_sign_in("oidc", "bob").await;
+    let first = server.session().await["user"]["id"].clone();
+    let again = common::TestServer {
+        client: common::client(),
+        ..clone_server(&server)
+    };
+    again.oauth_sign_in("oidc", "bob").await;
+    assert_eq!(again.session().await["user"]["id"], first);
+    assert_eq!(server.auth.store().list_users().await.unwrap().len(), 1);
+}
+
+fn clone_server(server: &common::TestServer) -> common::TestServer {
+    common::TestServer {
+        base_url: server.base_url.clone(),
+        client: server.client.clone(),
+        auth: server.auth.clone(),
+        data_dir: server.data_dir.clone(),
+    }
+}
+
+#[tokio::test]
+async fn github_preset_takes_the_primary_verified_email_when_the_profile_hides_it() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    let (response, _) = server.oauth_sign_in("github", "privatebob").await;
+    assert_eq!(location(&response), server.url("/dashboard"));
+    let session = server.session().await;
+    assert_eq!(session["user"]["email"], "privatebob@example.com");
+    assert_eq!(session["user"]["name"], "Privatebob");
+}
+
+#[tokio::test]
+async fn existing_email_from_another_sign_in_method_is_not_linked() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    server
+        .register("carol@example.com", "Carol", "a strong password")
+        .await;
+    let (response, _) = server.oauth_sign_in("oidc", "carol").await;
+    assert_eq!(response.status(), 302);
+    let url = location(&response);
+    assert!(url.contains("error=OAuthAccountNotLinked"), "{url}");
+    assert_eq!(server.session().await, serde_json::json!({}));
+}
+
+#[tokio::test]
+async fn signed_in_user_links_a_new_provider_account() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    server
+        .register("dave@example.com", "Dave", "a strong password")
+        .await;
+    server
+        .sign_in("dave@example.com", "a strong password")
+        .await;
+    let user_id = server.session().await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (response, _) = server.oauth_sign_in("github", "dave-on-github").await;
+    assert_eq!(location(&response), server.url("/dashboard"));
+    let accounts = server
+        .auth
+        .store()
+        .accounts_of_user(&user_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts
+            .iter()
+            .map(|a| a.provider.as_str())
+            .collect::<Vec<_>>(),
+        ["github"]
+    );
+    assert_eq!(server.auth.store().list_users().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn state_mismatch_and_denied_consent_end_on_the_right_error() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    let csrf = server.csrf_token().await;
+    server
+        .post_form("/api/auth/signin/oidc", &[("csrfToken", &csrf)])
+        .await;
+    let forged = server
+        .get("/api/auth/callback/oidc?code=abc&state=forged")
+        .await;
+    assert_eq!(forged.status(), 302);
+    assert!(location(&forged).contains("error=OAuthCallback"));
+
+    let denied = server
+        .get("/api/auth/callback/oidc?error=access_denied&state=x")
+        .await;
+    assert!(location(&denied).contains("error=AccessDenied"));
+    let page = server.client.get(location(&denied)).send().await.unwrap();
+    assert_eq!(page.status(), 403);
+}
+
+#[tokio::test]
+async fn pkce_mismatch_and_replayed_codes_are_refused() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    // PKCE: complete the provider's login with another request's code challenge.
+    let csrf = server.csrf_token().await;
+    let other = common::TestServer {
+        client: common::client(),
+        ..clone_server(&server)
+    };
+    let other_csrf = other.csrf_token().await;
+    let other_start = other
+        .post_form("/api/auth/signin/oidc", &[("csrfToken", &other_csrf)])
+        .await;
+    let foreign_challenge = url::Url::parse(&location(&other_start))
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code_challenge")
+        .unwrap()
+        .1
+        .into_owned();
+    let start = server
+        .post_form("/api/auth/signin/oidc", &[("csrfToken", &csrf)])
+        .await;
+    let mut url = url::Url::parse(&location(&start)).unwrap();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let value = if k == "code_challenge" {
+                foreign_challenge.clone()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), value)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    let (response, _) = server.follow_provider(url.as_str(), "erin").await;
+    assert!(
+        location(&response).contains("error=OAuthCallback"),
+        "PKCE mismatch"
+    );
+    assert_eq!(server.session().await, serde_json::json!({}));
+
+    // Replay: a code that was already exchanged, presented with a fresh state.
+    let (first, callback_url) = server.oauth_sign_in("oidc", "frank").await;
+    assert_eq!(location(&first), server.url("/dashboard"));
+    let code = url::Url::parse(&callback_url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let replayer = common::TestServer {
+        client: common::client(),
+        ..clone_server(&server)
+    };
+    let csrf = replayer.csrf_token().await;
+    let start = replayer
+        .post_form("/api/auth/signin/oidc", &[("csrfToken", &csrf)])
+        .await;
+    let state = url::Url::parse(&location(&start))
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let replayed = replayer
+        .get(&format!(
+            "/api/auth/callback/oidc?code={code}&state={state}"
+        ))
+        .await;
+    assert!(location(&replayed).contains("error=OAuthCallback"));
+    assert_eq!(replayer.session().await, serde_json::json!({}));
+}
+
+#[tokio::test]
+async fn provider_down_is_an_oauth_signin_error_not_a_500() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let issuer = format!("http://127.0.0.1:{closed_port}");
+    let provider = leptos_auth::auth::OAuth::oidc("oidc", "Down", issuer, "id", "secret");
+    let server = common::oidc::serve(listener, base_url, vec![provider.into()]).await;
+    let csrf = server.csrf_token().await;
+    let response = server
+        .post_form("/api/auth/signin/oidc", &[("csrfToken", &csrf)])
+        .await;
+    assert_eq!(response.status(), 302);
+    assert!(location(&response).contains("error=OAuthSignin"));
+    let json = server
+        .post_form(
+            "/api/auth/signin/oidc",
+            &[("csrfToken", &csrf), ("json", "true")],
+        )
+        .await;
+    assert!(
+        !json.status().is_success() && json.status() != 500,
+        "{}",
+        json.status()
+    );
+}
+
+#[tokio::test]
+async fn expired_tokens_are_refreshed_once_even_for_twenty_concurrent_calls() {
+    let (server, provider) = spawn_with_provider(4).await;
+    server.oauth_sign_in("spotify", "grace").await;
+    let user_id = server.session().await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (refreshes, _) = provider.stats().await;
+    assert_eq!(refreshes, 0);
+
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let token = server
+        .auth
+        .provider_access_token(&user_id, "spotify")
+        .await
+        .unwrap();
+    assert_eq!(provider.stats().await.0, 1, "one refresh after expiry");
+    let again = server
+        .auth
+        .provider_access_token(&user_id, "spotify")
+        .await
+        .unwrap();
+    assert_eq!(again, token, "a fresh token is reused");
+    assert_eq!(provider.stats().await.0, 1);
+
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let calls = (0..20).map(|_| {
+        let auth = server.auth.clone();
+        let user_id = user_id.clone();
+        tokio::spawn(async move { auth.provider_access_token(&user_id, "spotify").await })
+    });
+    let tokens: Vec<String> = futures_join(calls).await;
+    assert_eq!(
+        provider.stats().await.0,
+        2,
+        "twenty concurrent calls, one refresh"
+    );
+    assert!(tokens.iter().all(|t| *t == tokens[0]));
+}
+
+async fn futures_join(
+    handles: impl Iterator<
+        Item = tokio::task::JoinHandle<Result<String, leptos_auth::auth::ProviderTokenError>>,
+    >,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for handle in handles.collect::<Vec<_>>() {
+        out.push(handle.await.unwrap().expect("a token"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn top_artists_are_fetched_by_the_server_and_the_token_never_reaches_the_browser() {
+    let (server, _provider) = spawn_with_provider(2).await;
+    let unauthenticated = server
+        .post_form(
+            "/api/app/top_artists",
+            &[("time_range", "short_term"), ("limit", "3")],
+        )
+        .await;
+    assert_eq!(unauthenticated.status(), 401);
+
+    let (sign_in, _) = server.oauth_sign_in("spotify", "heidi").await;
+    let user_id = server.session().await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    tokio::time::sleep(Duration::from_secs(3)).await; // expired: the proxy refreshes first
+    let response = server
+        .post_form(
+            "/api/app/top_artists",
+            &[("time_range", "short_term"), ("limit", "3")],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let cookies = set_cookies(&response);
+    let body = response.text().await.unwrap();
+    let artists: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(artists.as_array().unwrap().len(), 3);
+    assert_eq!(artists[0]["name"], "Test Artist One");
+
+    let account = server
+        .auth
+        .store()
+        .accounts_of_user(&user_id)
+        .await
+        .unwrap()
+        .remove(0);
+    let access_token = account.tokens.access_token.unwrap();
+    let refresh_token = account.tokens.refresh_token.unwrap();
+    let session = server.get("/api/auth/session").await.text().await.unwrap();
+    for secret in [&access_token, &refresh_token] {
+        assert!(!body.contains(secret.as_str()) && !session.contains(secret.as_str()));
+        assert!(
+            cookies
+                .iter()
+                .chain(set_cookies(&sign_in).iter())
+                .all(|c| !c.contains(secret.as_str()))
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_refresh_shows_refresh_token_error_in_the_session() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    server.oauth_sign_in("spotify", "ivan").await;
+    let user_id = server.session().await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let account = server
+        .auth
+        .store()
+        .accounts_of_user(&user_id)
+        .await
+        .unwrap()
+        .remove(0);
+    let mut tokens = account.tokens.clone();
+    tokens.expires_at = Some(0);
+    tokens.refresh_token = Some("revoked-refresh-token".into());
+    server
+        .auth
+        .store()
+        .update_account_tokens(&account.id, &tokens)
+        .await
+        .unwrap();
+
+    let response = server
+        .post_form(
+            "/api/app/top_artists",
+            &[("time_range", "short_term"), ("limit", "3")],
+        )
+        .await;
+    assert!(!response.status().is_success());
+    assert!(response.text().await.unwrap().contains("RefreshTokenError"));
+    assert_eq!(server.session().await["error"], "RefreshTokenError");
+}
