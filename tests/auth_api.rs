@@ -41,7 +41,7 @@ async fn session_with_cookie(server: &common::TestServer, cookie: &str) -> reqwe
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn csrf_endpoint_returns_a_token_and_sets_its_cookie_once() {
     let server = spawn().await;
     let response = server.get("/api/auth/csrf").await;
@@ -73,7 +73,7 @@ async fn csrf_endpoint_returns_a_token_and_sets_its_cookie_once() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn providers_lists_the_credentials_provider_with_its_urls() {
     let server = spawn().await;
     let providers: Value = server
@@ -95,7 +95,7 @@ async fn providers_lists_the_credentials_provider_with_its_urls() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_out_session_is_an_empty_object_with_no_cache_headers() {
     let server = spawn().await;
     let response = server.get("/api/auth/session").await;
@@ -107,7 +107,7 @@ async fn signed_out_session_is_an_empty_object_with_no_cache_headers() {
     assert_eq!(response.json::<Value>().await.unwrap(), json!({}));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_sign_in_sets_the_session_and_redirects_to_the_callback_url() {
     let server = spawn().await;
     server.register(EMAIL, "Ada", PASSWORD).await;
@@ -140,7 +140,7 @@ async fn credentials_sign_in_sets_the_session_and_redirects_to_the_callback_url(
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_and_unknown_user_fail_the_same_generic_way() {
     let server = spawn().await;
     server.register(EMAIL, "Ada", PASSWORD).await;
@@ -164,7 +164,7 @@ async fn wrong_password_and_unknown_user_fail_the_same_generic_way() {
     assert_eq!(server.session().await, json!({}));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_mode_answers_url_with_a_status_clients_can_trust() {
     let server = spawn().await;
     server.register(EMAIL, "Ada", PASSWORD).await;
@@ -216,7 +216,7 @@ async fn json_mode_answers_url_with_a_status_clients_can_trust() {
     assert_eq!(server.session().await["user"]["email"], EMAIL);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_or_wrong_csrf_token_is_rejected() {
     let server = spawn().await;
     server.register(EMAIL, "Ada", PASSWORD).await;
@@ -265,7 +265,7 @@ async fn missing_or_wrong_csrf_token_is_rejected() {
     assert_eq!(server.session().await, json!({}));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_expired_and_alg_none_cookies_read_as_signed_out() {
     use base64::Engine as _;
     let server = spawn().await;
@@ -326,7 +326,7 @@ async fn forged_expired_and_alg_none_cookies_read_as_signed_out() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_redirects_to_other_origins_are_not_followed() {
     let server = spawn().await;
     server.register(EMAIL, "Ada", PASSWORD).await;
@@ -352,7 +352,7 @@ async fn open_redirects_to_other_origins_are_not_followed() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_cookie_is_reissued_only_when_the_update_age_has_passed() {
     let server = spawn().await;
     let fresh = server
@@ -384,7 +384,7 @@ async fn session_cookie_is_reissued_only_when_the_update_age_has_passed() {
     assert_eq!(session["user"]["email"], EMAIL);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_clears_the_session_and_redirects() {
     let server = spawn().await;
     server.register(EMAIL, "Ada", PASSWORD).await;
@@ -417,7 +417,7 @@ async fn sign_out_clears_the_session_and_redirects() {
     assert_eq!(server.session().await, json!({}));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_update_runs_the_jwt_callback_and_needs_csrf() {
     let server = spawn().await;
     server.register(EMAIL, "Ada", PASSWORD).await;
@@ -447,7 +447,7 @@ async fn session_update_runs_the_jwt_callback_and_needs_csrf() {
     assert_eq!(server.session().await["user"]["name"], "Ada Lovelace");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_page_redirects_to_the_custom_page_with_callback_and_error() {
     let server = spawn().await;
     let response = server
@@ -460,7 +460,7 @@ async fn sign_in_page_redirects_to_the_custom_page_with_callback_and_error() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn error_page_statuses_follow_the_spec() {
     let server = spawn().await;
     for (code, status) in [
@@ -485,7 +485,7 @@ async fn error_page_statuses_follow_the_spec() {
     assert!(location(&sign_in_error).ends_with("/api/auth/signin?error=CredentialsSignin"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_posts_get_client_errors_never_500() {
     let server = spawn().await;
     let _ = server.csrf_token().await;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::{location, oidc::spawn_with_provider, set_cookies};
 use serde_json::Value;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oidc_code_flow_creates_the_user_and_signs_in() {
     let (server, _provider) = spawn_with_provider(60).await;
     let (response, _) = server.oauth_sign_in("oidc", "alice").await;
@@ -50,7 +50,7 @@ async fn oidc_code_flow_creates_the_user_and_signs_in() {
     assert!(cookies.iter().all(|c| !c.contains(&access_token)));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_sign_in_finds_the_same_user() {
     let (server, _provider) = spawn_with_provider(60).await;
     server.oauth_sign_in("oidc", "bob").await;
@@ -73,7 +73,7 @@ fn clone_server(server: &common::TestServer) -> common::TestServer {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn github_preset_takes_the_primary_verified_email_when_the_profile_hides_it() {
     let (server, _provider) = spawn_with_provider(60).await;
     let (response, _) = server.oauth_sign_in("github", "privatebob").await;
@@ -83,7 +83,7 @@ async fn github_preset_takes_the_primary_verified_email_when_the_profile_hides_i
     assert_eq!(session["user"]["name"], "Privatebob");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn existing_email_from_another_sign_in_method_is_not_linked() {
     let (server, _provider) = spawn_with_provider(60).await;
     server
@@ -96,7 +96,7 @@ async fn existing_email_from_another_sign_in_method_is_not_linked() {
     assert_eq!(server.session().await, serde_json::json!({}));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_in_user_links_a_new_provider_account() {
     let (server, _provider) = spawn_with_provider(60).await;
     server
@@ -127,7 +127,7 @@ async fn signed_in_user_links_a_new_provider_account() {
     assert_eq!(server.auth.store().list_users().await.unwrap().len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_mismatch_and_denied_consent_end_on_the_right_error() {
     let (server, _provider) = spawn_with_provider(60).await;
     let csrf = server.csrf_token().await;
@@ -148,7 +148,7 @@ async fn state_mismatch_and_denied_consent_end_on_the_right_error() {
     assert_eq!(page.status(), 403);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pkce_mismatch_and_replayed_codes_are_refused() {
     let (server, _provider) = spawn_with_provider(60).await;
     // PKCE: complete the provider's login with another request's code challenge.
@@ -225,7 +225,7 @@ async fn pkce_mismatch_and_replayed_codes_are_refused() {
     assert_eq!(replayer.session().await, serde_json::json!({}));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_down_is_an_oauth_signin_error_not_a_500() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
@@ -256,7 +256,7 @@ async fn provider_down_is_an_oauth_signin_error_not_a_500() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_tokens_are_refreshed_once_even_for_twenty_concurrent_calls() {
     let (server, provider) = spawn_with_provider(4).await;
     server.oauth_sign_in("spotify", "grace").await;
@@ -309,7 +309,7 @@ async fn futures_join(
     out
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn top_artists_are_fetched_by_the_server_and_the_token_never_reaches_the_browser() {
     let (server, _provider) = spawn_with_provider(2).await;
     let unauthenticated = server
@@ -360,7 +360,7 @@ async fn top_artists_are_fetched_by_the_server_and_the_token_never_reaches_the_b
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_refresh_shows_refresh_token_error_in_the_session() {
     let (server, _provider) = spawn_with_provider(60).await;
     server.oauth_sign_in("spotify", "ivan").await;

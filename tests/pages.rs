@@ -6,7 +6,7 @@ mod common;
 use common::{location, set_cookies, spawn};
 use serde_json::Value;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_without_a_session_redirects_to_sign_in_with_callback_url() {
     let server = spawn().await;
     for page in ["/dashboard", "/profile", "/settings"] {
@@ -29,7 +29,7 @@ async fn dashboard_without_a_session_redirects_to_sign_in_with_callback_url() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_html_from_the_server_already_shows_the_user() {
     let server = spawn().await;
     server
@@ -43,7 +43,7 @@ async fn dashboard_html_from_the_server_already_shows_the_user() {
     assert!(html.contains("Grace Hopper"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_in_user_opening_sign_in_goes_to_the_dashboard() {
     let server = spawn().await;
     server
@@ -57,7 +57,7 @@ async fn signed_in_user_opening_sign_in_goes_to_the_dashboard() {
     assert_eq!(location(&with_callback), "/profile");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_page_renders_a_form_that_works_without_javascript() {
     let server = spawn().await;
     let response = server.get("/sign-in?callbackUrl=%2Fprofile").await;
@@ -72,7 +72,7 @@ async fn sign_in_page_renders_a_form_that_works_without_javascript() {
     assert!(html.contains(r#"value="/profile""#));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_form_post_creates_the_user_and_signs_in() {
     let server = spawn().await;
     let response = server
@@ -113,7 +113,7 @@ async fn sign_up_form_post_creates_the_user_and_signs_in() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_validation_errors_are_clear() {
     let server = spawn().await;
     for (email, password, message) in [
@@ -134,7 +134,7 @@ async fn sign_up_validation_errors_are_clear() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_to_server_functions_are_refused() {
     let server = spawn().await;
     let response = server

@@ -3,7 +3,7 @@
 
 mod common;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_ok() {
     let server = common::spawn().await;
     let response = server.get("/healthz").await;
@@ -11,7 +11,7 @@ async fn healthz_answers_ok() {
     assert_eq!(response.text().await.unwrap(), "ok");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_is_rendered_on_the_server() {
     let server = common::spawn().await;
     let response = server.get("/").await;
@@ -25,7 +25,7 @@ async fn home_page_is_rendered_on_the_server() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn route_group_pages_have_their_layout_and_no_extra_url_segment() {
     let server = common::spawn().await;
     let sign_in = server.get("/sign-in").await.text().await.unwrap();
@@ -48,7 +48,7 @@ async fn route_group_pages_have_their_layout_and_no_extra_url_segment() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_path_is_a_leptos_404_page() {
     let server = common::spawn().await;
     let response = server.get("/no/such/page").await;
@@ -61,7 +61,7 @@ async fn unknown_path_is_a_leptos_404_page() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn path_traversal_does_not_escape_the_site_folder() {
     let server = common::spawn().await;
     let response = server.get("/pkg/../../Cargo.toml").await;

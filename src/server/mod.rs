@@ -59,11 +59,10 @@ pub fn router(config: &SiteConfig, assets: AssetLookup, auth: Auth) -> Router {
         asset_root,
     };
 
-    let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(healthz))
         .merge(auth.router())
-        .leptos_routes_with_context(&state, routes, state.provide_auth(), state.shell())
+        .leptos_routes_with_context(&state, route_list(), state.provide_auth(), state.shell())
         .fallback(static_file_or_not_found)
         .layer(axum::middleware::from_fn_with_state(
             auth,
@@ -71,6 +70,16 @@ pub fn router(config: &SiteConfig, assets: AssetLookup, auth: Auth) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The app's routes, generated once per process. Generating them renders the app with
+/// resource loading suppressed process-wide, and a resource first polled meanwhile by a
+/// render in flight would never resolve (leptos#4773): several routers in one process (tests)
+/// must not generate concurrently with serving.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 impl AppState {
