@@ -1,5 +1,4 @@
-use leptos::{prelude::*, task::spawn_local};
-use leptos_router::components::A;
+use leptos::{either::Either, prelude::*, task::spawn_local};
 
 use crate::auth::{SessionStatus, use_session};
 
@@ -13,25 +12,23 @@ pub fn HomePage() -> impl IntoView {
         SessionStatus::Authenticated => {
             let user = session.data().map(|s| s.user).unwrap_or_default();
             let who = user.email.or(user.name).unwrap_or_default();
-            view! {
+            Either::Left(view! {
                 <p class="session-status" data-testid="session-status">"Signed in as " {who}</p>
                 <div class="actions">
-                    <A href="/dashboard" attr:class="button primary">"Dashboard"</A>
+                    <a href="/dashboard" class="button primary">"Dashboard"</a>
                     <button class="button" on:click=move |_| spawn_local(session.sign_out(true, Some("/".into())))>
                         "Sign out"
                     </button>
                 </div>
-            }
-            .into_any()
+            })
         }
-        SessionStatus::Unauthenticated | SessionStatus::Loading => view! {
+        SessionStatus::Unauthenticated | SessionStatus::Loading => Either::Right(view! {
             <p class="session-status" data-testid="session-status">"Not signed in"</p>
             <div class="actions">
-                <A href="/sign-in" attr:class="button primary">"Sign in"</A>
-                <A href="/dashboard" attr:class="button">"Dashboard"</A>
+                <a href="/sign-in" class="button primary">"Sign in"</a>
+                <a href="/dashboard" class="button">"Dashboard"</a>
             </div>
-        }
-        .into_any(),
+        }),
     };
 
     view! {

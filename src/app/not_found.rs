@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// The page for paths that match no route. During server rendering it also sets the HTTP
 /// status to 404, so crawlers and monitors see a real "not found".
@@ -15,7 +14,7 @@ pub fn NotFound() -> impl IntoView {
             <p class="status-code">"404"</p>
             <h1>"Page not found"</h1>
             <p>"The page you asked for does not exist or has moved."</p>
-            <A href="/" attr:class="button primary">"Back to the home page"</A>
+            <a href="/" class="button primary">"Back to the home page"</a>
         </section>
     }
 }

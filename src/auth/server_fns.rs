@@ -45,6 +45,28 @@ pub async fn get_session() -> Result<Option<Session>, ServerFnError> {
     Ok(auth.session(&headers).await)
 }
 
+/// What a page needs at first paint: the session and a CSRF token for plain forms (sets the
+/// CSRF cookie when the request had none). One request for both keeps the client small.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// The session, `None` when signed out.
+    pub session: Option<Session>,
+    /// The CSRF token for forms posting to `/api/auth/*`.
+    pub csrf_token: String,
+    /// The configured providers (sign-in pages list them).
+    pub providers: Vec<ProviderSummary>,
+}
+
+/// [`get_session`], [`csrf_token`] and [`list_providers`] in one call, for [`crate::auth::SessionProvider`].
+#[server(prefix = "/api/leptos-auth", endpoint = "load_session_state")]
+pub async fn load_session_state() -> Result<SessionState, ServerFnError> {
+    Ok(SessionState {
+        session: get_session().await?,
+        csrf_token: csrf_token().await?,
+        providers: list_providers().await?,
+    })
+}
+
 /// A CSRF token for forms that post to `/api/auth/*` without JavaScript; sets the CSRF
 /// cookie on the response when the request had none.
 #[server(prefix = "/api/leptos-auth", endpoint = "csrf_token")]

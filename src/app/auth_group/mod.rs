@@ -4,11 +4,8 @@
 mod sign_in;
 mod sign_up;
 
-use leptos::prelude::*;
-use leptos_router::{
-    components::{A, Outlet},
-    hooks::use_query_map,
-};
+use leptos::{either::Either, prelude::*};
+use leptos_router::{components::Outlet, hooks::use_query_map};
 
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
@@ -25,17 +22,16 @@ pub fn AuthLayout() -> impl IntoView {
         if session.status() == SessionStatus::Authenticated {
             let target =
                 local_callback_url(query.read_untracked().get("callbackUrl"), "/dashboard");
-            return view! { <GuardRedirect path=target/> }.into_any();
+            return Either::Left(view! { <GuardRedirect path=target/> });
         }
-        view! {
+        Either::Right(view! {
             <div class="auth-layout">
                 <div class="card auth-card">
-                    <A href="/" attr:class="brand">"leptos-auth"</A>
+                    <a href="/" class="brand">"leptos-auth"</a>
                     <Outlet/>
                 </div>
             </div>
-        }
-        .into_any()
+        })
     };
     view! { <Transition fallback=|| ()>{content}</Transition> }
 }

@@ -1,12 +1,9 @@
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{
-    components::A,
-    hooks::{use_navigate, use_query_map},
-};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::{
     app::{ProviderButton, local_callback_url},
-    auth::{AuthError, SignInOptions, csrf_token, list_providers, use_session},
+    auth::{AuthError, SignInOptions, use_session},
 };
 
 /// `/sign-in`: email and password. With JavaScript it signs in without leaving the page and
@@ -25,12 +22,11 @@ pub fn SignInPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
-    let csrf = Resource::new_blocking(|| (), |_| csrf_token());
-    let providers = Resource::new_blocking(|| (), |_| list_providers());
-    let csrf_value = Signal::derive(move || csrf.get().and_then(Result::ok).unwrap_or_default());
+    let session = use_session();
+    let csrf_value = Signal::derive(move || session.csrf_token());
     let provider_buttons = move || {
-        providers.get().and_then(Result::ok).map(|providers| {
-            providers
+        session
+            .providers()
                 .into_iter()
                 .filter(|p| p.kind != "credentials")
                 .map(|p| {
@@ -38,10 +34,8 @@ pub fn SignInPage() -> impl IntoView {
                     view! { <ProviderButton provider_id=p.id label callback_url=Signal::derive(callback_url) csrf_token=csrf_value/> }
                 })
                 .collect_view()
-        })
     };
     let navigate = use_navigate();
-    let session = use_session();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -78,9 +72,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <h1>"Sign in"</h1>
         <form method="post" action="/api/auth/callback/credentials" on:submit=on_submit>
-            <Transition fallback=|| ()>
-                <input type="hidden" name="csrfToken" value=csrf_value/>
-            </Transition>
+            <input type="hidden" name="csrfToken" value=csrf_value/>
             <input type="hidden" name="callbackUrl" value=callback_url/>
             {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <label for="email">"Email"</label>
@@ -98,8 +90,8 @@ pub fn SignInPage() -> impl IntoView {
                 "Sign in"
             </button>
         </form>
-        <Transition fallback=|| ()>{provider_buttons}</Transition>
-        <p class="muted">"No account yet? " <A href="/sign-up">"Sign up"</A></p>
+        {provider_buttons}
+        <p class="muted">"No account yet? " <a href="/sign-up">"Sign up"</a></p>
     }
 }
 

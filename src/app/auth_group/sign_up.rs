@@ -1,8 +1,5 @@
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{
-    components::A,
-    hooks::{use_navigate, use_query_map},
-};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::auth::use_session;
 
@@ -118,6 +115,6 @@ pub fn SignUpPage() -> impl IntoView {
                 "Sign up"
             </button>
         </form>
-        <p class="muted">"Already registered? " <A href="/sign-in">"Sign in"</A></p>
+        <p class="muted">"Already registered? " <a href="/sign-in">"Sign in"</a></p>
     }
 }

@@ -10,11 +10,15 @@ pub struct LinkedAccount {
     pub provider: String,
 }
 
-/// The signed-in user's ways to sign in.
+/// The signed-in user's ways to sign in, and what the settings page needs to add one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountMethods {
     pub has_password: bool,
     pub accounts: Vec<LinkedAccount>,
+    /// OAuth providers not linked yet: (id, name).
+    pub linkable: Vec<(String, String)>,
+    /// For the "Link <provider>" forms.
+    pub csrf_token: String,
 }
 
 /// One artist of `/v1/me/top/artists`.
@@ -61,7 +65,7 @@ pub async fn sign_in_methods() -> Result<AccountMethods, ServerFnError> {
         .has_password(&user_id)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))?;
-    let accounts = store
+    let accounts: Vec<LinkedAccount> = store
         .accounts_of_user(&user_id)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))?
@@ -70,9 +74,19 @@ pub async fn sign_in_methods() -> Result<AccountMethods, ServerFnError> {
             provider: a.provider,
         })
         .collect();
+    let linkable = auth
+        .config()
+        .providers()
+        .iter()
+        .filter(|p| p.kind() != "credentials" && !accounts.iter().any(|a| a.provider == p.id()))
+        .map(|p| (p.id().to_owned(), p.name().to_owned()))
+        .collect();
+    let csrf_token = crate::auth::csrf_token().await?;
     Ok(AccountMethods {
         has_password,
         accounts,
+        linkable,
+        csrf_token,
     })
 }
 

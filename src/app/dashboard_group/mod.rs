@@ -4,16 +4,16 @@
 
 mod accounts;
 
-use leptos::form::ActionForm;
-use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{
-    components::{A, Outlet},
-    hooks::use_location,
+use leptos::{
+    either::{EitherOf3, EitherOf4},
+    prelude::*,
+    task::spawn_local,
 };
+use leptos_router::{components::Outlet, hooks::use_location};
 use serde::Deserialize;
 
 use super::{GuardRedirect, ProviderButton, SIGN_IN_PAGE};
-use crate::auth::{SessionStatus, csrf_token, list_providers, use_session};
+use crate::auth::{SessionStatus, use_session};
 
 /// The demo's custom session fields (added by its `jwt` and `session` callbacks).
 #[derive(Debug, Clone, Deserialize)]
@@ -37,18 +37,17 @@ pub fn DashboardLayout() -> impl IntoView {
                 location.search.get_untracked()
             );
             let query = serde_urlencoded::to_string([("callbackUrl", here)]).unwrap_or_default();
-            view! { <GuardRedirect path=format!("{SIGN_IN_PAGE}?{query}")/> }.into_any()
+            EitherOf3::A(view! { <GuardRedirect path=format!("{SIGN_IN_PAGE}?{query}")/> })
         }
-        SessionStatus::Loading => ().into_any(),
-        SessionStatus::Authenticated => view! {
+        SessionStatus::Loading => EitherOf3::B(()),
+        SessionStatus::Authenticated => EitherOf3::C(view! {
             <div class="dashboard-layout">
                 <NavBar/>
                 <div class="dashboard-content">
                     <Outlet/>
                 </div>
             </div>
-        }
-        .into_any(),
+        }),
     };
     view! { <Transition fallback=|| ()>{content}</Transition> }
 }
@@ -57,26 +56,23 @@ pub fn DashboardLayout() -> impl IntoView {
 fn NavBar() -> impl IntoView {
     let session = use_session();
     let user = move || session.data().map(|s| s.user).unwrap_or_default();
-    let csrf = Resource::new_blocking(|| (), |_| csrf_token());
     let on_sign_out = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         spawn_local(session.sign_out(true, Some("/".into())));
     };
     view! {
         <nav class="navbar">
-            <A href="/" attr:class="brand">"leptos-auth"</A>
-            <A href="/dashboard">"Dashboard"</A>
-            <A href="/profile">"Profile"</A>
-            <A href="/settings">"Settings"</A>
-            <A href="/top-artists">"Top artists"</A>
+            <a href="/" class="brand">"leptos-auth"</a>
+            <a href="/dashboard">"Dashboard"</a>
+            <a href="/profile">"Profile"</a>
+            <a href="/settings">"Settings"</a>
+            <a href="/top-artists">"Top artists"</a>
             <span class="nav-user" data-testid="nav-user">
                 {move || user().name.unwrap_or_default()} " · " {move || user().email.unwrap_or_default()}
             </span>
             // A real form, so signing out works without JavaScript too.
             <form method="post" action="/api/auth/signout" on:submit=on_sign_out>
-                <Transition fallback=|| ()>
-                    <input type="hidden" name="csrfToken" value=move || csrf.get().and_then(Result::ok).unwrap_or_default()/>
-                </Transition>
+                <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
                 <input type="hidden" name="callbackUrl" value="/"/>
                 <button type="submit" class="button">"Sign out"</button>
             </form>
@@ -133,73 +129,56 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let methods = Resource::new(|| (), |_| accounts::sign_in_methods());
-    let providers = Resource::new(|| (), |_| list_providers());
-    let csrf = Resource::new(|| (), |_| csrf_token());
-    let unlink = ServerAction::<accounts::UnlinkAccount>::new();
-    Effect::new(move |_| {
-        if unlink.version().get() > 0 {
-            methods.refetch();
-        }
-    });
+    let (unlink_error, set_unlink_error) = signal(None::<String>);
+    let unlink = move |provider: String| {
+        spawn_local(async move {
+            match accounts::unlink_account(provider).await {
+                Ok(()) => {
+                    set_unlink_error.set(None);
+                    methods.refetch();
+                }
+                Err(ServerFnError::ServerError(message)) => set_unlink_error.set(Some(message)),
+                Err(_) => set_unlink_error.set(Some("Unlinking failed.".into())),
+            }
+        })
+    };
 
-    let linked = move || {
+    let content = move || {
         methods.get().and_then(Result::ok).map(|m| {
-            m.accounts
-                .into_iter()
-                .map(|account| {
-                    let provider = account.provider.clone();
-                    view! {
-                        <li data-testid="linked-account">
-                            <span>{account.provider}</span>
-                            <ActionForm action=unlink>
-                                <input type="hidden" name="provider" value=provider/>
-                                <button type="submit" class="button">"Unlink"</button>
-                            </ActionForm>
-                        </li>
-                    }
-                })
-                .collect_view()
-        })
-    };
-    let link_buttons = move || {
-        let linked: Vec<String> = methods
-            .get()
-            .and_then(Result::ok)
-            .map(|m| m.accounts.into_iter().map(|a| a.provider).collect())
-            .unwrap_or_default();
-        let token = Signal::derive(move || csrf.get().and_then(Result::ok).unwrap_or_default());
-        providers.get().and_then(Result::ok).map(|providers| {
-            providers
-                .into_iter()
-                .filter(|p| p.kind != "credentials" && !linked.contains(&p.id))
-                .map(|p| {
-                    let label = format!("Link {}", p.name);
-                    view! { <ProviderButton provider_id=p.id label callback_url="/settings".to_owned() csrf_token=token/> }
-                })
-                .collect_view()
-        })
-    };
-    let unlink_error = move || {
-        unlink.value().get().and_then(Result::err).map(|e| {
-            let message = match e {
-                ServerFnError::ServerError(message) => message,
-                _ => "Unlinking failed.".into(),
-            };
-            view! { <p class="form-error" role="alert">{message}</p> }
+            let csrf_token = m.csrf_token.clone();
+            view! {
+                <p data-testid="has-password">{if m.has_password { "Password: set" } else { "Password: none" }}</p>
+                <ul class="linked-accounts">
+                    {m.accounts
+                        .into_iter()
+                        .map(|account| {
+                            let provider = account.provider.clone();
+                            view! {
+                                <li data-testid="linked-account">
+                                    <span>{account.provider}</span>
+                                    <button class="button" on:click=move |_| unlink(provider.clone())>"Unlink"</button>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <div class="link-buttons">
+                    {m.linkable
+                        .into_iter()
+                        .map(|(id, name)| view! {
+                            <ProviderButton provider_id=id label=format!("Link {name}") callback_url="/settings".to_owned() csrf_token=csrf_token.clone()/>
+                        })
+                        .collect_view()}
+                </div>
+            }
         })
     };
 
     view! {
         <h1>"Settings"</h1>
         <h2>"Sign-in methods"</h2>
-        <Transition fallback=|| ()>
-            <p data-testid="has-password">
-                {move || methods.get().and_then(Result::ok).map(|m| if m.has_password { "Password: set" } else { "Password: none" })}
-            </p>
-            {unlink_error}
-            <ul class="linked-accounts">{linked}</ul>
-            <div class="link-buttons">{link_buttons}</div>
-        </Transition>
+        {move || unlink_error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+        <Transition fallback=|| ()>{content}</Transition>
     }
 }
 
@@ -207,15 +186,10 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 pub fn TopArtistsPage() -> impl IntoView {
     let session = use_session();
-    let (time_range, set_time_range) = signal("medium_term".to_owned());
-    let artists = Resource::new(
-        move || time_range.get(),
-        |range| accounts::top_artists(range, 10),
-    );
-    let csrf = Resource::new(|| (), |_| csrf_token());
+    let artists = Resource::new(|| (), |_| accounts::top_artists("medium_term".into(), 10));
     let content = move || {
         artists.get().map(|result| match result {
-            Ok(artists) => view! {
+            Ok(artists) => EitherOf4::A(view! {
                 <ol class="artists" data-testid="artists">
                     {artists
                         .into_iter()
@@ -228,24 +202,20 @@ pub fn TopArtistsPage() -> impl IntoView {
                         })
                         .collect_view()}
                 </ol>
-            }
-            .into_any(),
-            Err(ServerFnError::ServerError(code)) if code == "RefreshTokenError" => view! {
+            }),
+            Err(ServerFnError::ServerError(code)) if code == "RefreshTokenError" => EitherOf4::B(view! {
                 <p class="form-error" role="alert">"Your Spotify access expired. Please sign in with Spotify again."</p>
                 <ProviderButton
                     provider_id="spotify"
                     label="Sign in with Spotify again"
                     callback_url="/top-artists".to_owned()
-                    csrf_token=Signal::derive(move || csrf.get().and_then(Result::ok).unwrap_or_default())
+                    csrf_token=Signal::derive(move || session.csrf_token())
                 />
-            }
-            .into_any(),
-            Err(ServerFnError::ServerError(code)) if code == "NotLinked" => view! {
+            }),
+            Err(ServerFnError::ServerError(code)) if code == "NotLinked" => EitherOf4::C(view! {
                 <p class="muted">"Link your Spotify account on the settings page to see your top artists."</p>
-            }
-            .into_any(),
-            Err(_) => view! { <p class="form-error" role="alert">"Spotify could not be reached. Try again later."</p> }
-                .into_any(),
+            }),
+            Err(_) => EitherOf4::D(view! { <p class="form-error" role="alert">"Spotify could not be reached. Try again later."</p> }),
         })
     };
     view! {
@@ -253,12 +223,7 @@ pub fn TopArtistsPage() -> impl IntoView {
         {move || session.data().and_then(|s| s.error().map(str::to_owned)).map(|_| view! {
             <p class="form-error" role="alert" data-testid="session-error">"Your provider session expired: sign in again."</p>
         })}
-        <label for="time-range">"Time range"</label>
-        <select id="time-range" on:change=move |ev| set_time_range.set(event_target_value(&ev))>
-            <option value="short_term">"Last 4 weeks"</option>
-            <option value="medium_term" selected=true>"Last 6 months"</option>
-            <option value="long_term">"All time"</option>
-        </select>
+        <p class="muted">"Your most listened artists of the last six months, from Spotify."</p>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>{content}</Transition>
     }
 }

@@ -99,6 +99,7 @@ fn current_url() -> String {
 pub(super) async fn sign_in(
     base_path: &str,
     provider: &str,
+    provider_kind: Option<&str>,
     options: &SignInOptions,
 ) -> SignInResponse {
     let failure = |error: &str| SignInResponse {
@@ -108,15 +109,7 @@ pub(super) async fn sign_in(
     let Some(csrf_token) = csrf_token(base_path).await else {
         return failure("Default");
     };
-    let providers: Value = match Request::get(&format!("{base_path}/providers")).send().await {
-        Ok(response) => response.json().await.unwrap_or_default(),
-        Err(_) => return failure("Default"),
-    };
-    let kind = providers
-        .get(provider)
-        .and_then(|p| p.get("type"))
-        .and_then(Value::as_str);
-    let endpoint = match kind {
+    let endpoint = match provider_kind {
         Some("credentials") => format!("{base_path}/callback/{provider}"),
         Some(_) => format!("{base_path}/signin/{provider}"),
         None => return failure("Configuration"),
@@ -179,9 +172,9 @@ pub(super) fn navigate(url: &str) {
 pub(super) fn broadcast_session_change() {
     CHANNEL_HANDLE.with(|channel| {
         if let Some(channel) = channel.borrow().as_ref() {
-            let message =
-                serde_json::json!({ "event": "session", "data": { "trigger": "getSession" } });
-            let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(&message.to_string()));
+            // The message shape of the Auth.js client, so tabs running either understand it.
+            let message = r#"{"event":"session","data":{"trigger":"getSession"}}"#;
+            let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(message));
         }
     });
 }

@@ -14,7 +14,10 @@ use std::future::Future;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{DEFAULT_BASE_PATH, Session, get_session};
+use super::{
+    DEFAULT_BASE_PATH, Session,
+    server_fns::{SessionState, load_session_state},
+};
 
 /// Whether the session is known yet, and whether there is one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +33,7 @@ pub enum SessionStatus {
 /// The reactive session, from [`use_session`].
 #[derive(Clone, Copy)]
 pub struct SessionContext {
-    resource: Resource<Option<Session>>,
+    resource: Resource<Option<SessionState>>,
     base_path: StoredValue<String>,
     sign_in_page: StoredValue<Option<String>>,
 }
@@ -38,7 +41,20 @@ pub struct SessionContext {
 impl SessionContext {
     /// The session, or `None` while loading or when signed out. Reactive.
     pub fn data(&self) -> Option<Session> {
-        self.resource.get().flatten()
+        self.resource
+            .get()
+            .flatten()
+            .and_then(|state| state.session)
+    }
+
+    /// A CSRF token for forms that post to `/api/auth/*` (rendered by the server, so plain
+    /// forms work without JavaScript). Reactive.
+    pub fn csrf_token(&self) -> String {
+        self.resource
+            .get()
+            .flatten()
+            .map(|state| state.csrf_token)
+            .unwrap_or_default()
     }
 
     /// Loading, authenticated or unauthenticated. Reactive.
@@ -51,9 +67,27 @@ impl SessionContext {
         status_of(self.resource.get_untracked())
     }
 
+    /// The configured providers, in configuration order. Reactive.
+    pub fn providers(&self) -> Vec<super::ProviderSummary> {
+        self.resource
+            .get()
+            .flatten()
+            .map(|state| state.providers)
+            .unwrap_or_default()
+    }
+
     /// Replaces the session everyone sees (used after sign-in, sign-out and refetches).
     pub fn set(&self, session: Option<Session>) {
-        self.resource.set(Some(session));
+        self.resource.update(|state| match state {
+            Some(Some(state)) => state.session = session,
+            _ => {
+                *state = Some(Some(SessionState {
+                    session,
+                    csrf_token: String::new(),
+                    providers: Vec::new(),
+                }))
+            }
+        });
     }
 
     /// Reloads the session from `/api/auth/session`.
@@ -76,11 +110,14 @@ impl SessionContext {
     }
 }
 
-fn status_of(value: Option<Option<Session>>) -> SessionStatus {
+/// `None`: loading; `Some(None)`: the server could not be asked (treated as signed out).
+fn status_of(value: Option<Option<SessionState>>) -> SessionStatus {
     match value {
         None => SessionStatus::Loading,
-        Some(None) => SessionStatus::Unauthenticated,
-        Some(Some(_)) => SessionStatus::Authenticated,
+        Some(Some(SessionState {
+            session: Some(_), ..
+        })) => SessionStatus::Authenticated,
+        Some(_) => SessionStatus::Unauthenticated,
     }
 }
 
@@ -110,7 +147,7 @@ pub fn SessionProvider(
     children: Children,
 ) -> impl IntoView {
     let resource =
-        Resource::new_blocking(|| (), |_| async move { get_session().await.ok().flatten() });
+        Resource::new_blocking(|| (), |_| async move { load_session_state().await.ok() });
     let context = SessionContext {
         resource,
         base_path: StoredValue::new(base_path.unwrap_or_else(|| DEFAULT_BASE_PATH.into())),
@@ -169,7 +206,14 @@ impl SessionContext {
             browser::go_to_sign_in_page(&page, options.callback_url.as_deref());
             return SignInResponse::default();
         };
-        let response = browser::sign_in(&base_path, provider, &options).await;
+        // The provider list came with the session, so no extra request is needed here.
+        let kind = self
+            .resource
+            .get_untracked()
+            .flatten()
+            .and_then(|state| state.providers.into_iter().find(|p| p.id == provider))
+            .map(|p| p.kind);
+        let response = browser::sign_in(&base_path, provider, kind.as_deref(), &options).await;
         if response.ok {
             browser::broadcast_session_change();
             if options.redirect

@@ -18,6 +18,7 @@ pub(super) async fn update_session(
 pub(super) async fn sign_in(
     _base_path: &str,
     _provider: &str,
+    _provider_kind: Option<&str>,
     _options: &SignInOptions,
 ) -> SignInResponse {
     SignInResponse::default()
