@@ -50,7 +50,7 @@ test("a wrong password shows an inline error without navigating or reloading", a
   await page.evaluate(() => ((window as any).__noReload = true));
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("not the password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByLabel("Email")).toHaveValue(email);
@@ -69,7 +69,7 @@ test("a protected page sends to sign-in and, after signing in, back to that page
   await waitForHydration(page);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByTestId("profile-name")).toHaveText("Barbara");
 });
@@ -134,12 +134,12 @@ test.describe("with JavaScript disabled", () => {
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fdashboard$/);
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill("wrong password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
 
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/dashboard$/);
     await expect(page.getByTestId("user-name")).toHaveText("No Script");
   });

@@ -90,7 +90,9 @@ pub async fn sign_in_methods() -> Result<AccountMethods, ServerFnError> {
     })
 }
 
-/// Unlinks a provider, unless it is the last way the user can sign in.
+/// Unlinks a provider, unless it is the last way the user can sign in. Posted by the
+/// settings page's plain form, it answers with a redirect back to `/settings` (with `?error=`
+/// when refused), so it works with and without JavaScript.
 #[server(prefix = "/api/app", endpoint = "unlink_account")]
 pub async fn unlink_account(provider: String) -> Result<(), ServerFnError> {
     let (auth, user_id, _) = server::signed_in_user().await?;
@@ -101,14 +103,17 @@ pub async fn unlink_account(provider: String) -> Result<(), ServerFnError> {
         .filter(|a| a.provider != provider)
         .count();
     if !methods.has_password && others == 0 {
-        return Err(ServerFnError::ServerError(
-            "This is your only way to sign in: link another provider first.".into(),
-        ));
+        let message = "This is your only way to sign in: link another provider first.";
+        let query = serde_urlencoded::to_string([("error", message)]).unwrap_or_default();
+        leptos_axum::redirect(&format!("/settings?{query}"));
+        return Ok(());
     }
     auth.store()
         .unlink_account(&user_id, &provider)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    leptos_axum::redirect("/settings");
+    Ok(())
 }
 
 /// The user's top artists on Spotify, fetched by the server with the stored (and, when

@@ -9,7 +9,10 @@ use leptos::{
     prelude::*,
     task::spawn_local,
 };
-use leptos_router::{components::Outlet, hooks::use_location};
+use leptos_router::{
+    components::Outlet,
+    hooks::{use_location, use_query_map},
+};
 use serde::Deserialize;
 
 use super::{GuardRedirect, ProviderButton, SIGN_IN_PAGE};
@@ -129,19 +132,8 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let methods = Resource::new(|| (), |_| accounts::sign_in_methods());
-    let (unlink_error, set_unlink_error) = signal(None::<String>);
-    let unlink = move |provider: String| {
-        spawn_local(async move {
-            match accounts::unlink_account(provider).await {
-                Ok(()) => {
-                    set_unlink_error.set(None);
-                    methods.refetch();
-                }
-                Err(ServerFnError::ServerError(message)) => set_unlink_error.set(Some(message)),
-                Err(_) => set_unlink_error.set(Some("Unlinking failed.".into())),
-            }
-        })
-    };
+    let unlink_error = use_query_map().read_untracked().get("error");
+    let unlink_url = <accounts::UnlinkAccount as leptos::server_fn::ServerFn>::PATH;
 
     let content = move || {
         methods.get().and_then(Result::ok).map(|m| {
@@ -156,7 +148,10 @@ pub fn SettingsPage() -> impl IntoView {
                             view! {
                                 <li data-testid="linked-account">
                                     <span>{account.provider}</span>
-                                    <button class="button" on:click=move |_| unlink(provider.clone())>"Unlink"</button>
+                                    <form method="post" action=unlink_url>
+                                        <input type="hidden" name="provider" value=provider/>
+                                        <button type="submit" class="button">"Unlink"</button>
+                                    </form>
                                 </li>
                             }
                         })
@@ -177,7 +172,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <h1>"Settings"</h1>
         <h2>"Sign-in methods"</h2>
-        {move || unlink_error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+        {unlink_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
         <Transition fallback=|| ()>{content}</Transition>
     }
 }
