@@ -455,18 +455,7 @@ impl Auth {
         url: &str,
         access_token: &str,
     ) -> Result<T, String> {
-        let response = self
-            .http()
-            .get(url)
-            .bearer_auth(access_token)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| format!("GET {url}: {e}"))?;
-        if !response.status().is_success() {
-            return Err(format!("GET {url}: HTTP {}", response.status()));
-        }
-        response.json().await.map_err(|e| format!("GET {url}: {e}"))
+        oidc::get_json(self.http().get(url).bearer_auth(access_token), url).await
     }
 
     /// Finds or creates the user behind a provider profile, and links or updates the account

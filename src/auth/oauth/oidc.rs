@@ -19,7 +19,7 @@ pub(crate) struct Discovery {
 
 pub(crate) async fn discover(http: &reqwest::Client, issuer: &str) -> Result<Discovery, String> {
     let url = format!("{issuer}/.well-known/openid-configuration");
-    let discovery: Discovery = get_json(http, &url).await?;
+    let discovery: Discovery = get_json(http.get(&url), &url).await?;
     // A discovery document for another issuer would let that issuer sign our ID tokens.
     if discovery.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
         return Err(format!(
@@ -31,15 +31,16 @@ pub(crate) async fn discover(http: &reqwest::Client, issuer: &str) -> Result<Dis
 }
 
 pub(crate) async fn fetch_jwks(http: &reqwest::Client, jwks_uri: &str) -> Result<JwkSet, String> {
-    get_json(http, jwks_uri).await
+    get_json(http.get(jwks_uri), jwks_uri).await
 }
 
-async fn get_json<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
+/// `GET url` and its JSON body; any failure is one line for the log.
+pub(crate) async fn get_json<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
     url: &str,
 ) -> Result<T, String> {
-    let response = http
-        .get(url)
+    let response = request
+        .header(reqwest::header::ACCEPT, "application/json")
         .send()
         .await
         .map_err(|e| format!("GET {url}: {e}"))?;
