@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets everything up, then runs every check and test: formatting, clippy, Rust tests, the
-# release build (with size report), the single-binary test and the Playwright suite.
+# Sets everything up, then runs every check and test: formatting, clippy (which also
+# type-checks examples/minimal for both features), the Rust tests of the library and of the
+# demo, the release build (with size report), the single-binary test and the Playwright suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --browser
@@ -10,14 +11,14 @@ step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "clippy (server)"
-cargo clippy --features ssr --all-targets -- -D warnings
+step "clippy (server): library, demo, examples/minimal"
+cargo clippy --workspace --all-targets --features ssr -- -D warnings
 
-step "clippy (client)"
-cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+step "clippy (client): library, demo, examples/minimal"
+cargo clippy --workspace --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step "Rust unit and integration tests"
-cargo test --features ssr
+step "Rust unit, integration and doc tests (library and demo)"
+cargo test --workspace --features ssr
 
 step "release build"
 cargo leptos build --release --precompress

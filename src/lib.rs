@@ -1,11 +1,10 @@
-//! leptos-auth: Auth.js rebuilt for Leptos.
+//! The leptos-auth demo: an app that uses the `leptos_auth` library like any other would.
 //!
-//! * [`auth`] is the reusable authentication layer (the "next-auth" of this project).
-//! * [`app`] is the demo application that uses it.
-//! * `server` (feature `ssr`) wires both into an axum server.
+//! * [`app`] is the Leptos application (both sides).
+//! * `server` (feature `ssr`) wires it into an axum server: configuration, embedded assets,
+//!   the admin CLI.
 
 pub mod app;
-pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -4,7 +4,7 @@
 mod entry {
     use std::process::ExitCode;
 
-    use leptos_auth::server::{
+    use leptos_auth_demo::server::{
         self, SiteConfig,
         cli::{self, Command},
     };
@@ -52,7 +52,7 @@ mod entry {
         ExitCode::FAILURE
     }
 
-    async fn serve(config: SiteConfig, auth: leptos_auth::auth::Auth) -> ExitCode {
+    async fn serve(config: SiteConfig, auth: leptos_auth::Auth) -> ExitCode {
         let app = server::router(&config, SiteAssets::get, auth);
         let listener = match tokio::net::TcpListener::bind(config.addr).await {
             Ok(listener) => listener,

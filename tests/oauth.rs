@@ -43,7 +43,13 @@ async fn oidc_code_flow_creates_the_user_and_signs_in() {
         .accounts_of_user(&users[0].id)
         .await
         .unwrap();
-    let access_token = accounts[0].tokens.access_token.clone().unwrap();
+    let access_token = accounts[0]
+        .tokens
+        .access_token
+        .clone()
+        .unwrap()
+        .secret()
+        .to_owned();
     assert!(accounts[0].tokens.refresh_token.is_some());
     let session_text = session.to_string();
     assert!(!session_text.contains(&access_token));
@@ -235,7 +241,7 @@ async fn provider_down_is_an_oauth_signin_error_not_a_500() {
         .unwrap()
         .port();
     let issuer = format!("http://127.0.0.1:{closed_port}");
-    let provider = leptos_auth::auth::OAuth::oidc("oidc", "Down", issuer, "id", "secret");
+    let provider = leptos_auth::OAuth::oidc("oidc", "Down", issuer, "id", "secret");
     let server = common::oidc::serve(listener, base_url, vec![provider.into()]).await;
     let csrf = server.csrf_token().await;
     let response = server
@@ -288,7 +294,7 @@ async fn expired_tokens_are_refreshed_once_even_for_twenty_concurrent_calls() {
         let user_id = user_id.clone();
         tokio::spawn(async move { auth.provider_access_token(&user_id, "spotify").await })
     });
-    let tokens: Vec<String> = futures_join(calls).await;
+    let tokens: Vec<leptos_auth::AccessToken> = futures_join(calls).await;
     assert_eq!(
         provider.stats().await.0,
         2,
@@ -299,9 +305,11 @@ async fn expired_tokens_are_refreshed_once_even_for_twenty_concurrent_calls() {
 
 async fn futures_join(
     handles: impl Iterator<
-        Item = tokio::task::JoinHandle<Result<String, leptos_auth::auth::ProviderTokenError>>,
+        Item = tokio::task::JoinHandle<
+            Result<leptos_auth::AccessToken, leptos_auth::ProviderTokenError>,
+        >,
     >,
-) -> Vec<String> {
+) -> Vec<leptos_auth::AccessToken> {
     let mut out = Vec::new();
     for handle in handles.collect::<Vec<_>>() {
         out.push(handle.await.unwrap().expect("a token"));
@@ -346,8 +354,8 @@ async fn top_artists_are_fetched_by_the_server_and_the_token_never_reaches_the_b
         .await
         .unwrap()
         .remove(0);
-    let access_token = account.tokens.access_token.unwrap();
-    let refresh_token = account.tokens.refresh_token.unwrap();
+    let access_token = account.tokens.access_token.unwrap().secret().to_owned();
+    let refresh_token = account.tokens.refresh_token.unwrap().secret().to_owned();
     let session = server.get("/api/auth/session").await.text().await.unwrap();
     for secret in [&access_token, &refresh_token] {
         assert!(!body.contains(secret.as_str()) && !session.contains(secret.as_str()));

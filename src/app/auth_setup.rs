@@ -1,12 +1,10 @@
 //! How the demo app configures the auth layer: the credentials provider, its own sign-in
 //! page, and callbacks that add custom fields to the session (as in the Auth.js docs).
 
-use async_trait::async_trait;
-use serde_json::Value;
-
-use crate::auth::{
-    AuthConfig, Callbacks, Credentials, JwtParams, JwtTrigger, Pages, Session, Token,
+use leptos_auth::{
+    AuthConfig, Callbacks, Credentials, JwtParams, JwtTrigger, Pages, Session, Token, async_trait,
 };
+use serde_json::Value;
 
 /// The demo's additions to the library defaults.
 pub fn configure_auth(config: AuthConfig) -> AuthConfig {

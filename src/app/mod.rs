@@ -1,4 +1,4 @@
-//! The demo app: a user of [`crate::auth`] like any other.
+//! The demo app: a user of [`leptos_auth`] like any other.
 
 mod auth_group;
 #[cfg(feature = "ssr")]
@@ -6,24 +6,21 @@ mod auth_setup;
 mod dashboard_group;
 mod home;
 mod not_found;
-mod provider_button;
 
-use leptos::prelude::*;
-use leptos_meta::{Title, provide_meta_context};
-use leptos_router::{
-    SsrMode,
-    components::{ParentRoute, Redirect, Route, Router, Routes},
-    path,
-};
-
-use crate::auth::SessionProvider;
 use auth_group::{AuthLayout, SignInPage, SignUpPage};
 #[cfg(feature = "ssr")]
 pub use auth_setup::configure_auth;
 use dashboard_group::{DashboardLayout, DashboardPage, ProfilePage, SettingsPage, TopArtistsPage};
 use home::HomePage;
+use leptos::prelude::*;
+use leptos_auth::SessionProvider;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
 pub use not_found::NotFound;
-use provider_button::ProviderButton;
 
 /// The app's own sign-in page (also configured as `pages.sign_in` on the server).
 pub const SIGN_IN_PAGE: &str = "/sign-in";
@@ -71,39 +68,4 @@ fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-}
-
-/// Sends the browser to `path`: an HTTP 302 during server rendering (for every client, not
-/// only those that accept HTML), a client-side navigation after hydration.
-#[component]
-fn GuardRedirect(path: String) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::FOUND);
-        if let Ok(location) = http::HeaderValue::from_str(&path) {
-            response.insert_header(http::header::LOCATION, location);
-        }
-    }
-    view! { <Redirect path/> }
-}
-
-/// A `callbackUrl` the app is willing to navigate to: a local path, else `fallback`.
-pub(crate) fn local_callback_url(requested: Option<String>, fallback: &str) -> String {
-    let path = requested.map(|url| match url.find("://") {
-        // Absolute URLs come back from the server's redirect callback, which already
-        // checked the origin: keep their path.
-        Some(scheme_end) => url[scheme_end + 3..]
-            .find('/')
-            .map(|i| url[scheme_end + 3 + i..].to_owned())
-            .unwrap_or_else(|| "/".into()),
-        None => url,
-    });
-    match path {
-        Some(path)
-            if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") =>
-        {
-            path
-        }
-        _ => fallback.to_owned(),
-    }
 }

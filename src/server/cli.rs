@@ -3,7 +3,7 @@
 
 use std::{io::Read, process::ExitCode};
 
-use crate::auth::{Auth, store::SqliteStore};
+use leptos_auth::{Auth, SqliteStore};
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
@@ -94,7 +94,7 @@ pub async fn run(command: Command, auth: &Auth) -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", with_causes(&e));
                     ExitCode::FAILURE
                 }
             }
@@ -118,7 +118,7 @@ pub async fn run(command: Command, auth: &Auth) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", with_causes(&e));
                 ExitCode::FAILURE
             }
         },
@@ -133,9 +133,25 @@ pub async fn run(command: Command, auth: &Auth) -> ExitCode {
 
 /// Opens the configured SQLite store (running migrations).
 pub async fn open_store(database_url: &str) -> Result<SqliteStore, String> {
-    SqliteStore::connect(database_url)
-        .await
-        .map_err(|e| format!("cannot open the database {}: {e}", redact(database_url)))
+    SqliteStore::connect(database_url).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {}",
+            redact(database_url),
+            with_causes(&e)
+        )
+    })
+}
+
+/// An error and its causes on one line: `database error: unable to open database file`.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        line.push_str(": ");
+        line.push_str(&error.to_string());
+        cause = error.source();
+    }
+    line
 }
 
 /// The URL without its password, fit for an error message.

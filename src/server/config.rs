@@ -10,6 +10,9 @@ use serde::Deserialize;
 const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 const DEFAULT_SITE_ROOT: &str = "target/site";
+/// The name of the client bundle (`output-name` in Cargo.toml's cargo-leptos settings), for
+/// builds that cargo-leptos did not start (`cargo test`).
+const OUTPUT_NAME: &str = "leptos-auth";
 /// The embedded database, in a data folder next to where the server runs.
 const DEFAULT_DATA_DIR: &str = "data";
 
@@ -189,7 +192,7 @@ impl SiteConfig {
     /// The options Leptos needs to render pages and route server functions.
     pub fn leptos_options(&self) -> LeptosOptions {
         LeptosOptions::builder()
-            .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or(env!("CARGO_PKG_NAME")))
+            .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or(OUTPUT_NAME))
             .site_root(self.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .env(self.env.clone())

@@ -5,7 +5,6 @@
 pub mod assets;
 pub mod cli;
 pub mod config;
-mod origin_check;
 mod shell;
 pub mod telemetry;
 
@@ -17,16 +16,14 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use leptos::prelude::{LeptosOptions, provide_context};
+use leptos::prelude::LeptosOptions;
+use leptos_auth::{Auth, AuthConfig};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::trace::TraceLayer;
 
 use std::{sync::Arc, time::Duration};
 
-use crate::{
-    app::App,
-    auth::{Auth, AuthConfig},
-};
+use crate::app::App;
 pub use assets::AssetLookup;
 pub use config::{ConfigError, SiteConfig};
 
@@ -35,7 +32,6 @@ pub use config::{ConfigError, SiteConfig};
 pub struct AppState {
     leptos_options: LeptosOptions,
     assets: AssetLookup,
-    auth: Auth,
     /// URL prefix under which `/pkg` assets are referenced: `/_v/<content hash>` when the
     /// assets are embedded (so browsers may cache them forever), empty in development.
     asset_root: String,
@@ -55,19 +51,16 @@ pub fn router(config: &SiteConfig, assets: AssetLookup, auth: Auth) -> Router {
     let state = AppState {
         leptos_options,
         assets,
-        auth: auth.clone(),
         asset_root,
     };
 
     Router::new()
         .route("/healthz", get(healthz))
         .merge(auth.router())
-        .leptos_routes_with_context(&state, route_list(), state.provide_auth(), state.shell())
+        .leptos_routes_with_context(&state, route_list(), || (), state.shell())
         .fallback(static_file_or_not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            auth,
-            origin_check::reject_cross_site_posts,
-        ))
+        // Auth in every request (pages, server functions), cross-site writes refused.
+        .layer(auth.layer())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -83,12 +76,6 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 impl AppState {
-    /// Puts the auth layer in the Leptos context of pages and server functions.
-    fn provide_auth(&self) -> impl Fn() + Clone + Send + Sync + 'static {
-        let auth = self.auth.clone();
-        move || provide_context(auth.clone())
-    }
-
     fn shell(&self) -> impl Fn() -> shell::Shell + Clone + Send + Sync + 'static {
         let options = self.leptos_options.clone();
         let asset_root = self.asset_root.clone();
@@ -136,8 +123,7 @@ async fn static_file_or_not_found(State(state): State<AppState>, req: Request<Bo
         return response;
     }
 
-    let render =
-        leptos_axum::render_app_to_stream_with_context(state.provide_auth(), state.shell());
+    let render = leptos_axum::render_app_to_stream_with_context(|| (), state.shell());
     let mut response = render(req).await;
     // The NotFound view sets 404 itself; this guards against a route that forgot to.
     if response.status() == StatusCode::OK {

@@ -5,10 +5,8 @@ pub mod oidc;
 
 use std::path::PathBuf;
 
-use leptos_auth::{
-    auth::Auth,
-    server::{self, SiteConfig},
-};
+use leptos_auth::Auth;
+use leptos_auth_demo::server::{self, SiteConfig};
 use rust_embed::RustEmbed;
 
 #[derive(RustEmbed)]

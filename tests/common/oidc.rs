@@ -4,12 +4,10 @@
 use std::{process::Stdio, sync::Arc, time::Duration};
 
 use leptos_auth::{
-    auth::{
-        Auth, AuthConfig, OAuth, Provider, github, spotify, store::SqliteStore,
-        with_github_emails_url,
-    },
-    server::{self, SiteConfig},
+    Auth, AuthConfig, OAuth, Provider, SqliteStore,
+    providers::{github, spotify, with_github_emails_url},
 };
+use leptos_auth_demo::server::{self, SiteConfig};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::{SiteAssets, TestServer, client, temp_dir};
@@ -128,7 +126,7 @@ pub async fn serve(
 ) -> TestServer {
     let data_dir = temp_dir("oauth");
     let config = SiteConfig::for_tests(data_dir.clone());
-    let mut auth_config = leptos_auth::app::configure_auth(AuthConfig::new(vec![
+    let mut auth_config = leptos_auth_demo::app::configure_auth(AuthConfig::new(vec![
         "an integration test secret of 32+ bytes".into(),
     ]));
     for provider in providers {

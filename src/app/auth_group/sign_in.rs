@@ -1,40 +1,32 @@
 use leptos::{prelude::*, task::spawn_local};
+use leptos_auth::{AuthError, ProviderButtons, SignInOptions, local_callback_url, use_session};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::{
-    app::{ProviderButton, local_callback_url},
-    auth::{AuthError, SignInOptions, use_session},
-};
-
 /// `/sign-in`: email and password. With JavaScript it signs in without leaving the page and
-/// shows failures inline; without, the form posts to `/api/auth/callback/credentials`.
+/// shows failures inline; without, the form posts to the credentials callback endpoint.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
-    let callback_url = move || local_callback_url(query.read().get("callbackUrl"), "/dashboard");
+    let session = use_session();
+    let callback_url = move || {
+        local_callback_url(
+            query.read().get("callbackUrl").as_deref(),
+            Some(&session.site_origin()),
+            "/dashboard",
+        )
+    };
     // Failures of the no-JavaScript flow come back as ?error=<Code>.
     let (error, set_error) = signal(
         query
             .read_untracked()
             .get("error")
-            .map(|code| message_for(&code)),
+            .map(|code| AuthError::from_code(&code).user_message()),
     );
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
-    let session = use_session();
     let csrf_value = Signal::derive(move || session.csrf_token());
-    let provider_buttons = move || {
-        session
-            .providers()
-                .into_iter()
-                .filter(|p| p.kind != "credentials")
-                .map(|p| {
-                    let label = format!("Sign in with {}", p.name);
-                    view! { <ProviderButton provider_id=p.id label callback_url=Signal::derive(callback_url) csrf_token=csrf_value/> }
-                })
-                .collect_view()
-    };
+    let credentials_url = session.paths().callback("credentials");
     let navigate = use_navigate();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -56,22 +48,24 @@ pub fn SignInPage() -> impl IntoView {
             let response = session.sign_in(Some("credentials"), options).await;
             pending.set(false);
             if response.ok {
-                navigate(
-                    &local_callback_url(response.url, "/dashboard"),
-                    Default::default(),
+                let target = local_callback_url(
+                    response.url.as_deref(),
+                    Some(&session.site_origin()),
+                    "/dashboard",
                 );
+                navigate(&target, Default::default());
             } else {
                 password.set(String::new());
-                set_error.set(Some(message_for(
-                    response.error.as_deref().unwrap_or("Default"),
-                )));
+                // Deliberately the same for "no such user" and "wrong password".
+                let error = response.error.unwrap_or(AuthError::Default);
+                set_error.set(Some(error.user_message()));
             }
         });
     };
 
     view! {
         <h1>"Sign in"</h1>
-        <form method="post" action="/api/auth/callback/credentials" on:submit=on_submit>
+        <form method="post" action=credentials_url on:submit=on_submit>
             <input type="hidden" name="csrfToken" value=csrf_value/>
             <input type="hidden" name="callbackUrl" value=callback_url/>
             {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
@@ -90,12 +84,7 @@ pub fn SignInPage() -> impl IntoView {
                 "Sign in"
             </button>
         </form>
-        {provider_buttons}
+        <ProviderButtons callback_url=Signal::derive(callback_url)/>
         <p class="muted">"No account yet? " <a href="/sign-up">"Sign up"</a></p>
     }
-}
-
-/// What to tell the person: deliberately the same for "no such user" and "wrong password".
-fn message_for(code: &str) -> String {
-    AuthError::from_code(code).user_message().to_owned()
 }

@@ -1,7 +1,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::auth::use_session;
+use leptos_auth::use_session;
 
 /// Creates a password account and signs the new user in (`jwt` trigger `SignUp`).
 ///
@@ -10,9 +10,9 @@ use crate::auth::use_session;
 /// the error.
 #[server(prefix = "/api/app", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<(), ServerFnError> {
-    use crate::auth::{Auth, JwtTrigger, append_set_cookies};
+    use leptos_auth::{Auth, JwtTrigger, RegisterError, append_set_cookies};
 
-    let auth = expect_context::<Auth>();
+    let auth: Auth = leptos_axum::extract().await?;
     let headers: http::HeaderMap = leptos_axum::extract().await?;
     // Plain form posts accept HTML; the client library's fetches do not.
     let from_plain_form = headers
@@ -25,7 +25,12 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
             .issue_session(&headers, &user, JwtTrigger::SignUp)
             .await
             .map_err(|e| e.user_message().to_owned()),
-        Err(e) => Err(e.to_string()),
+        Err(e) => {
+            if let RegisterError::Unavailable(cause) = &e {
+                tracing::error!(cause = %cause, "sign-up failed");
+            }
+            Err(e.to_string())
+        }
     };
     match (outcome, from_plain_form) {
         (Ok(cookies), plain) => {

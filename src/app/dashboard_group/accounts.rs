@@ -2,6 +2,9 @@
 //! server-side API proxy (the provider token never reaches the browser).
 
 use leptos::prelude::*;
+use leptos_auth::AuthFnError;
+#[cfg(feature = "ssr")]
+use leptos_auth::{Auth, SignedInUser, append_set_cookies};
 use serde::{Deserialize, Serialize};
 
 /// A linked OAuth account, as the settings page shows it.
@@ -17,8 +20,6 @@ pub struct AccountMethods {
     pub accounts: Vec<LinkedAccount>,
     /// OAuth providers not linked yet: (id, name).
     pub linkable: Vec<(String, String)>,
-    /// For the "Link <provider>" forms.
-    pub csrf_token: String,
 }
 
 /// One artist of `/v1/me/top/artists`.
@@ -32,43 +33,29 @@ pub struct Artist {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use leptos::prelude::*;
+    use leptos_auth::{AuthFnError, StoreError};
 
-    use crate::auth::{Auth, append_set_cookies};
-
-    /// The auth layer and the signed-in user's id; a 401 when signed out.
-    pub async fn signed_in_user() -> Result<(Auth, String, http::HeaderMap), ServerFnError> {
-        let auth = use_context::<Auth>().ok_or_else(|| ServerFnError::new("auth layer missing"))?;
-        let headers: http::HeaderMap = leptos_axum::extract().await?;
-        match auth.session_user_id(&headers) {
-            Some(user_id) => Ok((auth, user_id, headers)),
-            None => {
-                if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                    response.set_status(http::StatusCode::UNAUTHORIZED);
-                }
-                Err(ServerFnError::ServerError("SessionRequired".into()))
-            }
-        }
-    }
-
-    pub fn flag_refresh_error(auth: &Auth, headers: &http::HeaderMap) {
-        append_set_cookies(auth.flag_session_error(headers, "RefreshTokenError"));
+    /// A store failure: logged here, `Unavailable` for the browser.
+    pub fn unavailable(error: StoreError) -> AuthFnError {
+        tracing::error!(error = %error, cause = ?std::error::Error::source(&error), "settings");
+        AuthFnError::Unavailable
     }
 }
 
 /// How the signed-in user can sign in (password, linked providers).
 #[server(prefix = "/api/app", endpoint = "sign_in_methods")]
-pub async fn sign_in_methods() -> Result<AccountMethods, ServerFnError> {
-    let (auth, user_id, _) = server::signed_in_user().await?;
+pub async fn sign_in_methods() -> Result<AccountMethods, AuthFnError> {
+    let user: SignedInUser = leptos_axum::extract().await?;
+    let auth: Auth = leptos_axum::extract().await?;
     let store = auth.store();
     let has_password = store
-        .has_password(&user_id)
+        .has_password(&user.user_id)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(server::unavailable)?;
     let accounts: Vec<LinkedAccount> = store
-        .accounts_of_user(&user_id)
+        .accounts_of_user(&user.user_id)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?
+        .map_err(server::unavailable)?
         .into_iter()
         .map(|a| LinkedAccount {
             provider: a.provider,
@@ -78,15 +65,13 @@ pub async fn sign_in_methods() -> Result<AccountMethods, ServerFnError> {
         .config()
         .providers()
         .iter()
-        .filter(|p| p.kind() != "credentials" && !accounts.iter().any(|a| a.provider == p.id()))
+        .filter(|p| p.kind().redirects() && !accounts.iter().any(|a| a.provider == p.id()))
         .map(|p| (p.id().to_owned(), p.name().to_owned()))
         .collect();
-    let csrf_token = crate::auth::csrf_token().await?;
     Ok(AccountMethods {
         has_password,
         accounts,
         linkable,
-        csrf_token,
     })
 }
 
@@ -94,8 +79,9 @@ pub async fn sign_in_methods() -> Result<AccountMethods, ServerFnError> {
 /// settings page's plain form, it answers with a redirect back to `/settings` (with `?error=`
 /// when refused), so it works with and without JavaScript.
 #[server(prefix = "/api/app", endpoint = "unlink_account")]
-pub async fn unlink_account(provider: String) -> Result<(), ServerFnError> {
-    let (auth, user_id, _) = server::signed_in_user().await?;
+pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
+    let user: SignedInUser = leptos_axum::extract().await?;
+    let auth: Auth = leptos_axum::extract().await?;
     let methods = sign_in_methods().await?;
     let others = methods
         .accounts
@@ -109,9 +95,9 @@ pub async fn unlink_account(provider: String) -> Result<(), ServerFnError> {
         return Ok(());
     }
     auth.store()
-        .unlink_account(&user_id, &provider)
+        .unlink_account(&user.user_id, &provider)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(server::unavailable)?;
     leptos_axum::redirect("/settings");
     Ok(())
 }
@@ -119,11 +105,12 @@ pub async fn unlink_account(provider: String) -> Result<(), ServerFnError> {
 /// The user's top artists on Spotify, fetched by the server with the stored (and, when
 /// expired, refreshed) access token.
 #[server(prefix = "/api/app", endpoint = "top_artists")]
-pub async fn top_artists(time_range: String, limit: u32) -> Result<Vec<Artist>, ServerFnError> {
-    use crate::auth::ProviderTokenError;
+pub async fn top_artists(time_range: String, limit: u32) -> Result<Vec<Artist>, AuthFnError> {
+    use leptos_auth::ProviderTokenError;
     use serde_json::Value;
 
-    let (auth, user_id, headers) = server::signed_in_user().await?;
+    let user: SignedInUser = leptos_axum::extract().await?;
+    let auth: Auth = leptos_axum::extract().await?;
     let time_range = match time_range.as_str() {
         "short_term" | "medium_term" | "long_term" => time_range,
         _ => "medium_term".into(),
@@ -132,18 +119,15 @@ pub async fn top_artists(time_range: String, limit: u32) -> Result<Vec<Artist>, 
         "/v1/me/top/artists?time_range={time_range}&limit={}",
         limit.clamp(1, 50)
     );
-    let body = match auth.provider_api_get(&user_id, "spotify", &path).await {
+    let body = match auth.provider_api_get(&user.user_id, "spotify", &path).await {
         Ok(body) => body,
-        Err(ProviderTokenError::RefreshFailed) => {
-            server::flag_refresh_error(&auth, &headers);
-            return Err(ServerFnError::ServerError("RefreshTokenError".into()));
-        }
-        Err(ProviderTokenError::NotLinked) => {
-            return Err(ServerFnError::ServerError("NotLinked".into()));
-        }
-        Err(ProviderTokenError::Unavailable(detail)) => {
-            tracing::warn!("top artists: {detail}");
-            return Err(ServerFnError::ServerError("Unavailable".into()));
+        Err(error) => {
+            if let ProviderTokenError::RefreshFailed(_) = error {
+                // The session shows the error too, so every page can ask for a new sign-in.
+                let headers: http::HeaderMap = leptos_axum::extract().await?;
+                append_set_cookies(auth.flag_session_error(&headers, "RefreshTokenError"));
+            }
+            return Err(error.into());
         }
     };
     let artists = body

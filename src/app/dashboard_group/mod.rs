@@ -4,19 +4,10 @@
 
 mod accounts;
 
-use leptos::{
-    either::{EitherOf3, EitherOf4},
-    prelude::*,
-    task::spawn_local,
-};
-use leptos_router::{
-    components::Outlet,
-    hooks::{use_location, use_query_map},
-};
+use leptos::{either::EitherOf4, prelude::*, task::spawn_local};
+use leptos_auth::{AuthFnError, ProviderButton, RequireSession, use_session};
+use leptos_router::{components::Outlet, hooks::use_query_map};
 use serde::Deserialize;
-
-use super::{GuardRedirect, ProviderButton, SIGN_IN_PAGE};
-use crate::auth::{SessionStatus, use_session};
 
 /// The demo's custom session fields (added by its `jwt` and `session` callbacks).
 #[derive(Debug, Clone, Deserialize)]
@@ -26,33 +17,19 @@ struct DemoFields {
     number_key: u64,
 }
 
-/// Layout shared by every page of the `(dashboard)` group.
+/// Layout shared by every page of the `(dashboard)` group, behind the library's guard.
 #[component]
 pub fn DashboardLayout() -> impl IntoView {
-    let session = use_session();
-    let location = use_location();
-    let content = move || match session.status() {
-        SessionStatus::Unauthenticated => {
-            // Untracked: once the redirect changes the location, this must not run again.
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
-            let query = serde_urlencoded::to_string([("callbackUrl", here)]).unwrap_or_default();
-            EitherOf3::A(view! { <GuardRedirect path=format!("{SIGN_IN_PAGE}?{query}")/> })
-        }
-        SessionStatus::Loading => EitherOf3::B(()),
-        SessionStatus::Authenticated => EitherOf3::C(view! {
+    view! {
+        <RequireSession>
             <div class="dashboard-layout">
                 <NavBar/>
                 <div class="dashboard-content">
                     <Outlet/>
                 </div>
             </div>
-        }),
-    };
-    view! { <Transition fallback=|| ()>{content}</Transition> }
+        </RequireSession>
+    }
 }
 
 #[component]
@@ -74,7 +51,7 @@ fn NavBar() -> impl IntoView {
                 {move || user().name.unwrap_or_default()} " · " {move || user().email.unwrap_or_default()}
             </span>
             // A real form, so signing out works without JavaScript too.
-            <form method="post" action="/api/auth/signout" on:submit=on_sign_out>
+            <form method="post" action=session.paths().sign_out() on:submit=on_sign_out>
                 <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
                 <input type="hidden" name="callbackUrl" value="/"/>
                 <button type="submit" class="button">"Sign out"</button>
@@ -137,7 +114,6 @@ pub fn SettingsPage() -> impl IntoView {
 
     let content = move || {
         methods.get().and_then(Result::ok).map(|m| {
-            let csrf_token = m.csrf_token.clone();
             view! {
                 <p data-testid="has-password">{if m.has_password { "Password: set" } else { "Password: none" }}</p>
                 <ul class="linked-accounts">
@@ -161,7 +137,7 @@ pub fn SettingsPage() -> impl IntoView {
                     {m.linkable
                         .into_iter()
                         .map(|(id, name)| view! {
-                            <ProviderButton provider_id=id label=format!("Link {name}") callback_url="/settings".to_owned() csrf_token=csrf_token.clone()/>
+                            <ProviderButton provider_id=id label=format!("Link {name}") callback_url="/settings".to_owned()/>
                         })
                         .collect_view()}
                 </div>
@@ -198,16 +174,15 @@ pub fn TopArtistsPage() -> impl IntoView {
                         .collect_view()}
                 </ol>
             }),
-            Err(ServerFnError::ServerError(code)) if code == "RefreshTokenError" => EitherOf4::B(view! {
+            Err(AuthFnError::RefreshTokenError) => EitherOf4::B(view! {
                 <p class="form-error" role="alert">"Your Spotify access expired. Please sign in with Spotify again."</p>
                 <ProviderButton
                     provider_id="spotify"
                     label="Sign in with Spotify again"
                     callback_url="/top-artists".to_owned()
-                    csrf_token=Signal::derive(move || session.csrf_token())
                 />
             }),
-            Err(ServerFnError::ServerError(code)) if code == "NotLinked" => EitherOf4::C(view! {
+            Err(AuthFnError::NotLinked) => EitherOf4::C(view! {
                 <p class="muted">"Link your Spotify account on the settings page to see your top artists."</p>
             }),
             Err(_) => EitherOf4::D(view! { <p class="form-error" role="alert">"Spotify could not be reached. Try again later."</p> }),

@@ -1,0 +1,201 @@
+//! `GET|POST /callback/:provider`: where a sign-in completes.
+
+use std::collections::HashMap;
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+};
+
+use super::{reply::Reply, request::ActionPost};
+use crate::{
+    Auth, AuthError, Provider, callbacks::JwtTrigger, core::RequestContext, error::Failure,
+    providers::Credentials,
+};
+
+/// OAuth providers come back here with `?code=&state=` (or `?error=`).
+pub(super) async fn get(
+    State(auth): State<Auth>,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Reply {
+    let ctx = auth.context(&headers);
+    oauth_callback(&auth, &ctx, &provider, &query).await
+}
+
+async fn oauth_callback(
+    auth: &Auth,
+    ctx: &RequestContext,
+    provider_id: &str,
+    query: &HashMap<String, String>,
+) -> Reply {
+    let callback_url = stored_callback_url(auth, ctx);
+    let outcome = match auth.provider(provider_id) {
+        Some(Provider::OAuth(provider)) => {
+            auth.oauth_callback(ctx, provider, query, callback_url.as_deref())
+                .await
+        }
+        _ => Err(Failure::new(
+            AuthError::OAuthCallback,
+            "callback for a provider that has no redirect flow",
+        )),
+    };
+    match outcome {
+        Ok(signed_in) => Reply::redirect(signed_in.url).with_cookies(signed_in.cookies),
+        Err(failure) => {
+            let code = failure.log(provider_id);
+            auth.error_reply(
+                ctx,
+                false,
+                code,
+                StatusCode::FOUND,
+                &[("callbackUrl", callback_url.as_deref())],
+            )
+            .with_cookies(auth.expire_check_cookies(ctx))
+        }
+    }
+}
+
+pub(super) async fn post(
+    State(auth): State<Auth>,
+    Path(provider): Path<String>,
+    req: ActionPost,
+) -> Result<Reply, Reply> {
+    // `response_mode=form_post` providers post the callback; `state` protects it, not CSRF.
+    if let Some(Provider::OAuth(_)) = auth.provider(&provider) {
+        let query = req.body.text_fields();
+        return Ok(oauth_callback(&auth, &req.ctx, &provider, &query).await);
+    }
+    req.require_csrf()?;
+    match auth.provider(&provider) {
+        Some(Provider::Credentials(credentials)) => {
+            credentials_sign_in(&auth, &req, credentials).await
+        }
+        _ => {
+            tracing::warn!(provider = %provider.escape_debug(), "callback for an unknown provider");
+            Err(auth.error_reply(
+                &req.ctx,
+                req.json_mode,
+                AuthError::Configuration,
+                StatusCode::BAD_REQUEST,
+                &[],
+            ))
+        }
+    }
+}
+
+async fn credentials_sign_in(
+    auth: &Auth,
+    req: &ActionPost,
+    credentials: &Credentials,
+) -> Result<Reply, Reply> {
+    let callback_url = req
+        .callback_url()
+        .or_else(|| stored_callback_url(auth, &req.ctx));
+    let signed_in = auth
+        .credentials_sign_in(
+            &req.ctx,
+            credentials,
+            &req.body.credentials(),
+            callback_url.as_deref(),
+        )
+        .await
+        .map_err(|failure| {
+            let code = failure.log(&credentials.id);
+            let status = match code {
+                AuthError::CredentialsSignin => StatusCode::UNAUTHORIZED,
+                AuthError::AccessDenied => StatusCode::FORBIDDEN,
+                _ => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            auth.error_reply(
+                &req.ctx,
+                req.json_mode,
+                code,
+                status,
+                &[
+                    ("provider", Some(&credentials.id)),
+                    ("callbackUrl", callback_url.as_deref()),
+                ],
+            )
+        })?;
+    Ok(
+        Reply::outcome(req.json_mode, signed_in.url, StatusCode::OK)
+            .with_cookies(signed_in.cookies),
+    )
+}
+
+/// A completed sign-in: the session cookies and where to go next.
+pub(crate) struct SignedIn {
+    pub cookies: Vec<String>,
+    pub url: String,
+}
+
+impl Auth {
+    /// Checks credentials with the provider's `authorize`, runs the `sign_in` and `jwt`
+    /// callbacks and the `sign_in` event, and returns the new session.
+    pub(crate) async fn credentials_sign_in(
+        &self,
+        ctx: &RequestContext,
+        credentials: &Credentials,
+        fields: &HashMap<String, String>,
+        callback_url: Option<&str>,
+    ) -> Result<SignedIn, Failure> {
+        let user = credentials
+            .authorize
+            .authorize(fields, self.store())
+            .await
+            .map_err(|cause| Failure::new(AuthError::Configuration, cause))?
+            .ok_or(AuthError::CredentialsSignin)?;
+        if !self
+            .config()
+            .callbacks
+            .sign_in(&user, &credentials.id)
+            .await
+        {
+            return Err(Failure::new(
+                AuthError::AccessDenied,
+                "the sign_in callback refused the user",
+            ));
+        }
+        let token = self.new_token(&user);
+        let token = self
+            .run_jwt_callback(token, JwtTrigger::SignIn, Some(&user), None)
+            .await;
+        let cookies = self.session_cookies(ctx, &token)?;
+        self.config()
+            .events
+            .sign_in(&user, &credentials.id, false)
+            .await;
+        let url = self.redirect_target(ctx, callback_url).await;
+        Ok(SignedIn { cookies, url })
+    }
+
+    /// Credentials sign-in for the `sign_in` server function: the session cookies and the
+    /// URL to go to, or the wire code (the cause is logged).
+    pub(crate) async fn sign_in_with_credentials(
+        &self,
+        headers: &HeaderMap,
+        provider_id: &str,
+        fields: &HashMap<String, String>,
+        callback_url: Option<&str>,
+    ) -> Result<SignedIn, AuthError> {
+        let ctx = self.context(headers);
+        let Some(Provider::Credentials(credentials)) = self.provider(provider_id) else {
+            return Err(AuthError::Configuration);
+        };
+        let callback_url = self.allowed_callback_url(&ctx, callback_url);
+        self.credentials_sign_in(&ctx, credentials, fields, callback_url.as_deref())
+            .await
+            .map_err(|failure| failure.log(provider_id))
+    }
+}
+
+/// The `callbackUrl` remembered by the sign-in page's cookie, when still allowed.
+fn stored_callback_url(auth: &Auth, ctx: &RequestContext) -> Option<String> {
+    let raw = ctx.cookies.get(&ctx.jar.callback_url())?;
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    auth.allowed_callback_url(ctx, Some(&decoded))
+}

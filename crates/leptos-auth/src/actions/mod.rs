@@ -1,0 +1,48 @@
+//! The REST endpoints of SPEC §2, one file per endpoint family, as in Auth.js core. POST
+//! actions take an [`request::ActionPost`] (parsed once, CSRF checked in one line) and answer
+//! a [`reply::Reply`].
+
+pub(crate) mod callback;
+mod csrf;
+mod error;
+mod providers;
+pub(crate) mod reply;
+pub(crate) mod request;
+mod session;
+mod signin;
+mod signout;
+mod verify_request;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+
+use crate::{Auth, Provider};
+
+impl Auth {
+    /// The `/api/auth/*` endpoints (under the configured base path), to merge into the app's
+    /// router. Add [`Auth::layer`] too, so pages, handlers and server functions find the
+    /// auth layer.
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
+        let paths = self.paths();
+        Router::new()
+            .route(&paths.csrf(), get(csrf::get))
+            .route(&paths.providers(), get(providers::get))
+            .route(&paths.session(), get(session::get).post(session::post))
+            .route(&paths.sign_in(), get(signin::get))
+            .route(&paths.sign_in_with("{provider}"), post(signin::post))
+            .route(
+                &paths.callback("{provider}"),
+                get(callback::get).post(callback::post),
+            )
+            .route(&paths.sign_out(), get(signout::get).post(signout::post))
+            .route(&paths.error(), get(error::get))
+            .route(&paths.verify_request(), get(verify_request::get))
+            .with_state(self.clone())
+    }
+
+    pub(crate) fn provider(&self, id: &str) -> Option<&Provider> {
+        self.config().providers.iter().find(|p| p.id() == id)
+    }
+}

@@ -1,0 +1,149 @@
+//! [`Reply`]: what an action answers, before it becomes an HTTP response, and the one way
+//! to answer a failure (the error page with `?error=<Code>`).
+
+use axum::{
+    body::Body,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde_json::{Value, json};
+
+use crate::{Auth, AuthError, core::RequestContext};
+
+/// What an action answers, before it becomes an HTTP response.
+pub(crate) struct Reply {
+    status: StatusCode,
+    cookies: Vec<String>,
+    body: ReplyBody,
+}
+
+enum ReplyBody {
+    Redirect(String),
+    Json(Value),
+    Html(String),
+}
+
+impl Reply {
+    pub fn json(value: Value) -> Self {
+        Reply {
+            status: StatusCode::OK,
+            cookies: Vec::new(),
+            body: ReplyBody::Json(value),
+        }
+    }
+
+    pub fn html(status: StatusCode, html: String) -> Self {
+        Reply {
+            status,
+            cookies: Vec::new(),
+            body: ReplyBody::Html(html),
+        }
+    }
+
+    pub fn redirect(url: String) -> Self {
+        Reply {
+            status: StatusCode::FOUND,
+            cookies: Vec::new(),
+            body: ReplyBody::Redirect(url),
+        }
+    }
+
+    /// The end of a POST action: a 302 to `url`, or in JSON mode `{"url"}` with `status`
+    /// (clients compute `ok` from it, so failures must not be 2xx).
+    pub fn outcome(json_mode: bool, url: String, status: StatusCode) -> Self {
+        if json_mode {
+            Reply {
+                status,
+                cookies: Vec::new(),
+                body: ReplyBody::Json(json!({ "url": url })),
+            }
+        } else {
+            Reply::redirect(url)
+        }
+    }
+
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    pub fn with_cookies(mut self, cookies: impl IntoIterator<Item = String>) -> Self {
+        self.cookies.extend(cookies);
+        self
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let mut response = match self.body {
+            ReplyBody::Redirect(url) => {
+                let mut r = Response::new(Body::empty());
+                if let Ok(location) = HeaderValue::from_str(&url) {
+                    r.headers_mut().insert(header::LOCATION, location);
+                }
+                r
+            }
+            ReplyBody::Json(value) => {
+                let mut r = Response::new(Body::from(value.to_string()));
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                r
+            }
+            ReplyBody::Html(html) => {
+                let mut r = Response::new(Body::from(html));
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                r
+            }
+        };
+        *response.status_mut() = self.status;
+        // Auth answers depend on cookies: never cache them anywhere.
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache, no-store"),
+        );
+        for cookie in self.cookies {
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
+}
+
+/// Appends query parameters, skipping absent ones, percent-encoded.
+pub(crate) fn with_query(url: &str, params: &[(&str, Option<&str>)]) -> String {
+    let query: Vec<(&str, &str)> = params
+        .iter()
+        .filter_map(|(k, v)| Some((*k, (*v)?)))
+        .collect();
+    if query.is_empty() {
+        return url.to_owned();
+    }
+    let encoded = serde_urlencoded::to_string(&query).unwrap_or_default();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{encoded}")
+}
+
+impl Auth {
+    /// The answer to a failed action: the error page `?error=<code>` (which sends sign-in
+    /// errors on to the sign-in page) with `params`, as a 302, or in JSON mode as `{"url"}`
+    /// with `status` (never 2xx: clients compute `ok` from it).
+    pub(crate) fn error_reply(
+        &self,
+        ctx: &RequestContext,
+        json_mode: bool,
+        code: AuthError,
+        status: StatusCode,
+        params: &[(&str, Option<&str>)],
+    ) -> Reply {
+        let mut query = vec![("error", Some(code.code()))];
+        query.extend_from_slice(params);
+        let url = with_query(&self.absolute_url(ctx, &self.paths().error()), &query);
+        Reply::outcome(json_mode, url, status)
+    }
+}

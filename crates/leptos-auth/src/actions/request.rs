@@ -1,0 +1,127 @@
+//! [`ActionPost`]: a POST to an `/api/auth` action, parsed once. Every POST action starts
+//! the same way (the site and cookies of the request, the body as form or JSON, JSON mode,
+//! the CSRF check); this extractor does it so the actions read like the protocol.
+
+use std::collections::HashMap;
+
+use axum::{
+    extract::{FromRequest, Request},
+    http::{HeaderMap, StatusCode, header},
+};
+use serde_json::{Map, Value};
+
+use super::reply::Reply;
+use crate::{Auth, AuthError, core::RequestContext};
+
+/// Auth forms are a few short fields; anything larger is refused before it is parsed.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A POST to an `/api/auth` endpoint.
+pub(crate) struct ActionPost {
+    pub ctx: RequestContext,
+    pub body: PostBody,
+    /// Answer `{"url"}` instead of a 302: v4 clients post `json=true`, v5 clients send
+    /// `X-Auth-Return-Redirect: 1`.
+    pub json_mode: bool,
+    auth: Auth,
+}
+
+impl FromRequest<Auth> for ActionPost {
+    type Rejection = Reply;
+
+    async fn from_request(request: Request, auth: &Auth) -> Result<Self, Reply> {
+        let (parts, body) = request.into_parts();
+        let ctx = auth.context(&parts.headers);
+        let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                Reply::json(serde_json::json!({ "error": AuthError::Default.code() }))
+                    .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+            })?;
+        let body = PostBody::parse(&parts.headers, &bytes);
+        let json_mode = body.field("json") == Some("true")
+            || parts
+                .headers
+                .get("x-auth-return-redirect")
+                .is_some_and(|v| v == "1");
+        Ok(ActionPost {
+            ctx,
+            body,
+            json_mode,
+            auth: auth.clone(),
+        })
+    }
+}
+
+impl ActionPost {
+    /// A form field as text.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.body.field(name)
+    }
+
+    /// The `callbackUrl` field when the redirect rule allows it (a rejected one is dropped).
+    pub fn callback_url(&self) -> Option<String> {
+        self.auth
+            .allowed_callback_url(&self.ctx, self.field("callbackUrl"))
+    }
+
+    /// Checks the double-submit CSRF token (SPEC §3); a failure is answered with
+    /// `MissingCSRF` (403).
+    pub fn require_csrf(&self) -> Result<(), Reply> {
+        if self.auth.csrf_valid(&self.ctx, self.field("csrfToken")) {
+            return Ok(());
+        }
+        tracing::warn!("refused a POST without a valid CSRF token");
+        Err(self.auth.error_reply(
+            &self.ctx,
+            self.json_mode,
+            AuthError::MissingCSRF,
+            StatusCode::FORBIDDEN,
+            &[],
+        ))
+    }
+}
+
+/// Fields of a POST body: url-encoded form or JSON object, whichever the client sent.
+/// A body that does not parse has no fields (and so fails the CSRF check).
+pub(crate) struct PostBody(pub Map<String, Value>);
+
+impl PostBody {
+    pub fn parse(headers: &HeaderMap, body: &[u8]) -> PostBody {
+        let is_json = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let map = if is_json {
+            serde_json::from_slice::<Map<String, Value>>(body).unwrap_or_default()
+        } else {
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect()
+        };
+        PostBody(map)
+    }
+
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(Value::as_str)
+    }
+
+    /// Every text field, e.g. the query of a `form_post` OAuth callback.
+    pub fn text_fields(&self) -> HashMap<String, String> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+            .collect()
+    }
+
+    /// The fields for a credentials `authorize`: everything but the protocol's own fields.
+    pub fn credentials(&self) -> HashMap<String, String> {
+        let mut fields = self.text_fields();
+        for protocol_field in ["csrfToken", "callbackUrl", "json", "redirect"] {
+            fields.remove(protocol_field);
+        }
+        fields
+    }
+}

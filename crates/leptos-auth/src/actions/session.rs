@@ -1,0 +1,66 @@
+//! `GET /session` (read, with sliding refresh) and `POST /session` (the update flow).
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+};
+use serde_json::json;
+
+use super::{reply::Reply, request::ActionPost};
+use crate::{Auth, AuthError, callbacks::JwtTrigger};
+
+pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
+    let ctx = auth.context(&headers);
+    let session_cookie = ctx.jar.session_token();
+    let Some(token) = auth.read_token(&ctx) else {
+        // A cookie that does not verify is dropped so the browser stops sending it.
+        let stale = ctx.cookies.get_chunked(&session_cookie).is_some();
+        let cookies = if stale {
+            ctx.jar.expire_chunked(&session_cookie, &ctx.cookies)
+        } else {
+            Vec::new()
+        };
+        return Reply::json(json!({})).with_cookies(cookies);
+    };
+
+    let before = token.clone();
+    let mut token = auth
+        .run_jwt_callback(token, JwtTrigger::None, None, None)
+        .await;
+    let refresh = auth.refresh_due(&token);
+    if refresh {
+        auth.refresh_token_times(&mut token);
+    }
+    let cookies = if refresh || token != before {
+        match auth.session_cookies(&ctx, &token) {
+            Ok(cookies) => cookies,
+            Err(_) => return Reply::json(json!({})),
+        }
+    } else {
+        Vec::new()
+    };
+    let session = auth.session_from_token(&token).await;
+    Reply::json(serde_json::to_value(session).unwrap_or_default()).with_cookies(cookies)
+}
+
+pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Reply {
+    // The update flow answers JSON whatever the mode: a failed check is a 400 with its code.
+    if req.require_csrf().is_err() {
+        return Reply::json(json!({ "error": AuthError::MissingCSRF.code() }))
+            .with_status(StatusCode::BAD_REQUEST);
+    }
+    let Some(token) = auth.read_token(&req.ctx) else {
+        return Reply::json(json!({}));
+    };
+    let data = req.body.0.get("data");
+    let mut token = auth
+        .run_jwt_callback(token, JwtTrigger::Update, None, data)
+        .await;
+    auth.refresh_token_times(&mut token);
+    let cookies = match auth.session_cookies(&req.ctx, &token) {
+        Ok(cookies) => cookies,
+        Err(_) => return Reply::json(json!({})),
+    };
+    let session = auth.session_from_token(&token).await;
+    Reply::json(serde_json::to_value(session).unwrap_or_default()).with_cookies(cookies)
+}

@@ -1,0 +1,81 @@
+//! `GET /signin` (the sign-in page, built-in or custom) and `POST /signin/:provider`.
+
+use std::collections::HashMap;
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+};
+
+use super::{
+    reply::{Reply, with_query},
+    request::ActionPost,
+};
+use crate::{Auth, AuthError, Provider, pages};
+
+pub(super) async fn get(
+    State(auth): State<Auth>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Reply {
+    let ctx = auth.context(&headers);
+    let callback_url =
+        auth.allowed_callback_url(&ctx, query.get("callbackUrl").map(String::as_str));
+    // Only known codes are passed on: the page shows a message chosen by the code.
+    let error = query
+        .get("error")
+        .map(|code| AuthError::from_code(code).code());
+    if let Some(page) = &auth.config().pages.sign_in {
+        return Reply::redirect(with_query(
+            page,
+            &[("callbackUrl", callback_url.as_deref()), ("error", error)],
+        ));
+    }
+    let (csrf_token, csrf_cookie) = auth.csrf_token(&ctx);
+    let callback_cookie = callback_url.as_deref().map(|url| {
+        let value = percent_encoding::utf8_percent_encode(url, percent_encoding::NON_ALPHANUMERIC);
+        ctx.jar
+            .set(&ctx.jar.callback_url(), &value.to_string(), None)
+    });
+    let html = pages::sign_in(&auth, &ctx, &csrf_token, callback_url.as_deref(), error);
+    Reply::html(StatusCode::OK, html).with_cookies(csrf_cookie.into_iter().chain(callback_cookie))
+}
+
+pub(super) async fn post(
+    State(auth): State<Auth>,
+    Path(provider): Path<String>,
+    req: ActionPost,
+) -> Result<Reply, Reply> {
+    req.require_csrf()?;
+    let callback_url = req.callback_url();
+    match auth.provider(&provider) {
+        Some(Provider::OAuth(oauth)) => {
+            let (url, cookies) = auth
+                .oauth_authorization(&req.ctx, oauth, callback_url.as_deref())
+                .await
+                .map_err(|failure| {
+                    let code = failure.log(&provider);
+                    auth.error_reply(&req.ctx, req.json_mode, code, StatusCode::BAD_GATEWAY, &[])
+                })?;
+            Ok(Reply::outcome(req.json_mode, url, StatusCode::OK).with_cookies(cookies))
+        }
+        // Credentials post straight to /callback/credentials; here they get the form.
+        Some(Provider::Credentials(_)) => {
+            let url = with_query(
+                &auth.absolute_url(&req.ctx, &auth.paths().sign_in()),
+                &[("callbackUrl", callback_url.as_deref())],
+            );
+            Ok(Reply::outcome(req.json_mode, url, StatusCode::OK))
+        }
+        None => {
+            tracing::warn!(provider = %provider.escape_debug(), "sign-in requested for an unknown provider");
+            Err(auth.error_reply(
+                &req.ctx,
+                req.json_mode,
+                AuthError::OAuthSignin,
+                StatusCode::BAD_REQUEST,
+                &[],
+            ))
+        }
+    }
+}

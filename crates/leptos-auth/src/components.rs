@@ -1,0 +1,156 @@
+//! UI that every app with sign-in would otherwise write again: the guard of signed-in pages,
+//! the guard of sign-in pages, and provider buttons. They need a [`SessionProvider`]
+//! above them and a `<Router>` around them.
+//!
+//! [`SessionProvider`]: crate::SessionProvider
+
+use leptos::{either::EitherOf3, prelude::*};
+use leptos_router::{
+    components::Redirect,
+    hooks::{use_location, use_query_map},
+};
+
+use crate::{SessionStatus, local_callback_url, use_session};
+
+/// Shows `children` only to a signed-in user. Without a session the server answers a 302 to
+/// the sign-in page with `callbackUrl` (works without JavaScript), and after hydration the
+/// client redirects the same way when the session ends while the page is open (e.g. after
+/// signing out in another tab). Use it as the layout of a route group.
+///
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_auth::RequireSession;
+/// use leptos_router::components::Outlet;
+///
+/// #[component]
+/// fn DashboardLayout() -> impl IntoView {
+///     view! { <RequireSession><nav>"…"</nav><Outlet/></RequireSession> }
+/// }
+/// ```
+#[component]
+pub fn RequireSession(
+    /// Where to send signed-out users; by default the `sign_in_page` of the
+    /// [`SessionProvider`](crate::SessionProvider), else the built-in sign-in page.
+    #[prop(optional, into)]
+    sign_in_page: Option<String>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let sign_in_page = StoredValue::new(
+        sign_in_page
+            .or_else(|| session.sign_in_page())
+            .unwrap_or_else(|| session.paths().sign_in()),
+    );
+    let children = StoredValue::new(children);
+    let content = move || match session.status() {
+        SessionStatus::Unauthenticated => {
+            // Untracked: once the redirect changes the location, this must not run again.
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let query = serde_urlencoded::to_string([("callbackUrl", here)]).unwrap_or_default();
+            let target = format!("{}?{query}", sign_in_page.get_value());
+            EitherOf3::A(view! { <GuardRedirect path=target/> })
+        }
+        SessionStatus::Loading => EitherOf3::B(()),
+        SessionStatus::Authenticated => EitherOf3::C(children.with_value(|children| children())),
+    };
+    view! { <Transition fallback=|| ()>{content}</Transition> }
+}
+
+/// Shows `children` only to a signed-out user (sign-in and sign-up pages). A signed-in user
+/// is sent on to the page's `callbackUrl` when the redirect rule allows it, else to
+/// `default_target`.
+#[component]
+pub fn RedirectIfSignedIn(
+    /// Where signed-in users go when there is no usable `callbackUrl`.
+    #[prop(into)]
+    default_target: String,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let default_target = StoredValue::new(default_target);
+    let children = StoredValue::new(children);
+    let content = move || {
+        if session.status() == SessionStatus::Authenticated {
+            let requested = query.read_untracked().get("callbackUrl");
+            let target = local_callback_url(
+                requested.as_deref(),
+                Some(&session.site_origin()),
+                &default_target.get_value(),
+            );
+            return EitherOf3::A(view! { <GuardRedirect path=target/> });
+        }
+        if session.status() == SessionStatus::Loading {
+            return EitherOf3::B(());
+        }
+        EitherOf3::C(children.with_value(|children| children()))
+    };
+    view! { <Transition fallback=|| ()>{content}</Transition> }
+}
+
+/// Sends the browser to `path`: an HTTP 302 during server rendering (for every client, not
+/// only those that accept HTML), a client-side navigation after hydration.
+#[component]
+fn GuardRedirect(path: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FOUND);
+        if let Ok(location) = http::HeaderValue::from_str(&path) {
+            response.insert_header(http::header::LOCATION, location);
+        }
+    }
+    view! { <Redirect path/> }
+}
+
+/// "Sign in with <provider>": a plain form posting to the provider's sign-in endpoint, so it
+/// works with and without JavaScript (the browser leaves for the provider either way).
+/// Signed in, the same button links the provider to the current user.
+#[component]
+pub fn ProviderButton(
+    /// The provider id, e.g. `github`.
+    #[prop(into)]
+    provider_id: String,
+    /// The button text.
+    #[prop(into)]
+    label: String,
+    /// Where to land after signing in.
+    #[prop(into)]
+    callback_url: Signal<String>,
+) -> impl IntoView {
+    let session = use_session();
+    let action = session.paths().sign_in_with(&provider_id);
+    view! {
+        <form method="post" action=action class="provider-form">
+            <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
+            <input type="hidden" name="callbackUrl" value=callback_url/>
+            <button type="submit" class="button wide">{label}</button>
+        </form>
+    }
+}
+
+/// One [`ProviderButton`] ("Sign in with <name>") per configured provider that signs in by
+/// redirect (OAuth, OIDC, email), in configuration order.
+#[component]
+pub fn ProviderButtons(
+    /// Where to land after signing in.
+    #[prop(into)]
+    callback_url: Signal<String>,
+) -> impl IntoView {
+    let session = use_session();
+    move || {
+        session
+            .providers()
+            .into_iter()
+            .filter(|p| p.kind.redirects())
+            .map(|p| {
+                let label = format!("Sign in with {}", p.name);
+                view! { <ProviderButton provider_id=p.id label callback_url/> }
+            })
+            .collect_view()
+    }
+}

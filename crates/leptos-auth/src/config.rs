@@ -1,0 +1,310 @@
+//! [`AuthConfig`]: the Rust counterpart of Auth.js `authOptions`.
+
+use std::{fmt, path::Path, sync::Arc, time::Duration};
+
+use url::Url;
+
+use crate::{
+    callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
+    providers::{OAuth, Provider, github, google, spotify, with_github_emails_url},
+};
+
+/// Shortest secret accepted in production: 32 bytes, as for an HS256 key.
+pub const MIN_SECRET_LEN: usize = 32;
+
+/// Custom pages that replace the built-in ones (SPEC §5 `pages`).
+#[derive(Debug, Clone, Default)]
+pub struct Pages {
+    /// Sign-in page, e.g. `/sign-in`. `GET /api/auth/signin` redirects there with
+    /// `callbackUrl` and `error` carried over.
+    pub sign_in: Option<String>,
+    /// Sign-out confirmation page.
+    pub sign_out: Option<String>,
+    /// Error page; receives `?error=<Code>`.
+    pub error: Option<String>,
+    /// "Check your email" page of the magic-link flow.
+    pub verify_request: Option<String>,
+    /// Where a user lands after signing up.
+    pub new_user: Option<String>,
+}
+
+/// How sessions are kept (SPEC §4).
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    /// Idle lifetime of a session: it expires this long after its last refresh.
+    pub max_age: Duration,
+    /// How often `GET /session` re-issues the cookie (sliding expiry).
+    pub update_age: Duration,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            max_age: Duration::from_secs(30 * 24 * 60 * 60),
+            update_age: Duration::from_secs(24 * 60 * 60),
+        }
+    }
+}
+
+/// Everything the authentication layer needs to know, built once in `main`.
+///
+/// ```
+/// use leptos_auth::{AuthConfig, Credentials, Pages};
+///
+/// let config = AuthConfig::new(vec!["a secret of at least thirty-two bytes!".into()])
+///     .with_provider(Credentials::email_password())
+///     .with_pages(Pages { sign_in: Some("/sign-in".into()), ..Pages::default() });
+/// assert_eq!(config.providers().len(), 1);
+/// ```
+#[derive(Clone)]
+pub struct AuthConfig {
+    pub(crate) providers: Vec<Provider>,
+    pub(crate) callbacks: Arc<dyn Callbacks>,
+    pub(crate) events: Arc<dyn Events>,
+    pub(crate) secrets: Vec<String>,
+    /// Custom pages.
+    pub pages: Pages,
+    /// Session lifetime settings.
+    pub session: SessionOptions,
+    /// Public URL of the site (`AUTH_URL`); when unset, taken from the request's `Host`.
+    pub url: Option<Url>,
+    /// Honour `X-Forwarded-Host`/`X-Forwarded-Proto` (`AUTH_TRUST_HOST`): only behind a proxy
+    /// you control.
+    pub trust_host: bool,
+    /// Force `Secure` cookies on or off; by default they follow the site's scheme.
+    pub use_secure_cookies: Option<bool>,
+    /// Where the REST endpoints live, `/api/auth` by default.
+    pub base_path: String,
+    /// Prefix of every cookie name (`authjs.` gives `authjs.session-token`).
+    pub cookie_prefix: String,
+}
+
+impl fmt::Debug for AuthConfig {
+    // Secrets never reach a log line, even through `{:?}`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field(
+                "providers",
+                &self.providers.iter().map(Provider::id).collect::<Vec<_>>(),
+            )
+            .field(
+                "secrets",
+                &format_args!("[{} redacted]", self.secrets.len()),
+            )
+            .field("pages", &self.pages)
+            .field("session", &self.session)
+            .field("url", &self.url.as_ref().map(Url::as_str))
+            .field("trust_host", &self.trust_host)
+            .field("base_path", &self.base_path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the authentication configuration cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthConfigError {
+    /// No secret in production.
+    MissingSecret,
+    /// A secret shorter than [`MIN_SECRET_LEN`] in production.
+    ShortSecret {
+        /// Length of the offending secret, in bytes.
+        len: usize,
+    },
+    /// `AUTH_URL` is not an absolute http(s) URL.
+    InvalidUrl(String),
+    /// The development secret file could not be read or written.
+    DevSecret(String),
+}
+
+impl fmt::Display for AuthConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthConfigError::MissingSecret => write!(
+                f,
+                "AUTH_SECRET is not set: production needs a random secret of at least \
+                 {MIN_SECRET_LEN} bytes (generate one with `openssl rand -base64 33`)"
+            ),
+            AuthConfigError::ShortSecret { len } => write!(
+                f,
+                "AUTH_SECRET is {len} bytes long: production needs at least {MIN_SECRET_LEN} \
+                 (generate one with `openssl rand -base64 33`)"
+            ),
+            AuthConfigError::InvalidUrl(url) => {
+                write!(f, "AUTH_URL={url:?} is not an absolute http(s) URL")
+            }
+            AuthConfigError::DevSecret(reason) => {
+                write!(f, "cannot keep the development secret: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for AuthConfigError {}
+
+impl AuthConfig {
+    /// A configuration with the given secrets (the first signs, all verify) and defaults for
+    /// everything else: no providers, default callbacks, built-in pages, 30-day sessions.
+    pub fn new(secrets: Vec<String>) -> Self {
+        AuthConfig {
+            providers: Vec::new(),
+            callbacks: Arc::new(DefaultCallbacks),
+            events: Arc::new(NoEvents),
+            secrets,
+            pages: Pages::default(),
+            session: SessionOptions::default(),
+            url: None,
+            trust_host: false,
+            use_secure_cookies: None,
+            base_path: crate::DEFAULT_BASE_PATH.into(),
+            cookie_prefix: "authjs.".into(),
+        }
+    }
+
+    /// Reads the Auth.js environment variables: `AUTH_SECRET` (or `NEXTAUTH_SECRET`, plus
+    /// `AUTH_SECRET_1`, `AUTH_SECRET_2`, … as older secrets that still verify), `AUTH_URL`
+    /// (or `NEXTAUTH_URL`) and `AUTH_TRUST_HOST`.
+    ///
+    /// In `production`, a missing or short secret is an error. In development a random secret
+    /// is generated once and kept in `dev_secret_file`, with a warning.
+    pub fn from_env(production: bool, dev_secret_file: &Path) -> Result<Self, AuthConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut secrets: Vec<String> = var("AUTH_SECRET")
+            .or_else(|| var("NEXTAUTH_SECRET"))
+            .into_iter()
+            .collect();
+        secrets.extend((1..=9).filter_map(|i| var(&format!("AUTH_SECRET_{i}"))));
+
+        if production {
+            if secrets.is_empty() {
+                return Err(AuthConfigError::MissingSecret);
+            }
+            if let Some(short) = secrets.iter().find(|s| s.len() < MIN_SECRET_LEN) {
+                return Err(AuthConfigError::ShortSecret { len: short.len() });
+            }
+        } else if secrets.is_empty() {
+            tracing::warn!(
+                "AUTH_SECRET is not set: using a development secret kept in {} (never do this \
+                 in production)",
+                dev_secret_file.display()
+            );
+            secrets.push(dev_secret(dev_secret_file)?);
+        }
+
+        let mut config = AuthConfig::new(secrets);
+        if let Some(url) = var("AUTH_URL").or_else(|| var("NEXTAUTH_URL")) {
+            let parsed = Url::parse(&url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+                .ok_or(AuthConfigError::InvalidUrl(url))?;
+            config.url = Some(parsed);
+        }
+        config.trust_host = var("AUTH_TRUST_HOST")
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"));
+        Ok(config)
+    }
+
+    /// Adds a sign-in provider.
+    pub fn with_provider(mut self, provider: impl Into<Provider>) -> Self {
+        self.providers.push(provider.into());
+        self
+    }
+
+    /// Replaces the callbacks (`sign_in`, `redirect`, `jwt`, `session`).
+    pub fn with_callbacks(mut self, callbacks: impl Callbacks) -> Self {
+        self.callbacks = Arc::new(callbacks);
+        self
+    }
+
+    /// Replaces the event listeners.
+    pub fn with_events(mut self, events: impl Events) -> Self {
+        self.events = Arc::new(events);
+        self
+    }
+
+    /// Replaces the custom pages.
+    pub fn with_pages(mut self, pages: Pages) -> Self {
+        self.pages = pages;
+        self
+    }
+
+    /// Adds the providers configured by environment variables: `AUTH_GITHUB_ID`/`_SECRET`,
+    /// `AUTH_GOOGLE_ID`/`_SECRET`, `AUTH_SPOTIFY_ID`/`_SECRET`, and a generic OIDC provider
+    /// with id `oidc` from `AUTH_OIDC_ISSUER`/`_ID`/`_SECRET` (name `AUTH_OIDC_NAME`).
+    ///
+    /// Each one's URLs can be overridden (enterprise hosts, tests) with
+    /// `AUTH_<PROVIDER>_AUTHORIZATION_URL`, `_TOKEN_URL`, `_USERINFO_URL`, `_API_URL`,
+    /// `_ISSUER` (OIDC) and, for GitHub, `_EMAILS_URL`.
+    pub fn with_providers_from_env(mut self) -> Self {
+        let var = |name: String| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let credentials = |id: &str| {
+            let upper = id.to_ascii_uppercase();
+            Some((
+                var(format!("AUTH_{upper}_ID"))?,
+                var(format!("AUTH_{upper}_SECRET"))?,
+            ))
+        };
+        let mut found: Vec<OAuth> = Vec::new();
+        if let Some((id, secret)) = credentials("github") {
+            found.push(github(id, secret));
+        }
+        if let Some((id, secret)) = credentials("google") {
+            found.push(google(id, secret));
+        }
+        if let Some((id, secret)) = credentials("spotify") {
+            found.push(spotify(id, secret));
+        }
+        if let (Some((id, secret)), Some(issuer)) =
+            (credentials("oidc"), var("AUTH_OIDC_ISSUER".into()))
+        {
+            let name = var("AUTH_OIDC_NAME".into()).unwrap_or_else(|| "OpenID Connect".into());
+            found.push(OAuth::oidc("oidc", name, issuer, id, secret));
+        }
+        for mut provider in found {
+            let upper = provider.id.to_ascii_uppercase();
+            if let Some(url) = var(format!("AUTH_{upper}_ISSUER")) {
+                provider.issuer = Some(url.trim_end_matches('/').to_owned());
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_AUTHORIZATION_URL")) {
+                provider = provider.with_authorization_url(url);
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_TOKEN_URL")) {
+                provider = provider.with_token_url(url);
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_USERINFO_URL")) {
+                provider = provider.with_userinfo_url(url);
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_API_URL")) {
+                provider = provider.with_api_url(url);
+            }
+            if let Some(url) = var(format!("AUTH_{upper}_EMAILS_URL")) {
+                provider = with_github_emails_url(provider, url);
+            }
+            self = self.with_provider(provider);
+        }
+        self
+    }
+
+    /// The configured providers, in order.
+    pub fn providers(&self) -> &[Provider] {
+        &self.providers
+    }
+}
+
+/// Reads the development secret, creating it on first use.
+fn dev_secret(path: &Path) -> Result<String, AuthConfigError> {
+    if let Ok(secret) = std::fs::read_to_string(path) {
+        let secret = secret.trim().to_owned();
+        if secret.len() >= MIN_SECRET_LEN {
+            return Ok(secret);
+        }
+    }
+    let secret = super::session::csrf::random_hex(32);
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, &secret)
+    };
+    write().map_err(|e| AuthConfigError::DevSecret(format!("{}: {e}", path.display())))?;
+    Ok(secret)
+}

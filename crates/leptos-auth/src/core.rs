@@ -1,0 +1,379 @@
+//! [`Auth`]: the running authentication layer (configuration, store, keys) and what every
+//! action shares: the request's site URL and cookies, issuing and reading sessions, replies.
+
+use std::{sync::Arc, time::SystemTime};
+
+use axum::http::HeaderMap;
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::{
+    AuthConfig, AuthError, AuthPaths, Session, SessionUser, SignedInUser,
+    callbacks::{JwtParams, JwtTrigger},
+    keys::Keys,
+    oauth::OAuthState,
+    session::{
+        cookies::{CookieJar, RequestCookies},
+        csrf::{self, random_hex},
+        jwt::{self, Token},
+    },
+    store::{Store, User},
+};
+
+/// The authentication layer, ready to serve: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Auth {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: AuthConfig,
+    store: Arc<dyn Store>,
+    keys: Keys,
+    oauth: OAuthState,
+    paths: AuthPaths,
+}
+
+/// What one request tells the auth layer: which site it is for and which cookies it carries.
+pub(crate) struct RequestContext {
+    /// Origin of the site, with a trailing slash: `http://127.0.0.1:3000/`.
+    pub base_url: Url,
+    pub cookies: RequestCookies,
+    pub jar: CookieJar,
+}
+
+impl Auth {
+    /// Puts a configuration and a store together.
+    ///
+    /// # Panics
+    /// When the configuration has no secret ([`AuthConfig::from_env`] guarantees one).
+    pub fn new(config: AuthConfig, store: Arc<dyn Store>) -> Self {
+        assert!(
+            !config.secrets.is_empty(),
+            "AuthConfig needs at least one secret"
+        );
+        let keys = Keys::derive(&config.secrets);
+        let paths = AuthPaths::new(config.base_path.clone());
+        Auth {
+            inner: Arc::new(Inner {
+                paths,
+                config,
+                store,
+                keys,
+                oauth: OAuthState::new(),
+            }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &AuthConfig {
+        &self.inner.config
+    }
+
+    /// The paths of the `/api/auth` endpoints under the configured base path.
+    pub fn paths(&self) -> &AuthPaths {
+        &self.inner.paths
+    }
+
+    /// The store (users, accounts, sessions).
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    pub(crate) fn keys(&self) -> &Keys {
+        &self.inner.keys
+    }
+
+    pub(crate) fn oauth_state(&self) -> &OAuthState {
+        &self.inner.oauth
+    }
+
+    /// The session of the request with these headers, or `None` when signed out
+    /// (the `getServerSession` of Auth.js). Runs the `jwt` and `session` callbacks.
+    pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
+        let ctx = self.context(headers);
+        let token = self.read_token(&ctx)?;
+        let token = self
+            .run_jwt_callback(token, JwtTrigger::None, None, None)
+            .await;
+        Some(self.session_from_token(&token).await)
+    }
+
+    /// Signs `user` in: the `Set-Cookie` values of a fresh session, built through the `jwt`
+    /// callback with `trigger`. For flows that end outside the REST endpoints (sign-up).
+    pub async fn issue_session(
+        &self,
+        headers: &HeaderMap,
+        user: &User,
+        trigger: JwtTrigger,
+    ) -> Result<Vec<String>, AuthError> {
+        let ctx = self.context(headers);
+        let token = self.new_token(user);
+        let token = self
+            .run_jwt_callback(token, trigger, Some(user), None)
+            .await;
+        self.session_cookies(&ctx, &token)
+    }
+
+    /// Signs a session token with the current secret: the value of a session cookie. For
+    /// tools that mint sessions (tests, admin impersonation); sign-in does this itself.
+    pub fn encode_session_token(&self, token: &Token) -> Result<String, AuthError> {
+        jwt::encode(self.keys(), token).map_err(|e| {
+            tracing::error!("cannot sign the session token: {e}");
+            AuthError::Configuration
+        })
+    }
+
+    /// The signed-in user of the request with these headers (what the [`SignedInUser`]
+    /// extractor gives), or `None` when signed out.
+    pub async fn signed_in_user(&self, headers: &HeaderMap) -> Option<SignedInUser> {
+        let ctx = self.context(headers);
+        let token = self.read_token(&ctx)?;
+        let token = self
+            .run_jwt_callback(token, JwtTrigger::None, None, None)
+            .await;
+        Some(SignedInUser {
+            user_id: token.sub.clone(),
+            session: self.session_from_token(&token).await,
+        })
+    }
+
+    /// The user id of the request's session, without running callbacks.
+    pub fn session_user_id(&self, headers: &HeaderMap) -> Option<String> {
+        self.read_token(&self.context(headers))
+            .map(|token| token.sub)
+    }
+
+    /// Re-issues the request's session with `error` set (e.g. `RefreshTokenError`), so
+    /// `use_session()` can tell the user to sign in with the provider again. `Set-Cookie`
+    /// values, empty when signed out.
+    pub fn flag_session_error(&self, headers: &HeaderMap, error: &str) -> Vec<String> {
+        let ctx = self.context(headers);
+        let Some(mut token) = self.read_token(&ctx) else {
+            return Vec::new();
+        };
+        token.extra.insert("error".into(), error.into());
+        self.session_cookies(&ctx, &token).unwrap_or_default()
+    }
+
+    /// `Set-Cookie` values that end the session of the request with these headers.
+    pub fn clear_session(&self, headers: &HeaderMap) -> Vec<String> {
+        let ctx = self.context(headers);
+        ctx.jar
+            .expire_chunked(&ctx.jar.session_token(), &ctx.cookies)
+    }
+
+    /// The public origin of the site for this request (`AUTH_URL`, or the request's host).
+    pub fn site_url(&self, headers: &HeaderMap) -> Url {
+        self.base_url(headers)
+    }
+
+    /// The request's CSRF token, or a new one with the `Set-Cookie` value to send.
+    pub fn csrf_token_for(&self, headers: &HeaderMap) -> (String, Option<String>) {
+        self.csrf_token(&self.context(headers))
+    }
+
+    pub(crate) fn context(&self, headers: &HeaderMap) -> RequestContext {
+        let base_url = self.base_url(headers);
+        let secure = self
+            .config()
+            .use_secure_cookies
+            .unwrap_or(base_url.scheme() == "https");
+        RequestContext {
+            jar: CookieJar::new(&self.config().cookie_prefix, secure),
+            cookies: RequestCookies::from_headers(headers),
+            base_url,
+        }
+    }
+
+    /// The site's origin: `AUTH_URL` when set; else the `Host` header, or the forwarded
+    /// host and protocol when `trust_host` is on.
+    fn base_url(&self, headers: &HeaderMap) -> Url {
+        if let Some(url) = &self.config().url {
+            let mut origin = url.clone();
+            origin.set_path("/");
+            origin.set_query(None);
+            origin.set_fragment(None);
+            return origin;
+        }
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+        };
+        let forwarded_host = self
+            .config()
+            .trust_host
+            .then(|| header("x-forwarded-host"))
+            .flatten();
+        let (scheme, host) = match forwarded_host {
+            Some(host) => (header("x-forwarded-proto").unwrap_or("https"), Some(host)),
+            None => ("http", header("host")),
+        };
+        let scheme = if scheme == "https" { "https" } else { "http" };
+        host.and_then(|host| Url::parse(&format!("{scheme}://{host}/")).ok())
+            .filter(|url| url.path() == "/" && url.username().is_empty())
+            .unwrap_or_else(|| Url::parse("http://localhost/").expect("valid URL"))
+    }
+
+    /// Absolute URL of a path on the site: `absolute_url(ctx, &auth.paths().sign_in())`.
+    pub(crate) fn absolute_url(&self, ctx: &RequestContext, path: &str) -> String {
+        let origin = ctx.base_url.as_str().trim_end_matches('/');
+        format!("{origin}{path}")
+    }
+
+    /// `requested` when the redirect rule lets it be followed, else `None`: a rejected
+    /// `callbackUrl` is dropped, never forwarded.
+    pub(crate) fn allowed_callback_url(
+        &self,
+        ctx: &RequestContext,
+        requested: Option<&str>,
+    ) -> Option<String> {
+        let requested = requested.filter(|u| !u.is_empty())?;
+        crate::redirect::allowed_redirect(requested, &ctx.base_url).map(|_| requested.to_owned())
+    }
+
+    /// Runs the `redirect` callback on what the client asked for (or the site root).
+    pub(crate) async fn redirect_target(
+        &self,
+        ctx: &RequestContext,
+        requested: Option<&str>,
+    ) -> String {
+        let requested = requested
+            .filter(|u| !u.is_empty())
+            .unwrap_or(ctx.base_url.as_str());
+        self.config()
+            .callbacks
+            .redirect(requested, &ctx.base_url)
+            .await
+    }
+
+    // ---- CSRF ----------------------------------------------------------------------------
+
+    /// The CSRF token of the request's cookie, or a new one with the cookie to set.
+    pub(crate) fn csrf_token(&self, ctx: &RequestContext) -> (String, Option<String>) {
+        let name = ctx.jar.csrf_token();
+        if let Some(token) = ctx
+            .cookies
+            .get(&name)
+            .and_then(|v| csrf::token_from_cookie(self.keys(), v))
+        {
+            return (token, None);
+        }
+        let (token, value) = csrf::new_token(self.keys());
+        (token.clone(), Some(ctx.jar.set(&name, &value, None)))
+    }
+
+    /// Whether a submitted `csrfToken` matches the request's genuine CSRF cookie.
+    pub(crate) fn csrf_valid(&self, ctx: &RequestContext, submitted: Option<&str>) -> bool {
+        let cookie_token = ctx
+            .cookies
+            .get(&ctx.jar.csrf_token())
+            .and_then(|v| csrf::token_from_cookie(self.keys(), v));
+        match (submitted, cookie_token) {
+            (Some(submitted), Some(cookie_token)) => csrf::tokens_match(submitted, &cookie_token),
+            _ => false,
+        }
+    }
+
+    // ---- sessions ------------------------------------------------------------------------
+
+    pub(crate) fn read_token(&self, ctx: &RequestContext) -> Option<Token> {
+        let jwt = ctx.cookies.get_chunked(&ctx.jar.session_token())?;
+        jwt::decode(self.keys(), &jwt)
+    }
+
+    pub(crate) fn new_token(&self, user: &User) -> Token {
+        let now = now_secs();
+        Token {
+            sub: user.id.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            picture: user.image.clone(),
+            iat: now,
+            exp: now + self.config().session.max_age.as_secs() as i64,
+            jti: random_hex(16),
+            extra: Map::new(),
+        }
+    }
+
+    /// Restarts the token's lifetime (sliding expiry).
+    pub(crate) fn refresh_token_times(&self, token: &mut Token) {
+        let now = now_secs();
+        token.iat = now;
+        token.exp = now + self.config().session.max_age.as_secs() as i64;
+        token.jti = random_hex(16);
+    }
+
+    /// Whether the token is old enough for `GET /session` to re-issue it.
+    pub(crate) fn refresh_due(&self, token: &Token) -> bool {
+        now_secs() - token.iat >= self.config().session.update_age.as_secs() as i64
+    }
+
+    pub(crate) async fn run_jwt_callback(
+        &self,
+        token: Token,
+        trigger: JwtTrigger,
+        user: Option<&User>,
+        session_update: Option<&Value>,
+    ) -> Token {
+        let params = JwtParams {
+            trigger,
+            user,
+            session_update,
+        };
+        self.config().callbacks.jwt(token, params).await
+    }
+
+    pub(crate) fn session_cookies(
+        &self,
+        ctx: &RequestContext,
+        token: &Token,
+    ) -> Result<Vec<String>, AuthError> {
+        let jwt = self.encode_session_token(token)?;
+        let max_age = (token.exp - now_secs()).max(0) as u64;
+        Ok(ctx
+            .jar
+            .set_chunked(&ctx.jar.session_token(), &jwt, max_age, &ctx.cookies))
+    }
+
+    pub(crate) async fn session_from_token(&self, token: &Token) -> Session {
+        let session = Session {
+            user: SessionUser {
+                name: token.name.clone(),
+                email: token.email.clone(),
+                image: token.picture.clone(),
+                extra: Map::new(),
+            },
+            expires: iso8601(token.exp),
+            // The Auth.js convention for a failed provider token refresh.
+            extra: token
+                .extra
+                .get("error")
+                .map(|e| ("error".to_owned(), e.clone()))
+                .into_iter()
+                .collect(),
+        };
+        let session = self.config().callbacks.session(session, token).await;
+        self.config().events.session(&session).await;
+        session
+    }
+}
+
+pub(crate) fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn iso8601(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,91 @@
+//! [`SignedInUser`]: the session as an axum extractor, the axum-login way. In a plain
+//! handler take `SignedInUser` (signed out → 401 `SessionRequired`) or
+//! `Option<SignedInUser>`; in a server function,
+//! `leptos_axum::extract::<SignedInUser>().await?`. [`Auth`] itself is an extractor too.
+
+use axum::{
+    Json,
+    extract::{FromRequestParts, OptionalFromRequestParts},
+    http::{StatusCode, request::Parts},
+    response::{IntoResponse, Response},
+};
+
+use crate::{Auth, AuthError, Session};
+
+/// The user of a request with a valid session.
+///
+/// ```
+/// use leptos_auth::{AuthFnError, SignedInUser};
+/// use leptos::prelude::*;
+///
+/// /// Only for signed-in users: the extractor rejects the others with `SessionRequired`.
+/// #[server]
+/// pub async fn my_email() -> Result<String, AuthFnError> {
+///     let user: SignedInUser = leptos_axum::extract().await?;
+///     Ok(user.session.user.email.unwrap_or_default())
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SignedInUser {
+    /// The user's id in the store (the token's `sub`).
+    pub user_id: String,
+    /// The session, as `GET /api/auth/session` would show it.
+    pub session: Session,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedInUser {
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AuthError> {
+        let user =
+            <SignedInUser as OptionalFromRequestParts<S>>::from_request_parts(parts, state).await?;
+        user.ok_or_else(|| {
+            // Inside a server function the status is the Leptos response's.
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(StatusCode::UNAUTHORIZED);
+            }
+            AuthError::SessionRequired
+        })
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for SignedInUser {
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, AuthError> {
+        let auth = auth_of(parts)?;
+        Ok(auth.signed_in_user(&parts.headers).await)
+    }
+}
+
+/// The auth layer itself, from the request (put there by [`Auth::layer`]): in a server
+/// function, `let auth: Auth = leptos_axum::extract().await?;`.
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AuthError> {
+        auth_of(parts)
+    }
+}
+
+fn auth_of(parts: &Parts) -> Result<Auth, AuthError> {
+    parts.extensions.get::<Auth>().cloned().ok_or_else(|| {
+        tracing::error!("no Auth in the request: add `auth.layer()` to the router");
+        AuthError::Configuration
+    })
+}
+
+impl IntoResponse for AuthError {
+    /// `{"error":"<Code>"}` with the status that fits the code.
+    fn into_response(self) -> Response {
+        let status = match self {
+            AuthError::SessionRequired | AuthError::CredentialsSignin => StatusCode::UNAUTHORIZED,
+            AuthError::AccessDenied | AuthError::MissingCSRF | AuthError::Verification => {
+                StatusCode::FORBIDDEN
+            }
+            AuthError::Configuration => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        (status, Json(serde_json::json!({ "error": self.code() }))).into_response()
+    }
+}

@@ -1,0 +1,129 @@
+//! [`AuthLayer`]: the tower layer that mounts the auth layer on an app. It puts [`Auth`] in
+//! every request (so extractors, pages and server functions find it) and refuses
+//! state-changing requests that a browser sends from another site — the CSRF defence of
+//! server functions, which carry no CSRF token. The `/api/auth` endpoints are left to their
+//! own double-submit check.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use axum::{
+    extract::Request,
+    http::{HeaderMap, Method, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use tower::{Layer, Service};
+use url::Url;
+
+use crate::Auth;
+
+/// Made by [`Auth::layer`]; wraps a router in [`AuthService`].
+#[derive(Clone)]
+pub struct AuthLayer {
+    auth: Auth,
+}
+
+impl Auth {
+    /// The tower layer to put around the app's router:
+    /// `router.merge(auth.router()).layer(auth.layer())`.
+    pub fn layer(&self) -> AuthLayer {
+        AuthLayer { auth: self.clone() }
+    }
+}
+
+impl<S> Layer<S> for AuthLayer {
+    type Service = AuthService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        AuthService {
+            inner,
+            auth: self.auth.clone(),
+        }
+    }
+}
+
+/// The service made by [`AuthLayer`].
+#[derive(Clone)]
+pub struct AuthService<S> {
+    inner: S,
+    auth: Auth,
+}
+
+impl<S> Service<Request> for AuthService<S>
+where
+    S: Service<Request, Response = Response> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        if is_cross_site_write(&self.auth, &request) {
+            tracing::warn!(path = %request.uri().path().escape_debug(), "refused a cross-site request");
+            let refused = (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+            return Box::pin(async move { Ok(refused) });
+        }
+        request.extensions_mut().insert(self.auth.clone());
+        // The clone that was polled ready is the one to call (tower's contract).
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(inner.call(request))
+    }
+}
+
+/// A state-changing request a browser sent from a page of another site.
+fn is_cross_site_write(auth: &Auth, request: &Request) -> bool {
+    let safe_method = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if safe_method || is_under(request.uri().path(), auth.paths().base_path()) {
+        return false;
+    }
+    is_cross_site(auth, request.headers())
+}
+
+/// Whether `path` is `base` or below it (`/api/authx` is not under `/api/auth`).
+fn is_under(path: &str, base: &str) -> bool {
+    path.strip_prefix(base)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Browsers mark every request with `Sec-Fetch-Site` and POSTs with `Origin`; other clients
+/// carry no ambient cookies, so there is nothing to forge for them.
+fn is_cross_site(auth: &Auth, headers: &HeaderMap) -> bool {
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v == "cross-site");
+    let foreign_origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|origin| {
+            let expected = auth.site_url(headers);
+            Url::parse(origin)
+                .map(|o| o.origin() != expected.origin())
+                .unwrap_or(true)
+        });
+    cross_site || foreign_origin
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_under;
+
+    #[test]
+    fn base_path_match_stops_at_a_segment_boundary() {
+        assert!(is_under("/api/auth", "/api/auth"));
+        assert!(is_under("/api/auth/signin", "/api/auth"));
+        assert!(!is_under("/api/authx/update", "/api/auth"));
+        assert!(!is_under("/api/leptos-auth/sign_in", "/api/auth"));
+    }
+}

@@ -1,0 +1,581 @@
+//! The OAuth 2.0 / OpenID Connect sign-in dance (SPEC §2 `signin` and `callback` rows): the
+//! authorization redirect with state, PKCE S256 and nonce, the code exchange, the profile,
+//! and the account that links provider and user. The `oauth2` crate does the protocol; its
+//! typestate generics stay inside this module.
+
+pub(crate) mod checks;
+mod oidc;
+mod refresh;
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use jsonwebtoken::jwk::JwkSet;
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
+    EndpointSet, ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
+    basic::{
+        BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+        BasicTokenType,
+    },
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use refresh::ProviderTokenError;
+
+use self::oidc::ProviderError;
+use super::{
+    Auth, AuthError,
+    actions::callback::SignedIn,
+    callbacks::JwtTrigger,
+    core::{RequestContext, now_secs},
+    error::Failure,
+    providers::{ClientAuth, OAuth, OAuthKind, Profile},
+    secret::{AccessToken, RefreshToken},
+    session::csrf::random_hex,
+    store::{Account, AccountTokens, NewUser, StoreError, User},
+};
+
+/// The token response, with the OIDC `id_token` the `oauth2` crate does not model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct IdTokenField {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+}
+
+impl ExtraTokenFields for IdTokenField {}
+
+type ProviderTokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
+
+type ProviderClient = oauth2::Client<
+    BasicErrorResponse,
+    ProviderTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// A provider's endpoints, from its configuration or its discovery document.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoints {
+    authorization: String,
+    token: String,
+    userinfo: Option<String>,
+    oidc: Option<OidcKeys>,
+}
+
+#[derive(Debug, Clone)]
+struct OidcKeys {
+    issuer: String,
+    jwks_uri: String,
+    jwks: JwkSet,
+}
+
+/// What the OAuth machinery keeps between requests.
+pub(crate) struct OAuthState {
+    http: reqwest::Client,
+    endpoints: tokio::sync::Mutex<HashMap<String, Endpoints>>,
+    refresh_locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl OAuthState {
+    pub fn new() -> Self {
+        let http = reqwest::Client::builder()
+            // Never follow a redirect from a token or userinfo endpoint (SSRF).
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .user_agent(concat!("leptos-auth/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("HTTP client");
+        OAuthState {
+            http,
+            endpoints: Default::default(),
+            refresh_locks: Default::default(),
+        }
+    }
+}
+
+fn store_failure(error: StoreError) -> Failure {
+    Failure::new(AuthError::Configuration, error)
+}
+
+impl Auth {
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.oauth_state().http
+    }
+
+    /// The provider's endpoints; OIDC discovery runs once and is cached.
+    pub(crate) async fn endpoints(&self, provider: &OAuth) -> Result<Endpoints, ProviderError> {
+        match provider.kind {
+            OAuthKind::OAuth2 => Ok(Endpoints {
+                authorization: provider
+                    .authorization_url
+                    .clone()
+                    .ok_or(ProviderError::NotConfigured("authorization URL"))?,
+                token: provider
+                    .token_url
+                    .clone()
+                    .ok_or(ProviderError::NotConfigured("token URL"))?,
+                userinfo: provider.userinfo_url.clone(),
+                oidc: None,
+            }),
+            OAuthKind::Oidc => {
+                let mut cache = self.oauth_state().endpoints.lock().await;
+                if let Some(endpoints) = cache.get(&provider.id) {
+                    return Ok(endpoints.clone());
+                }
+                let issuer = provider
+                    .issuer
+                    .as_deref()
+                    .ok_or(ProviderError::NotConfigured("issuer"))?;
+                let discovery = oidc::discover(self.http(), issuer).await?;
+                let jwks = oidc::fetch_jwks(self.http(), &discovery.jwks_uri).await?;
+                let endpoints = Endpoints {
+                    authorization: provider
+                        .authorization_url
+                        .clone()
+                        .unwrap_or(discovery.authorization_endpoint),
+                    token: provider
+                        .token_url
+                        .clone()
+                        .unwrap_or(discovery.token_endpoint),
+                    userinfo: provider
+                        .userinfo_url
+                        .clone()
+                        .or(discovery.userinfo_endpoint),
+                    oidc: Some(OidcKeys {
+                        issuer: discovery.issuer,
+                        jwks_uri: discovery.jwks_uri,
+                        jwks,
+                    }),
+                };
+                cache.insert(provider.id.clone(), endpoints.clone());
+                Ok(endpoints)
+            }
+        }
+    }
+
+    /// Fetches the JWKS again (the provider rotated its keys).
+    async fn refresh_jwks(&self, provider: &OAuth) -> Result<Endpoints, ProviderError> {
+        let mut cache = self.oauth_state().endpoints.lock().await;
+        let mut endpoints = cache
+            .get(&provider.id)
+            .cloned()
+            .ok_or(ProviderError::NotConfigured("discovery document"))?;
+        if let Some(keys) = endpoints.oidc.as_mut() {
+            keys.jwks = oidc::fetch_jwks(self.http(), &keys.jwks_uri).await?;
+        }
+        cache.insert(provider.id.clone(), endpoints.clone());
+        Ok(endpoints)
+    }
+
+    fn oauth_client(
+        &self,
+        provider: &OAuth,
+        endpoints: &Endpoints,
+        redirect_uri: Option<String>,
+    ) -> Result<ProviderClient, ProviderError> {
+        let mut client = oauth2::Client::new(ClientId::new(provider.client_id.clone()))
+            .set_client_secret(ClientSecret::new(
+                provider.client_secret.secret().to_owned(),
+            ))
+            .set_auth_uri(
+                AuthUrl::new(endpoints.authorization.clone()).map_err(ProviderError::InvalidUrl)?,
+            )
+            .set_token_uri(
+                TokenUrl::new(endpoints.token.clone()).map_err(ProviderError::InvalidUrl)?,
+            )
+            .set_auth_type(match provider.client_auth {
+                ClientAuth::Basic => AuthType::BasicAuth,
+                ClientAuth::Post => AuthType::RequestBody,
+            });
+        if let Some(uri) = redirect_uri {
+            client =
+                client.set_redirect_uri(RedirectUrl::new(uri).map_err(ProviderError::InvalidUrl)?);
+        }
+        Ok(client)
+    }
+
+    fn redirect_uri(&self, ctx: &RequestContext, provider: &OAuth) -> String {
+        self.absolute_url(ctx, &self.paths().callback(&provider.id))
+    }
+
+    /// Starts a sign-in: the provider's authorization URL and the check cookies to set.
+    pub(crate) async fn oauth_authorization(
+        &self,
+        ctx: &RequestContext,
+        provider: &OAuth,
+        callback_url: Option<&str>,
+    ) -> Result<(String, Vec<String>), Failure> {
+        let endpoints = self
+            .endpoints(provider)
+            .await
+            .map_err(|e| Failure::new(AuthError::OAuthSignin, e))?;
+        let client = self
+            .oauth_client(provider, &endpoints, Some(self.redirect_uri(ctx, provider)))
+            .map_err(|e| Failure::new(AuthError::OAuthSignin, e))?;
+        let (pkce_challenge, pkce_verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut request = client
+            .authorize_url(CsrfToken::new_random)
+            .set_pkce_challenge(pkce_challenge)
+            .add_scopes(provider.scopes.iter().cloned().map(Scope::new));
+        for (key, value) in &provider.authorization_params {
+            request = request.add_extra_param(key.clone(), value.clone());
+        }
+        let nonce = (provider.kind == OAuthKind::Oidc).then(|| random_hex(16));
+        if let Some(nonce) = &nonce {
+            request = request.add_extra_param("nonce", nonce.clone());
+        }
+        let (url, state) = request.url();
+
+        let jar = &ctx.jar;
+        let check_cookie = |name: String, value: &str| {
+            jar.set(
+                &name,
+                &checks::seal(self.keys(), &name, value),
+                Some(checks::CHECK_MAX_AGE),
+            )
+        };
+        let mut cookies = vec![
+            check_cookie(jar.state(), state.secret()),
+            check_cookie(jar.pkce_code_verifier(), pkce_verifier.secret()),
+        ];
+        if let Some(nonce) = &nonce {
+            cookies.push(check_cookie(jar.nonce(), nonce));
+        }
+        if let Some(callback_url) = callback_url {
+            let value = percent_encoding::utf8_percent_encode(
+                callback_url,
+                percent_encoding::NON_ALPHANUMERIC,
+            );
+            cookies.push(jar.set(
+                &jar.callback_url(),
+                &value.to_string(),
+                Some(checks::CHECK_MAX_AGE),
+            ));
+        }
+        Ok((url.to_string(), cookies))
+    }
+
+    /// `Set-Cookie` values that remove the state, PKCE, nonce and callback-URL cookies the
+    /// request carries: they serve one callback, successful or not.
+    pub(crate) fn expire_check_cookies(&self, ctx: &RequestContext) -> Vec<String> {
+        [
+            ctx.jar.state(),
+            ctx.jar.pkce_code_verifier(),
+            ctx.jar.nonce(),
+            ctx.jar.callback_url(),
+        ]
+        .into_iter()
+        .filter(|name| ctx.cookies.get(name).is_some())
+        .map(|name| ctx.jar.expire(&name))
+        .collect()
+    }
+
+    fn check(&self, ctx: &RequestContext, name: String) -> Option<String> {
+        checks::open(self.keys(), &name, ctx.cookies.get(&name)?)
+    }
+
+    /// Completes a sign-in at `/callback/<provider>`: checks, code exchange, profile, account,
+    /// session.
+    pub(crate) async fn oauth_callback(
+        &self,
+        ctx: &RequestContext,
+        provider: &OAuth,
+        query: &HashMap<String, String>,
+        callback_url: Option<&str>,
+    ) -> Result<SignedIn, Failure> {
+        if let Some(error) = query.get("error") {
+            let code = if error == "access_denied" {
+                AuthError::AccessDenied
+            } else {
+                AuthError::OAuthCallback
+            };
+            let error = error.escape_debug().to_string();
+            return Err(Failure::new(
+                code,
+                format!("provider answered error={error}"),
+            ));
+        }
+        let code = query
+            .get("code")
+            .ok_or_else(|| Failure::new(AuthError::OAuthCallback, "no code"))?;
+        let expected_state = self.check(ctx, ctx.jar.state()).ok_or_else(|| {
+            Failure::new(AuthError::OAuthCallback, "state cookie missing or invalid")
+        })?;
+        let returned_state = query.get("state").map(String::as_str).unwrap_or_default();
+        if !checks::matches(returned_state, &expected_state) {
+            return Err(Failure::new(AuthError::OAuthCallback, "state mismatch"));
+        }
+        let verifier = self
+            .check(ctx, ctx.jar.pkce_code_verifier())
+            .ok_or_else(|| {
+                Failure::new(AuthError::OAuthCallback, "PKCE cookie missing or invalid")
+            })?;
+
+        let endpoints = self
+            .endpoints(provider)
+            .await
+            .map_err(|e| Failure::new(AuthError::OAuthCallback, e))?;
+        let client = self
+            .oauth_client(provider, &endpoints, Some(self.redirect_uri(ctx, provider)))
+            .map_err(|e| Failure::new(AuthError::OAuthCallback, e))?;
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.clone()))
+            .set_pkce_verifier(PkceCodeVerifier::new(verifier))
+            .request_async(self.http())
+            .await
+            .map_err(|e| Failure::new(AuthError::OAuthCallback, format!("code exchange: {e:?}")))?;
+        let tokens = account_tokens(&response);
+
+        let profile = match provider.kind {
+            OAuthKind::Oidc => {
+                let nonce = self.check(ctx, ctx.jar.nonce());
+                let claims = self
+                    .verified_id_token(provider, &endpoints, &tokens, nonce.as_deref())
+                    .await?;
+                (provider.profile)(&claims)
+            }
+            OAuthKind::OAuth2 => self.userinfo_profile(provider, &endpoints, &tokens).await?,
+        }
+        .ok_or_else(|| Failure::new(AuthError::OAuthCallback, "the profile has no id"))?;
+
+        let (user, is_new_user) = self
+            .user_for_profile(ctx, provider, &profile, tokens)
+            .await?;
+        if !self.config().callbacks.sign_in(&user, &provider.id).await {
+            return Err(AuthError::AccessDenied.into());
+        }
+        let trigger = if is_new_user {
+            JwtTrigger::SignUp
+        } else {
+            JwtTrigger::SignIn
+        };
+        let token = self.new_token(&user);
+        let token = self
+            .run_jwt_callback(token, trigger, Some(&user), None)
+            .await;
+        let mut cookies = self.session_cookies(ctx, &token)?;
+        cookies.extend(self.expire_check_cookies(ctx));
+        self.config()
+            .events
+            .sign_in(&user, &provider.id, is_new_user)
+            .await;
+        let fallback = if is_new_user {
+            self.config().pages.new_user.as_deref()
+        } else {
+            None
+        };
+        let url = self.redirect_target(ctx, callback_url.or(fallback)).await;
+        Ok(SignedIn { cookies, url })
+    }
+
+    async fn verified_id_token(
+        &self,
+        provider: &OAuth,
+        endpoints: &Endpoints,
+        tokens: &AccountTokens,
+        nonce: Option<&str>,
+    ) -> Result<Value, Failure> {
+        let id_token = tokens
+            .id_token
+            .as_deref()
+            .ok_or_else(|| Failure::new(AuthError::OAuthCallback, "no id_token"))?;
+        let nonce =
+            nonce.ok_or_else(|| Failure::new(AuthError::OAuthCallback, "nonce cookie missing"))?;
+        let keys = endpoints
+            .oidc
+            .as_ref()
+            .ok_or_else(|| Failure::new(AuthError::OAuthCallback, "no JWKS"))?;
+        match oidc::verify_id_token(
+            id_token,
+            &keys.jwks,
+            &keys.issuer,
+            &provider.client_id,
+            Some(nonce),
+        ) {
+            Ok(claims) => Ok(claims),
+            Err(oidc::IdTokenError::UnknownKey) => {
+                let endpoints = self
+                    .refresh_jwks(provider)
+                    .await
+                    .map_err(|e| Failure::new(AuthError::OAuthCallback, e))?;
+                let keys = endpoints
+                    .oidc
+                    .as_ref()
+                    .ok_or_else(|| Failure::new(AuthError::OAuthCallback, "no JWKS"))?;
+                oidc::verify_id_token(
+                    id_token,
+                    &keys.jwks,
+                    &keys.issuer,
+                    &provider.client_id,
+                    Some(nonce),
+                )
+                .map_err(|e| Failure::new(AuthError::OAuthCallback, e))
+            }
+            Err(e) => Err(Failure::new(AuthError::OAuthCallback, e)),
+        }
+    }
+
+    async fn userinfo_profile(
+        &self,
+        provider: &OAuth,
+        endpoints: &Endpoints,
+        tokens: &AccountTokens,
+    ) -> Result<Option<Profile>, Failure> {
+        let url = endpoints
+            .userinfo
+            .as_deref()
+            .ok_or_else(|| Failure::new(AuthError::OAuthCallback, "no userinfo URL"))?;
+        let access_token = tokens
+            .access_token
+            .as_ref()
+            .map(AccessToken::secret)
+            .unwrap_or_default();
+        let user: Value = self
+            .bearer_get(url, access_token)
+            .await
+            .map_err(|e| Failure::new(AuthError::OAuthCallback, e))?;
+        let mut profile = (provider.profile)(&user);
+        // GitHub hides private emails from /user; the primary verified one is in /user/emails.
+        if let (Some(profile), Some(emails_url)) = (profile.as_mut(), &provider.emails_url)
+            && profile.email.is_none()
+            && let Ok(emails) = self
+                .bearer_get::<Vec<Value>>(emails_url, access_token)
+                .await
+        {
+            let primary = emails.iter().find(|e| {
+                e.get("primary").and_then(Value::as_bool) == Some(true)
+                    && e.get("verified").and_then(Value::as_bool) == Some(true)
+            });
+            if let Some(email) = primary.and_then(|e| e.get("email")).and_then(Value::as_str) {
+                profile.email = Some(email.to_owned());
+                profile.email_verified = true;
+            }
+        }
+        Ok(profile)
+    }
+
+    pub(crate) async fn bearer_get<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        access_token: &str,
+    ) -> Result<T, ProviderError> {
+        oidc::get_json(self.http().get(url).bearer_auth(access_token), url).await
+    }
+
+    /// Finds or creates the user behind a provider profile, and links or updates the account
+    /// (SPEC §5 accounts): the account's user; else the signed-in user; else a user with the
+    /// same email only when the provider allows email linking (`OAuthAccountNotLinked`
+    /// otherwise); else a new user.
+    async fn user_for_profile(
+        &self,
+        ctx: &RequestContext,
+        provider: &OAuth,
+        profile: &Profile,
+        tokens: AccountTokens,
+    ) -> Result<(User, bool), Failure> {
+        let store = self.store();
+        let signed_in = self.read_token(ctx).map(|t| t.sub);
+        if let Some(account) = store
+            .account(&provider.id, &profile.id)
+            .await
+            .map_err(store_failure)?
+        {
+            if signed_in
+                .as_ref()
+                .is_some_and(|user_id| *user_id != account.user_id)
+            {
+                return Err(Failure::new(
+                    AuthError::OAuthAccountNotLinked,
+                    "account belongs to another user",
+                ));
+            }
+            store
+                .update_account_tokens(&account.id, &tokens)
+                .await
+                .map_err(store_failure)?;
+            let user = store
+                .user_by_id(&account.user_id)
+                .await
+                .map_err(store_failure)?;
+            return user
+                .map(|u| (u, false))
+                .ok_or_else(|| Failure::new(AuthError::Configuration, "account without its user"));
+        }
+
+        let current_user = match &signed_in {
+            Some(user_id) => store.user_by_id(user_id).await.map_err(store_failure)?,
+            None => None,
+        };
+        let (user, is_new) = if let Some(user) = current_user {
+            (user, false)
+        } else if let Some(existing) = match &profile.email {
+            Some(email) => store.user_by_email(email).await.map_err(store_failure)?,
+            None => None,
+        } {
+            if !provider.allow_email_linking {
+                return Err(Failure::new(
+                    AuthError::OAuthAccountNotLinked,
+                    "email already used by another user",
+                ));
+            }
+            (existing, false)
+        } else {
+            let new_user = NewUser {
+                name: profile.name.clone(),
+                email: profile.email.clone(),
+                image: profile.image.clone(),
+                password_hash: None,
+            };
+            let user = store.create_user(new_user).await.map_err(store_failure)?;
+            if profile.email_verified {
+                store
+                    .mark_email_verified(&user.id)
+                    .await
+                    .map_err(store_failure)?;
+            }
+            self.config().events.create_user(&user).await;
+            (user, true)
+        };
+
+        let account = Account {
+            id: random_hex(16),
+            user_id: user.id.clone(),
+            provider: provider.id.clone(),
+            provider_account_id: profile.id.clone(),
+            kind: provider.provider_kind(),
+            tokens,
+        };
+        store.link_account(account).await.map_err(store_failure)?;
+        self.config().events.link_account(&user, &provider.id).await;
+        Ok((user, is_new))
+    }
+}
+
+fn account_tokens(response: &ProviderTokenResponse) -> AccountTokens {
+    AccountTokens {
+        access_token: Some(AccessToken::new(response.access_token().secret().as_str())),
+        refresh_token: response
+            .refresh_token()
+            .map(|t| RefreshToken::new(t.secret().as_str())),
+        expires_at: response
+            .expires_in()
+            .map(|d| now_secs() + d.as_secs() as i64),
+        scope: response.scopes().map(|scopes| {
+            scopes
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }),
+        token_type: Some("bearer".into()),
+        id_token: response.extra_fields().id_token.clone(),
+    }
+}

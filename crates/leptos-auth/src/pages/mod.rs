@@ -1,0 +1,122 @@
+//! The built-in pages (sign-in, sign-out, error, verify-request): plain server-rendered HTML
+//! that works without JavaScript. Apps usually replace the sign-in page via `pages.sign_in`.
+
+use crate::{Auth, AuthError, Provider, core::RequestContext};
+
+/// Escapes text for HTML content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn layout(title: &str, body: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
+<style>
+body{{font-family:system-ui,sans-serif;background:#f6f7fb;color:#1c2033;display:grid;place-items:center;min-height:100vh;margin:0}}
+.card{{background:#fff;border:1px solid #dfe3ee;border-radius:12px;padding:2rem;width:100%;max-width:24rem;box-sizing:border-box}}
+h1{{font-size:1.4rem;margin:0 0 1rem}} label{{display:block;margin:.75rem 0 .25rem}}
+input{{width:100%;padding:.55rem;border:1px solid #dfe3ee;border-radius:8px;box-sizing:border-box;font:inherit}}
+button{{margin-top:1rem;width:100%;padding:.6rem;border:0;border-radius:8px;background:#4f46e5;color:#fff;font:inherit;cursor:pointer}}
+.error{{background:#fef3f2;color:#b42318;border-radius:8px;padding:.6rem;margin-bottom:1rem}} hr{{border:0;border-top:1px solid #dfe3ee;margin:1.5rem 0}}
+</style></head><body><main class="card">{body}</main></body></html>"#,
+        title = escape(title)
+    )
+}
+
+fn hidden(name: &str, value: &str) -> String {
+    format!(
+        r#"<input type="hidden" name="{name}" value="{}">"#,
+        escape(value)
+    )
+}
+
+/// The sign-in page: a form per credentials provider, a button per other provider.
+pub(crate) fn sign_in(
+    auth: &Auth,
+    ctx: &RequestContext,
+    csrf_token: &str,
+    callback_url: Option<&str>,
+    error: Option<&str>,
+) -> String {
+    let mut body = String::from("<h1>Sign in</h1>");
+    if let Some(error) = error {
+        let message = AuthError::from_code(error).user_message();
+        body.push_str(&format!(
+            r#"<p class="error" role="alert">{}</p>"#,
+            escape(message)
+        ));
+    }
+    let callback_url = callback_url.unwrap_or(ctx.base_url.as_str());
+    for (i, provider) in auth.config().providers.iter().enumerate() {
+        if i > 0 {
+            body.push_str("<hr>");
+        }
+        match provider {
+            Provider::Credentials(_) => body.push_str(&format!(
+                r#"<form method="post" action="{action}">{csrf}{callback}
+<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in with {name}</button></form>"#,
+                action = escape(&auth.absolute_url(ctx, &auth.paths().callback(provider.id()))),
+                csrf = hidden("csrfToken", csrf_token),
+                callback = hidden("callbackUrl", callback_url),
+                name = escape(provider.name()),
+            )),
+            Provider::OAuth(_) => body.push_str(&format!(
+                r#"<form method="post" action="{action}">{csrf}{callback}<button type="submit">Sign in with {name}</button></form>"#,
+                action = escape(&auth.absolute_url(ctx, &auth.paths().sign_in_with(provider.id()))),
+                csrf = hidden("csrfToken", csrf_token),
+                callback = hidden("callbackUrl", callback_url),
+                name = escape(provider.name()),
+            )),
+        }
+    }
+    layout("Sign in", &body)
+}
+
+/// "Are you sure you want to sign out?"
+pub(crate) fn sign_out(auth: &Auth, ctx: &RequestContext, csrf_token: &str) -> String {
+    let body = format!(
+        r#"<h1>Sign out</h1><p>Are you sure you want to sign out?</p>
+<form method="post" action="{action}">{csrf}<button type="submit">Sign out</button></form>"#,
+        action = escape(&auth.absolute_url(ctx, &auth.paths().sign_out())),
+        csrf = hidden("csrfToken", csrf_token),
+    );
+    layout("Sign out", &body)
+}
+
+/// The error page for codes that are not fixed by signing in again.
+pub(crate) fn error(auth: &Auth, ctx: &RequestContext, error: AuthError) -> String {
+    let body = format!(
+        r#"<h1>Unable to sign in</h1><p class="error" role="alert" data-error="{code}">{message}</p>
+<p><a href="{sign_in}">Sign in</a> · <a href="{home}">Home</a></p>"#,
+        code = error.code(),
+        message = escape(error.user_message()),
+        sign_in = escape(&auth.absolute_url(ctx, &auth.paths().sign_in())),
+        home = escape(ctx.base_url.as_str()),
+    );
+    layout("Error", &body)
+}
+
+/// "Check your email."
+pub(crate) fn verify_request(ctx: &RequestContext) -> String {
+    let body = format!(
+        r#"<h1>Check your email</h1><p>A sign-in link has been sent to your email address.</p>
+<p><a href="{home}">{host}</a></p>"#,
+        home = escape(ctx.base_url.as_str()),
+        host = escape(ctx.base_url.host_str().unwrap_or_default()),
+    );
+    layout("Check your email", &body)
+}

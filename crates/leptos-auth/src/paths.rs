@@ -1,0 +1,92 @@
+//! The URLs of the Auth.js endpoints under a configurable base path, so that apps link to
+//! them without hard-coding `/api/auth/...`.
+
+/// Where the Auth.js REST endpoints are mounted unless configured otherwise (SPEC §2).
+pub const DEFAULT_BASE_PATH: &str = "/api/auth";
+
+/// The endpoint paths of one deployment. Get it from [`crate::SessionContext::paths`] in
+/// components, or build it from the base path.
+///
+/// ```
+/// use leptos_auth::AuthPaths;
+///
+/// let paths = AuthPaths::default();
+/// assert_eq!(paths.sign_out(), "/api/auth/signout");
+/// assert_eq!(paths.sign_in_with("github"), "/api/auth/signin/github");
+/// assert_eq!(AuthPaths::new("/auth").callback("credentials"), "/auth/callback/credentials");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthPaths {
+    base_path: String,
+}
+
+impl Default for AuthPaths {
+    fn default() -> Self {
+        AuthPaths::new(DEFAULT_BASE_PATH)
+    }
+}
+
+impl AuthPaths {
+    /// The paths under `base_path` (e.g. `/api/auth`; a trailing slash is ignored).
+    pub fn new(base_path: impl Into<String>) -> Self {
+        let mut base_path = base_path.into();
+        while base_path.ends_with('/') {
+            base_path.pop();
+        }
+        AuthPaths { base_path }
+    }
+
+    /// The base path itself.
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+
+    /// `GET`: the CSRF token.
+    pub fn csrf(&self) -> String {
+        self.join("/csrf")
+    }
+
+    /// `GET`: the configured providers.
+    pub fn providers(&self) -> String {
+        self.join("/providers")
+    }
+
+    /// `GET`: the session; `POST`: update it.
+    pub fn session(&self) -> String {
+        self.join("/session")
+    }
+
+    /// `GET`: the sign-in page (built-in, or a redirect to the app's own).
+    pub fn sign_in(&self) -> String {
+        self.join("/signin")
+    }
+
+    /// `POST`: start signing in with an OAuth or email provider.
+    pub fn sign_in_with(&self, provider_id: &str) -> String {
+        self.join(&format!("/signin/{provider_id}"))
+    }
+
+    /// `GET|POST`: where a sign-in completes; credentials forms post here.
+    pub fn callback(&self, provider_id: &str) -> String {
+        self.join(&format!("/callback/{provider_id}"))
+    }
+
+    /// `GET`: the sign-out confirmation page; `POST`: sign out.
+    pub fn sign_out(&self) -> String {
+        self.join("/signout")
+    }
+
+    /// `GET`: the error page for `?error=<Code>`.
+    pub fn error(&self) -> String {
+        self.join("/error")
+    }
+
+    /// `GET`: "check your email".
+    pub fn verify_request(&self) -> String {
+        self.join("/verify-request")
+    }
+}

@@ -1,0 +1,85 @@
+//! The credentials provider: form fields in, a user (or nothing) out.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_trait::async_trait;
+
+use crate::store::{Store, User, verify_password};
+
+/// A failure of an `authorize` function (not "wrong credentials"): logged with its causes,
+/// answered `Configuration`.
+pub type AuthorizeError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Checks submitted credentials. `Ok(None)` means "wrong credentials" and ends in
+/// `CredentialsSignin`; `Err` is for failures (e.g. the database is down).
+#[async_trait]
+pub trait Authorize: Send + Sync + 'static {
+    /// Checks the form fields (everything posted except `csrfToken`, `callbackUrl`, `json`).
+    async fn authorize(
+        &self,
+        credentials: &HashMap<String, String>,
+        store: &dyn Store,
+    ) -> Result<Option<User>, AuthorizeError>;
+}
+
+/// A credentials provider (Auth.js `Credentials({ authorize })`).
+#[derive(Clone)]
+pub struct Credentials {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) authorize: Arc<dyn Authorize>,
+}
+
+impl Credentials {
+    /// A provider with id `credentials` and a custom `authorize`.
+    pub fn new(authorize: impl Authorize) -> Self {
+        Credentials {
+            id: "credentials".into(),
+            name: "Credentials".into(),
+            authorize: Arc::new(authorize),
+        }
+    }
+
+    /// Email and password checked against the users in the store (argon2id).
+    pub fn email_password() -> Self {
+        Credentials {
+            name: "Email".into(),
+            ..Credentials::new(EmailPassword)
+        }
+    }
+
+    /// Changes the name shown on the sign-in page.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+}
+
+/// `authorize` of [`Credentials::email_password`].
+struct EmailPassword;
+
+#[async_trait]
+impl Authorize for EmailPassword {
+    async fn authorize(
+        &self,
+        credentials: &HashMap<String, String>,
+        store: &dyn Store,
+    ) -> Result<Option<User>, AuthorizeError> {
+        let email = credentials
+            .get("email")
+            .map(String::as_str)
+            .unwrap_or_default();
+        let password = credentials.get("password").cloned().unwrap_or_default();
+        if email.is_empty() || password.is_empty() {
+            return Ok(None);
+        }
+        let found = store.user_with_password(email).await?;
+        let (user, hash) = match found {
+            Some((user, hash)) => (Some(user), Some(hash)),
+            None => (None, None),
+        };
+        // Verified even when there is no such user, so both cases take the same time.
+        let valid = verify_password(password, hash).await;
+        Ok(user.filter(|_| valid))
+    }
+}

@@ -1,0 +1,126 @@
+//! Which URLs may be followed after sign-in and sign-out: one rule, used by the server's
+//! default `redirect` callback and by the components that navigate to a `callbackUrl`.
+
+/// Whether `path` is a path on this site that every browser resolves on this site: it starts
+/// with exactly one `/`, and has no backslash, whitespace or control character anywhere.
+///
+/// Browsers treat `//host` and `/\host` as another host, strip tabs and newlines before
+/// resolving (`/\t/host` becomes `//host`), and turn `\` into `/`; none of these can pass.
+///
+/// ```
+/// use leptos_auth::is_safe_local_path;
+///
+/// assert!(is_safe_local_path("/dashboard?tab=1#top"));
+/// for evil in ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "dashboard"] {
+///     assert!(!is_safe_local_path(evil), "{evil:?}");
+/// }
+/// ```
+pub fn is_safe_local_path(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/'))
+        && !path
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+}
+
+/// The path to navigate to for a requested `callbackUrl`: the request itself when it is a
+/// safe local path, the path of an absolute URL on `site_origin` (e.g.
+/// `http://127.0.0.1:3000`, as the server's redirect callback answers), else `fallback`.
+///
+/// ```
+/// use leptos_auth::local_callback_url;
+///
+/// let origin = Some("https://app.example");
+/// assert_eq!(local_callback_url(Some("/settings"), origin, "/dashboard"), "/settings");
+/// assert_eq!(local_callback_url(Some("https://app.example/profile"), origin, "/dashboard"), "/profile");
+/// assert_eq!(local_callback_url(Some("https://evil.example/"), origin, "/dashboard"), "/dashboard");
+/// assert_eq!(local_callback_url(None, origin, "/dashboard"), "/dashboard");
+/// ```
+pub fn local_callback_url(
+    requested: Option<&str>,
+    site_origin: Option<&str>,
+    fallback: &str,
+) -> String {
+    let Some(requested) = requested else {
+        return fallback.to_owned();
+    };
+    if is_safe_local_path(requested) {
+        return requested.to_owned();
+    }
+    let on_site = site_origin
+        .map(|origin| origin.trim_end_matches('/'))
+        .filter(|origin| !origin.is_empty())
+        .and_then(|origin| requested.strip_prefix(origin))
+        .map(|rest| if rest.is_empty() { "/" } else { rest });
+    match on_site {
+        Some(path) if is_safe_local_path(path) => path.to_owned(),
+        _ => fallback.to_owned(),
+    }
+}
+
+/// The Auth.js default `redirect` callback: a safe local path is resolved against the site's
+/// URL, an absolute http(s) URL is kept only when it is on the site's origin (without
+/// credentials in it), and anything else becomes the site's URL.
+#[cfg(feature = "ssr")]
+pub fn default_redirect(url: &str, base_url: &url::Url) -> String {
+    allowed_redirect(url, base_url)
+        .unwrap_or_else(|| base_url.clone())
+        .to_string()
+}
+
+/// The URL to follow for `url` under the redirect rule, or `None` when it is refused.
+#[cfg(feature = "ssr")]
+pub(crate) fn allowed_redirect(url: &str, base_url: &url::Url) -> Option<url::Url> {
+    let candidate = if is_safe_local_path(url) {
+        base_url.join(url).ok()
+    } else if !url
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    {
+        url::Url::parse(url).ok()
+    } else {
+        None
+    };
+    candidate.filter(|target| {
+        matches!(target.scheme(), "http" | "https")
+            && target.username().is_empty()
+            && target.password().is_none()
+            && target.origin() == base_url.origin()
+    })
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_redirect_refuses_other_origins() {
+        let base = url::Url::parse("http://127.0.0.1:3000/").unwrap();
+        assert_eq!(
+            default_redirect("/dashboard", &base),
+            "http://127.0.0.1:3000/dashboard"
+        );
+        assert_eq!(
+            default_redirect("http://127.0.0.1:3000/x", &base),
+            "http://127.0.0.1:3000/x"
+        );
+        for evil in [
+            "https://evil.example",
+            "//evil.example/x",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\r\n/evil.example",
+            "http://user:pass@127.0.0.1:3000/",
+            "http:\\\\evil.example",
+            "javascript:alert(1)",
+            "data:text/html,hi",
+        ] {
+            assert_eq!(
+                default_redirect(evil, &base),
+                "http://127.0.0.1:3000/",
+                "{evil:?}"
+            );
+        }
+    }
+}

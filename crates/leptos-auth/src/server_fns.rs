@@ -1,0 +1,205 @@
+//! Server functions of the auth layer, callable from components on both sides. On the
+//! server they find [`Auth`](crate::Auth) in the request, put there by
+//! [`Auth::layer`](crate::Auth::layer).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{AuthFnError, Session};
+
+/// The Auth.js provider type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// Form fields checked by an `authorize` function.
+    Credentials,
+    /// OAuth 2.0 with a userinfo endpoint.
+    #[serde(rename = "oauth")]
+    OAuth,
+    /// OpenID Connect.
+    Oidc,
+    /// Magic link by email.
+    Email,
+}
+
+impl ProviderKind {
+    /// The wire name: `credentials`, `oauth`, `oidc` or `email`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Credentials => "credentials",
+            ProviderKind::OAuth => "oauth",
+            ProviderKind::Oidc => "oidc",
+            ProviderKind::Email => "email",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn from_wire(name: &str) -> Option<Self> {
+        [
+            ProviderKind::Credentials,
+            ProviderKind::OAuth,
+            ProviderKind::Oidc,
+            ProviderKind::Email,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
+    }
+
+    /// Whether signing in leaves the site for the provider (a button rather than a form).
+    pub fn redirects(self) -> bool {
+        !matches!(self, ProviderKind::Credentials)
+    }
+}
+
+/// A configured provider, as sign-in pages list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderSummary {
+    /// Provider id (`github`).
+    pub id: String,
+    /// Display name (`GitHub`).
+    pub name: String,
+    /// What kind of provider it is.
+    pub kind: ProviderKind,
+}
+
+/// Every configured provider, in configuration order (what `getProviders()` lists).
+#[server(prefix = "/api/leptos-auth", endpoint = "providers")]
+pub async fn list_providers() -> Result<Vec<ProviderSummary>, AuthFnError> {
+    let auth = ssr::auth()?;
+    Ok(auth
+        .config()
+        .providers()
+        .iter()
+        .map(|p| ProviderSummary {
+            id: p.id().into(),
+            name: p.name().into(),
+            kind: p.kind(),
+        })
+        .collect())
+}
+
+/// The current session, or `None` when signed out: `getServerSession` for Leptos. Usable
+/// during SSR and from any other server function.
+#[server(prefix = "/api/leptos-auth", endpoint = "get_session")]
+pub async fn get_session() -> Result<Option<Session>, AuthFnError> {
+    let auth = ssr::auth()?;
+    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    Ok(auth.session(&headers).await)
+}
+
+/// What a page needs at first paint, in one request (it keeps the client small): the
+/// session, a CSRF token for plain forms (the CSRF cookie is set when the request had
+/// none), the providers, and where the endpoints are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// The session, `None` when signed out.
+    pub session: Option<Session>,
+    /// The CSRF token for forms posting to the auth endpoints.
+    pub csrf_token: String,
+    /// The configured providers (sign-in pages list them).
+    pub providers: Vec<ProviderSummary>,
+    /// The base path of the auth endpoints (`/api/auth`).
+    pub base_path: String,
+    /// The site's origin (`https://app.example.com`), for deciding which callback URLs are
+    /// local.
+    pub site_origin: String,
+}
+
+/// [`get_session`], [`csrf_token`] and [`list_providers`] in one call, for
+/// [`crate::SessionProvider`].
+#[server(prefix = "/api/leptos-auth", endpoint = "load_session_state")]
+pub async fn load_session_state() -> Result<SessionState, AuthFnError> {
+    let auth = ssr::auth()?;
+    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    let site_origin = auth
+        .site_url(&headers)
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned();
+    Ok(SessionState {
+        session: get_session().await?,
+        csrf_token: csrf_token().await?,
+        providers: list_providers().await?,
+        base_path: auth.paths().base_path().to_owned(),
+        site_origin,
+    })
+}
+
+/// A CSRF token for forms that post to the auth endpoints without JavaScript; sets the CSRF
+/// cookie on the response when the request had none.
+#[server(prefix = "/api/leptos-auth", endpoint = "csrf_token")]
+pub async fn csrf_token() -> Result<String, AuthFnError> {
+    let auth = ssr::auth()?;
+    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    let (token, cookie) = auth.csrf_token_for(&headers);
+    if let Some(cookie) = cookie {
+        ssr::append_set_cookies([cookie]);
+    }
+    Ok(token)
+}
+
+/// Signs in with a credentials provider (`provider` is its id, `fields` the form fields);
+/// sets the session cookie and answers the URL to go to. Failures are typed, e.g.
+/// `AuthFnError::Auth(AuthError::CredentialsSignin)`.
+#[server(prefix = "/api/leptos-auth", endpoint = "sign_in")]
+pub async fn sign_in(
+    /// The id of a credentials provider.
+    provider: String,
+    /// The form fields for its `authorize`, e.g. `email` and `password`.
+    fields: std::collections::HashMap<String, String>,
+    /// Where to go after signing in (kept only when the redirect rule allows it).
+    callback_url: Option<String>,
+) -> Result<String, AuthFnError> {
+    let auth = ssr::auth()?;
+    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    let signed_in = auth
+        .sign_in_with_credentials(&headers, &provider, &fields, callback_url.as_deref())
+        .await?;
+    ssr::append_set_cookies(signed_in.cookies);
+    Ok(signed_in.url)
+}
+
+/// Ends the session of the calling browser.
+#[server(prefix = "/api/leptos-auth", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AuthFnError> {
+    let auth = ssr::auth()?;
+    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    ssr::append_set_cookies(auth.clear_session(&headers));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use leptos::prelude::*;
+
+    use crate::{Auth, AuthError, AuthFnError};
+
+    /// The auth layer of the current request: put in by [`Auth::layer`], or provided as
+    /// Leptos context by the app.
+    pub fn auth() -> Result<Auth, AuthFnError> {
+        use_context::<Auth>()
+            .or_else(|| {
+                use_context::<http::request::Parts>()
+                    .and_then(|parts| parts.extensions.get::<Auth>().cloned())
+            })
+            .ok_or_else(|| {
+                tracing::error!("no Auth in the request: add `auth.layer()` to the router");
+                AuthFnError::Auth(AuthError::Configuration)
+            })
+    }
+
+    /// Adds `Set-Cookie` headers to the response of the current server function or page.
+    pub fn append_set_cookies(cookies: impl IntoIterator<Item = String>) {
+        let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        for cookie in cookies {
+            if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+                response.append_header(http::header::SET_COOKIE, value);
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::append_set_cookies;

@@ -1,0 +1,185 @@
+//! A [`Store`] in memory: for tests and examples. Everything is lost when the process ends.
+
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+
+use super::{Account, AccountTokens, NewUser, Store, StoreError, User, normalize_email};
+
+/// Users and accounts in a `Mutex`, in insertion order.
+///
+/// ```
+/// # tokio_test_block(async {
+/// use leptos_auth::{MemoryStore, Store, store::NewUser};
+///
+/// let store = MemoryStore::default();
+/// let user = store
+///     .create_user(NewUser { email: Some("Ada@Example.com".into()), ..NewUser::default() })
+///     .await
+///     .unwrap();
+/// assert_eq!(user.email.as_deref(), Some("ada@example.com"));
+/// assert!(store.user_by_email("ADA@example.com").await.unwrap().is_some());
+/// # });
+/// # fn tokio_test_block(f: impl std::future::Future<Output = ()>) {
+/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// # }
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    data: Mutex<Data>,
+}
+
+#[derive(Debug, Default)]
+struct Data {
+    users: Vec<(User, Option<String>)>,
+    accounts: Vec<Account>,
+    next_id: u64,
+}
+
+impl MemoryStore {
+    fn with<T>(&self, f: impl FnOnce(&mut Data) -> T) -> T {
+        // A panic while holding the lock leaves plain data behind, still usable.
+        let mut data = self.data.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut data)
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
+        let email = user.email.as_deref().map(normalize_email);
+        self.with(|data| {
+            if email.is_some() && data.users.iter().any(|(u, _)| u.email == email) {
+                return Err(StoreError::Conflict);
+            }
+            data.next_id += 1;
+            let created = User {
+                id: format!("user-{}", data.next_id),
+                name: user.name,
+                email,
+                image: user.image,
+                email_verified: None,
+            };
+            data.users.push((created.clone(), user.password_hash));
+            Ok(created)
+        })
+    }
+
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+        Ok(self.with(|data| {
+            data.users
+                .iter()
+                .find(|(u, _)| u.id == id)
+                .map(|(u, _)| u.clone())
+        }))
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let email = Some(normalize_email(email));
+        Ok(self.with(|data| {
+            data.users
+                .iter()
+                .find(|(u, _)| u.email == email)
+                .map(|(u, _)| u.clone())
+        }))
+    }
+
+    async fn user_with_password(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+        let email = Some(normalize_email(email));
+        Ok(self.with(|data| {
+            data.users
+                .iter()
+                .find(|(u, _)| u.email == email)
+                .and_then(|(u, hash)| Some((u.clone(), hash.clone()?)))
+        }))
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        Ok(self.with(|data| data.users.iter().map(|(u, _)| u.clone()).collect()))
+    }
+
+    async fn mark_email_verified(&self, user_id: &str) -> Result<(), StoreError> {
+        self.with(|data| {
+            if let Some((user, _)) = data.users.iter_mut().find(|(u, _)| u.id == user_id) {
+                user.email_verified.get_or_insert_with(|| "verified".into());
+            }
+        });
+        Ok(())
+    }
+
+    async fn link_account(&self, account: Account) -> Result<(), StoreError> {
+        self.with(|data| {
+            let taken = data.accounts.iter().any(|a| {
+                a.provider == account.provider
+                    && a.provider_account_id == account.provider_account_id
+            });
+            if taken {
+                return Err(StoreError::Conflict);
+            }
+            data.accounts.push(account);
+            Ok(())
+        })
+    }
+
+    async fn account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        Ok(self.with(|data| {
+            data.accounts
+                .iter()
+                .find(|a| a.provider == provider && a.provider_account_id == provider_account_id)
+                .cloned()
+        }))
+    }
+
+    async fn accounts_of_user(&self, user_id: &str) -> Result<Vec<Account>, StoreError> {
+        Ok(self.with(|data| {
+            let mut accounts: Vec<Account> = data
+                .accounts
+                .iter()
+                .filter(|a| a.user_id == user_id)
+                .cloned()
+                .collect();
+            accounts.sort_by(|a, b| a.provider.cmp(&b.provider));
+            accounts
+        }))
+    }
+
+    async fn update_account_tokens(
+        &self,
+        account_id: &str,
+        tokens: &AccountTokens,
+    ) -> Result<(), StoreError> {
+        self.with(|data| {
+            if let Some(account) = data.accounts.iter_mut().find(|a| a.id == account_id) {
+                let id_token = tokens
+                    .id_token
+                    .clone()
+                    .or_else(|| account.tokens.id_token.take());
+                account.tokens = AccountTokens {
+                    id_token,
+                    ..tokens.clone()
+                };
+            }
+        });
+        Ok(())
+    }
+
+    async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError> {
+        self.with(|data| {
+            data.accounts
+                .retain(|a| !(a.user_id == user_id && a.provider == provider))
+        });
+        Ok(())
+    }
+
+    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError> {
+        Ok(self.with(|data| {
+            data.users
+                .iter()
+                .any(|(u, hash)| u.id == user_id && hash.is_some())
+        }))
+    }
+}

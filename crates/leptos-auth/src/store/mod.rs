@@ -1,0 +1,135 @@
+//! Persistence in the Auth.js adapter model (SPEC §7): users, accounts, sessions and
+//! verification tokens, behind one small trait so SQLite and PostgreSQL are interchangeable.
+
+mod memory;
+mod password;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::ProviderKind;
+pub use crate::secret::{AccessToken, RefreshToken};
+pub use memory::MemoryStore;
+pub use password::{PasswordHashError, hash_password, verify_password};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+/// A user, as stored (never with the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Stable opaque id.
+    pub id: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Email address, lower-cased.
+    pub email: Option<String>,
+    /// Avatar URL.
+    pub image: Option<String>,
+    /// When the email address was verified (ISO 8601), if it was.
+    pub email_verified: Option<String>,
+}
+
+/// What is needed to create a user.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    /// Display name.
+    pub name: Option<String>,
+    /// Email address (lower-cased by the store).
+    pub email: Option<String>,
+    /// Avatar URL.
+    pub image: Option<String>,
+    /// argon2id PHC string, for users who sign in with a password.
+    pub password_hash: Option<String>,
+}
+
+/// An OAuth account linked to a user (Auth.js `Account`). Its tokens stay on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Stable opaque id.
+    pub id: String,
+    /// The user it belongs to.
+    pub user_id: String,
+    /// Provider id, e.g. `github`.
+    pub provider: String,
+    /// The user's id at the provider.
+    pub provider_account_id: String,
+    /// The kind of provider (`oauth` or `oidc`).
+    pub kind: ProviderKind,
+    /// Provider tokens: never sent to the browser.
+    pub tokens: AccountTokens,
+}
+
+/// Provider tokens of an account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountTokens {
+    /// Bearer token for the provider's API.
+    pub access_token: Option<AccessToken>,
+    /// Token for getting a new access token.
+    pub refresh_token: Option<RefreshToken>,
+    /// When the access token expires (seconds since the epoch).
+    pub expires_at: Option<i64>,
+    /// Granted scopes, space-separated.
+    pub scope: Option<String>,
+    /// Usually `bearer`.
+    pub token_type: Option<String>,
+    /// The OIDC ID token.
+    pub id_token: Option<String>,
+}
+
+/// A store failure. Callers map it to `Configuration` for the browser and log the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique value (email, provider account) is taken.
+    #[error("already exists")]
+    Conflict,
+    /// The database failed or is unreachable.
+    #[error("database error")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The storage interface of the authentication layer. One screen on purpose: a new backend
+/// implements these and nothing else.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates a user; [`StoreError::Conflict`] when the email is taken.
+    async fn create_user(&self, user: NewUser) -> Result<User, StoreError>;
+    /// Finds a user by id.
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError>;
+    /// Finds a user by email (case-insensitive).
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+    /// The user with this email and their password hash, if they have one.
+    async fn user_with_password(&self, email: &str) -> Result<Option<(User, String)>, StoreError>;
+    /// Every user, oldest first.
+    async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+    /// Marks a user's email as verified now (e.g. an OIDC provider vouched for it).
+    async fn mark_email_verified(&self, user_id: &str) -> Result<(), StoreError>;
+
+    /// Links an OAuth account to a user; [`StoreError::Conflict`] when that provider account
+    /// is already linked.
+    async fn link_account(&self, account: Account) -> Result<(), StoreError>;
+    /// The account with this provider account id.
+    async fn account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<Account>, StoreError>;
+    /// A user's accounts, by provider id.
+    async fn accounts_of_user(&self, user_id: &str) -> Result<Vec<Account>, StoreError>;
+    /// Replaces an account's tokens (after sign-in or a refresh).
+    async fn update_account_tokens(
+        &self,
+        account_id: &str,
+        tokens: &AccountTokens,
+    ) -> Result<(), StoreError>;
+    /// Unlinks an account from its user.
+    async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError>;
+    /// Whether the user can sign in with a password.
+    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError>;
+}
+
+/// Lower-cases and trims an email so lookups do not depend on how it was typed.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}

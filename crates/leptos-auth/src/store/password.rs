@@ -1,0 +1,71 @@
+//! argon2id password hashing, off the async runtime's worker threads.
+
+use argon2::{
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
+    password_hash::SaltString,
+};
+
+/// OWASP's argon2id parameters: 19 MiB of memory, 2 passes, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Why a password could not be hashed.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordHashError {
+    /// argon2 refused the input.
+    #[error("argon2 failed: {0}")]
+    Argon2(argon2::password_hash::Error),
+    /// The blocking task did not finish (the runtime is shutting down).
+    #[error("hashing task failed")]
+    Task(#[source] tokio::task::JoinError),
+}
+
+/// Hashes a password to a PHC string. Runs on the blocking pool: a hash takes tens of
+/// milliseconds of CPU and would stall every request sharing the worker thread.
+pub async fn hash_password(password: String) -> Result<String, PasswordHashError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(PasswordHashError::Argon2)
+    })
+    .await
+    .map_err(PasswordHashError::Task)?
+}
+
+/// Checks a password against a PHC string. With `None` it still spends the time of a real
+/// verification (against a fixed hash), so "no such user" and "wrong password" take as long.
+pub async fn verify_password(password: String, phc: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let phc = phc.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        let ok = PasswordHash::new(&phc)
+            .map(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
+            .unwrap_or(false);
+        ok && phc != DUMMY_HASH
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// argon2id hash (OWASP parameters) of a random password nobody knows.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5Ggjw6XZHRMeQxVPBkaWXVtqqgZPoUXrlxDNpUV4/cs";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_use_owasp_parameters() {
+        let hash = hash_password("correct horse".into()).await.unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(verify_password("correct horse".into(), Some(hash.clone())).await);
+        assert!(!verify_password("wrong".into(), Some(hash)).await);
+        assert!(!verify_password("anything".into(), None).await);
+    }
+}

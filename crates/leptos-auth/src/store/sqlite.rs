@@ -1,0 +1,251 @@
+//! The embedded default store: SQLite through sqlx (WAL mode, migrations at start-up).
+
+use std::{str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use sqlx::{
+    Row, SqlitePool,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow},
+};
+
+use crate::{
+    ProviderKind,
+    secret::{AccessToken, RefreshToken},
+};
+
+use super::{Account, AccountTokens, NewUser, Store, StoreError, User, normalize_email};
+
+/// A [`Store`] on a SQLite file (or `sqlite::memory:`).
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Database(Box::new(e)),
+        }
+    }
+}
+
+const USER_COLUMNS: &str = "id, name, email, image, email_verified";
+
+fn user_from_row(row: &SqliteRow) -> User {
+    User {
+        id: row.get("id"),
+        name: row.get("name"),
+        email: row.get("email"),
+        image: row.get("image"),
+        email_verified: row.get("email_verified"),
+    }
+}
+
+const ACCOUNT_COLUMNS: &str = "id, user_id, provider, provider_account_id, type, access_token, \
+     refresh_token, expires_at, scope, token_type, id_token";
+
+fn account_from_row(row: &SqliteRow) -> Account {
+    Account {
+        id: row.get("id"),
+        user_id: row.get("user_id"),
+        provider: row.get("provider"),
+        provider_account_id: row.get("provider_account_id"),
+        kind: ProviderKind::from_wire(row.get("type")).unwrap_or(ProviderKind::OAuth),
+        tokens: AccountTokens {
+            access_token: row
+                .get::<Option<String>, _>("access_token")
+                .map(AccessToken::new),
+            refresh_token: row
+                .get::<Option<String>, _>("refresh_token")
+                .map(RefreshToken::new),
+            expires_at: row.get("expires_at"),
+            scope: row.get("scope"),
+            token_type: row.get("token_type"),
+            id_token: row.get("id_token"),
+        },
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating it if needed) the database at `url`, e.g.
+    /// `sqlite://data/leptos-auth.db`, and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(dir) = options.get_filename().parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(Box::new(e)))?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        let store = SqliteStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Brings the schema up to date.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Database(Box::new(e)))
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
+        let id = crate::session::csrf::random_hex(16);
+        let row = sqlx::query(&format!(
+            "INSERT INTO users (id, name, email, image, password_hash) VALUES (?, ?, ?, ?, ?) \
+             RETURNING {USER_COLUMNS}"
+        ))
+        .bind(&id)
+        .bind(user.name)
+        .bind(user.email.as_deref().map(normalize_email))
+        .bind(user.image)
+        .bind(user.password_hash)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(user_from_row(&row))
+    }
+
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(user_from_row))
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?"))
+            .bind(normalize_email(email))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(user_from_row))
+    }
+
+    async fn user_with_password(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, password_hash FROM users \
+             WHERE email = ? AND password_hash IS NOT NULL"
+        ))
+        .bind(normalize_email(email))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| (user_from_row(&row), row.get("password_hash"))))
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY created_at, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(user_from_row).collect())
+    }
+
+    async fn mark_email_verified(&self, user_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE users SET email_verified = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE id = ? AND email_verified IS NULL",
+        )
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn link_account(&self, account: Account) -> Result<(), StoreError> {
+        let t = &account.tokens;
+        sqlx::query(&format!(
+            "INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(&account.id)
+        .bind(&account.user_id)
+        .bind(&account.provider)
+        .bind(&account.provider_account_id)
+        .bind(account.kind.as_str())
+        .bind(t.access_token.as_ref().map(AccessToken::secret))
+        .bind(t.refresh_token.as_ref().map(RefreshToken::secret))
+        .bind(t.expires_at)
+        .bind(&t.scope)
+        .bind(&t.token_type)
+        .bind(&t.id_token)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE provider = ? AND provider_account_id = ?"
+        ))
+        .bind(provider)
+        .bind(provider_account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(account_from_row))
+    }
+
+    async fn accounts_of_user(&self, user_id: &str) -> Result<Vec<Account>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE user_id = ? ORDER BY provider"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(account_from_row).collect())
+    }
+
+    async fn update_account_tokens(
+        &self,
+        account_id: &str,
+        tokens: &AccountTokens,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE accounts SET access_token = ?, refresh_token = ?, expires_at = ?, scope = ?, \
+             token_type = ?, id_token = COALESCE(?, id_token) WHERE id = ?",
+        )
+        .bind(tokens.access_token.as_ref().map(AccessToken::secret))
+        .bind(tokens.refresh_token.as_ref().map(RefreshToken::secret))
+        .bind(tokens.expires_at)
+        .bind(&tokens.scope)
+        .bind(&tokens.token_type)
+        .bind(&tokens.id_token)
+        .bind(account_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM accounts WHERE user_id = ? AND provider = ?")
+            .bind(user_id)
+            .bind(provider)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT password_hash IS NOT NULL AS has FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some_and(|r| r.get::<bool, _>("has")))
+    }
+}

@@ -1,0 +1,193 @@
+//! The library on a minimal router of its own: the `/api/auth` endpoints, a credentials
+//! provider, an in-memory store and two plain axum handlers that use the extractors. No demo
+//! app, no Leptos pages.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use leptos_auth::{
+    Auth, AuthConfig, Callbacks, Credentials, JwtParams, JwtTrigger, MemoryStore, Pages, Session,
+    SignedInUser, Token, async_trait,
+};
+use serde_json::Value;
+
+pub struct TestServer {
+    pub base_url: String,
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub client: reqwest::Client,
+    pub auth: Auth,
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Custom session fields, as an app would add them: the user id and a number claim on
+/// sign-in, a new name on `update({name})`.
+struct TestCallbacks;
+
+#[async_trait]
+impl Callbacks for TestCallbacks {
+    async fn jwt(&self, mut token: Token, params: JwtParams<'_>) -> Token {
+        match params.trigger {
+            JwtTrigger::SignIn | JwtTrigger::SignUp => {
+                token.extra.insert("numberKey".into(), 7.into());
+            }
+            JwtTrigger::Update => {
+                if let Some(name) = params
+                    .session_update
+                    .and_then(|d| d.get("name"))
+                    .and_then(Value::as_str)
+                {
+                    token.name = Some(name.to_owned());
+                }
+            }
+            JwtTrigger::None => {}
+        }
+        token
+    }
+
+    async fn session(&self, mut session: Session, token: &Token) -> Session {
+        session
+            .user
+            .extra
+            .insert("id".into(), token.sub.clone().into());
+        if let Some(number_key) = token.extra.get("numberKey") {
+            session
+                .user
+                .extra
+                .insert("numberKey".into(), number_key.clone());
+        }
+        session
+    }
+}
+
+/// A handler only for signed-in users.
+async fn whoami(user: SignedInUser) -> String {
+    user.session.user.email.unwrap_or_default()
+}
+
+/// A handler for everyone.
+async fn greeting(user: Option<SignedInUser>) -> String {
+    match user {
+        Some(user) => format!("hello {}", user.user_id),
+        None => "hello stranger".into(),
+    }
+}
+
+/// A state-changing route outside `/api/auth`, like a server function.
+async fn change() -> &'static str {
+    "changed"
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// A GET as a browser navigating to the page sends it (`Accept: text/html`).
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .send()
+            .await
+            .expect("request to the test server")
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("request to the test server")
+    }
+
+    pub async fn csrf_token(&self) -> String {
+        let body: Value = self.get("/api/auth/csrf").await.json().await.unwrap();
+        body["csrfToken"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a password user directly in the store.
+    pub async fn register(&self, email: &str, name: &str, password: &str) {
+        self.auth
+            .register(email, Some(name), password)
+            .await
+            .expect("register test user");
+    }
+
+    /// Signs in through `POST /api/auth/callback/credentials`; returns the response.
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        let csrf = self.csrf_token().await;
+        self.post_form(
+            "/api/auth/callback/credentials",
+            &[
+                ("csrfToken", &csrf),
+                ("email", email),
+                ("password", password),
+                ("callbackUrl", "/dashboard"),
+            ],
+        )
+        .await
+    }
+
+    pub async fn session(&self) -> Value {
+        self.get("/api/auth/session").await.json().await.unwrap()
+    }
+}
+
+/// Starts the minimal app on 127.0.0.1 with a fresh port and an empty in-memory store; it
+/// lives until the test's runtime ends.
+pub async fn spawn() -> TestServer {
+    let config = AuthConfig::new(vec!["a library test secret of 32+ bytes".into()])
+        .with_provider(Credentials::email_password())
+        .with_callbacks(TestCallbacks)
+        .with_pages(Pages {
+            sign_in: Some("/sign-in".into()),
+            ..Pages::default()
+        });
+    let auth = Auth::new(config, Arc::new(MemoryStore::default()));
+    let app = Router::new()
+        .route("/whoami", get(whoami))
+        .route("/greeting", get(greeting))
+        .route("/change", post(change))
+        .merge(auth.router())
+        .layer(auth.layer());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    TestServer {
+        base_url: format!("http://{addr}"),
+        client: client(),
+        auth,
+    }
+}
+
+/// `Set-Cookie` headers of a response.
+pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .expect("a Location header")
+        .to_str()
+        .unwrap()
+        .to_owned()
+}

@@ -1,0 +1,51 @@
+//! The server of the minimal example: an `AuthConfig`, a store, the router — that is all.
+
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() {
+    use std::sync::Arc;
+
+    use leptos::prelude::*;
+    use leptos_auth::{Auth, AuthConfig, Credentials, SqliteStore};
+    use leptos_axum::{LeptosRoutes, generate_route_list};
+    use minimal::App;
+
+    let production = false;
+    let config = AuthConfig::from_env(production, "data/dev-secret".as_ref())
+        .expect("auth configuration")
+        .with_provider(Credentials::email_password());
+    let store = SqliteStore::connect("sqlite://data/minimal.db")
+        .await
+        .expect("database");
+    let auth = Auth::new(config, Arc::new(store));
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("minimal")
+        .site_addr(([127, 0, 0, 1], 3000))
+        .build();
+    let routes = generate_route_list(App);
+    let shell = {
+        let options = leptos_options.clone();
+        move || {
+            view! {
+                <!DOCTYPE html>
+                <html lang="en">
+                    <head><HydrationScripts options=options.clone()/></head>
+                    <body><App/></body>
+                </html>
+            }
+        }
+    };
+    let app = axum::Router::new()
+        .merge(auth.router())
+        .leptos_routes(&leptos_options, routes, shell)
+        .layer(auth.layer())
+        .with_state(leptos_options);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:3000")
+        .await
+        .expect("bind 127.0.0.1:3000");
+    axum::serve(listener, app).await.expect("serve");
+}
+
+#[cfg(not(feature = "ssr"))]
+fn main() {}
