@@ -5,7 +5,7 @@
 use std::fmt;
 
 use leptos::server_fn::{
-    codec::JsonEncoding,
+    Bytes, ContentType, Decodes, Encodes, Format, FormatType,
     error::{FromServerFnError, ServerFnErrorErr},
 };
 use serde::{Deserialize, Serialize};
@@ -125,7 +125,7 @@ impl std::error::Error for AuthError {}
 /// }
 /// assert_eq!(message(&AuthError::SessionRequired.into()), "Please sign in.");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthFnError {
     /// A protocol error with its wire code (`SessionRequired`, `CredentialsSignin`, …).
     #[error("{0}")]
@@ -140,6 +140,10 @@ pub enum AuthFnError {
     /// The provider or the database could not be reached; the detail is in the server log.
     #[error("Unavailable")]
     Unavailable,
+    /// The input was refused, with a message fit to show next to the form (e.g. "An account
+    /// with this email already exists.").
+    #[error("{0}")]
+    Invalid(String),
     /// The call itself failed: network, encoding, or a server without the auth layer.
     #[error("{0}")]
     ServerFn(ServerFnErrorErr),
@@ -152,10 +156,70 @@ impl From<AuthError> for AuthFnError {
 }
 
 impl FromServerFnError for AuthFnError {
-    type Encoder = JsonEncoding;
+    type Encoder = AuthFnErrorEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         value.into()
+    }
+}
+
+// As text in resources too (they carry `Result<T, AuthFnError>` from SSR into hydration).
+impl Serialize for AuthFnError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Ok(bytes) = AuthFnErrorEncoding::encode(self);
+        serializer.serialize_str(&String::from_utf8_lossy(&bytes))
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthFnError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let Ok(error) = AuthFnErrorEncoding::decode(Bytes::from(text));
+        Ok(error)
+    }
+}
+
+/// The wire form of [`AuthFnError`]: its text (`SessionRequired`, `RefreshTokenError`, …).
+/// Plain text rather than JSON keeps serde code for error types out of the WASM bundle.
+#[doc(hidden)]
+pub struct AuthFnErrorEncoding;
+
+/// Marks the message of [`AuthFnError::Invalid`] on the wire.
+const INVALID_PREFIX: &str = "Invalid|";
+
+impl ContentType for AuthFnErrorEncoding {
+    const CONTENT_TYPE: &'static str = "text/plain";
+}
+
+impl FormatType for AuthFnErrorEncoding {
+    const FORMAT_TYPE: Format = Format::Text;
+}
+
+impl Encodes<AuthFnError> for AuthFnErrorEncoding {
+    type Error = std::convert::Infallible;
+
+    fn encode(error: &AuthFnError) -> Result<Bytes, Self::Error> {
+        Ok(Bytes::from(match error {
+            AuthFnError::Invalid(message) => format!("{INVALID_PREFIX}{message}"),
+            other => other.to_string(),
+        }))
+    }
+}
+
+impl Decodes<AuthFnError> for AuthFnErrorEncoding {
+    type Error = std::convert::Infallible;
+
+    fn decode(bytes: Bytes) -> Result<AuthFnError, Self::Error> {
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(message) = text.strip_prefix(INVALID_PREFIX) {
+            return Ok(AuthFnError::Invalid(message.to_owned()));
+        }
+        Ok(match text.as_ref() {
+            "RefreshTokenError" => AuthFnError::RefreshTokenError,
+            "NotLinked" => AuthFnError::NotLinked,
+            "Unavailable" => AuthFnError::Unavailable,
+            other => ServerFnErrorErr::ServerError(other.to_owned()).into(),
+        })
     }
 }
 
@@ -207,11 +271,15 @@ impl Failure {
             chain.push_str(&error.to_string());
             cause = error.source();
         }
-        match self.code {
-            AuthError::Configuration | AuthError::Default => {
-                tracing::error!(provider, error = self.code.code(), cause = %chain.escape_debug())
+        // Causes may quote what a client sent: escaped, so a log line stays one line.
+        let chain = chain.escape_debug().to_string();
+        let code = self.code.code();
+        match (self.code, chain.is_empty()) {
+            (AuthError::Configuration | AuthError::Default, _) => {
+                tracing::error!(provider, error = code, cause = %chain)
             }
-            _ => tracing::warn!(provider, error = self.code.code(), cause = %chain.escape_debug()),
+            (_, true) => tracing::warn!(provider, error = code),
+            (_, false) => tracing::warn!(provider, error = code, cause = %chain),
         }
         self.code
     }
@@ -227,6 +295,24 @@ impl From<AuthError> for Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_function_errors_cross_the_wire_typed() {
+        for error in [
+            AuthFnError::Auth(AuthError::SessionRequired),
+            AuthFnError::Auth(AuthError::CredentialsSignin),
+            AuthFnError::RefreshTokenError,
+            AuthFnError::NotLinked,
+            AuthFnError::Unavailable,
+            AuthFnError::Invalid("Please enter a valid email address.".into()),
+        ] {
+            assert_eq!(AuthFnError::de(error.ser()), error);
+            let json = serde_json::to_string(&error).unwrap();
+            assert_eq!(serde_json::from_str::<AuthFnError>(&json).unwrap(), error);
+        }
+        let other = AuthFnError::ServerFn(ServerFnErrorErr::ServerError("boom".into()));
+        assert_eq!(AuthFnError::de(other.ser()), other);
+    }
 
     #[test]
     fn codes_round_trip_and_unknown_is_default() {

@@ -7,14 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::{AuthFnError, Session};
 
-/// The Auth.js provider type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// The Auth.js provider type; on the wire its name (`credentials`, `oauth`, `oidc`, `email`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProviderKind {
     /// Form fields checked by an `authorize` function.
     Credentials,
     /// OAuth 2.0 with a userinfo endpoint.
-    #[serde(rename = "oauth")]
     OAuth,
     /// OpenID Connect.
     Oidc,
@@ -48,6 +46,21 @@ impl ProviderKind {
     /// Whether signing in leaves the site for the provider (a button rather than a form).
     pub fn redirects(self) -> bool {
         !matches!(self, ProviderKind::Credentials)
+    }
+}
+
+// By hand through its name: smaller in the WASM bundle than the derived enum code.
+impl Serialize for ProviderKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProviderKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        ProviderKind::from_wire(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown provider type {name:?}")))
     }
 }
 

@@ -1,7 +1,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use leptos_auth::use_session;
+use leptos_auth::{AuthFnError, use_session};
 
 /// Creates a password account and signs the new user in (`jwt` trigger `SignUp`).
 ///
@@ -9,7 +9,7 @@ use leptos_auth::use_session;
 /// plain HTML form (no JavaScript), it redirects: to the dashboard, or back to the form with
 /// the error.
 #[server(prefix = "/api/app", endpoint = "sign_up")]
-pub async fn sign_up(name: String, email: String, password: String) -> Result<(), ServerFnError> {
+pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AuthFnError> {
     use leptos_auth::{Auth, JwtTrigger, RegisterError, append_set_cookies};
 
     let auth: Auth = leptos_axum::extract().await?;
@@ -50,7 +50,7 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
             leptos_axum::redirect(&format!("/sign-up?{query}"));
             Ok(())
         }
-        (Err(message), false) => Err(ServerFnError::ServerError(message)),
+        (Err(message), false) => Err(AuthFnError::Invalid(message)),
     }
 }
 
@@ -89,7 +89,7 @@ pub fn SignUpPage() -> impl IntoView {
                 Err(err) => {
                     password.set(String::new());
                     set_error.set(Some(match err {
-                        ServerFnError::ServerError(message) => message,
+                        AuthFnError::Invalid(message) => message,
                         _ => "The account could not be created right now. Please try again.".into(),
                     }));
                 }
