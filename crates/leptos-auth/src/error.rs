@@ -201,6 +201,8 @@ impl Encodes<AuthFnError> for AuthFnErrorEncoding {
     fn encode(error: &AuthFnError) -> Result<Bytes, Self::Error> {
         Ok(Bytes::from(match error {
             AuthFnError::Invalid(message) => format!("{INVALID_PREFIX}{message}"),
+            // The message alone, so that it reads back as the same error.
+            AuthFnError::ServerFn(ServerFnErrorErr::ServerError(message)) => message.clone(),
             other => other.to_string(),
         }))
     }
