@@ -122,7 +122,7 @@ pub use self::{
     config::{AuthConfig, AuthConfigError, MIN_SECRET_LEN, Pages, SessionOptions},
     core::Auth,
     extract::SignedInUser,
-    layer::AuthLayer,
+    layer::{AuthLayer, AuthService},
     oauth::ProviderTokenError,
     providers::{Credentials, OAuth, Provider},
     redirect::default_redirect,
