@@ -145,6 +145,18 @@ async fn state_mismatch_and_denied_consent_end_on_the_right_error() {
         .await;
     assert_eq!(forged.status(), 302);
     assert!(location(&forged).contains("error=OAuthCallback"));
+    // A failed callback spends the check cookies too: they serve one attempt.
+    let cleared = set_cookies(&forged);
+    for name in [
+        "authjs.state=;",
+        "authjs.pkce.code_verifier=;",
+        "authjs.nonce=;",
+    ] {
+        assert!(
+            cleared.iter().any(|c| c.starts_with(name)),
+            "{name} in {cleared:?}"
+        );
+    }
 
     let denied = server
         .get("/api/auth/callback/oidc?error=access_denied&state=x")

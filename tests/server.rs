@@ -69,3 +69,27 @@ async fn path_traversal_does_not_escape_the_site_folder() {
     let response = server.get("/pkg/%2e%2e/%2e%2e/Cargo.toml").await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_carry_security_headers_and_are_never_cached() {
+    let server = common::spawn().await;
+    for path in ["/", "/sign-in", "/no-such-page"] {
+        let response = server.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(headers["cache-control"], "private, no-store", "{path}");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_development_secret_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = common::spawn().await;
+    let secret = server.data_dir.join("dev-secret");
+    let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{}", secret.display());
+}

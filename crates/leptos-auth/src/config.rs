@@ -114,6 +114,13 @@ pub enum AuthConfigError {
     InvalidUrl(String),
     /// The development secret file could not be read or written.
     DevSecret(String),
+    /// A yes/no variable has another value.
+    InvalidFlag {
+        /// The variable, e.g. `AUTH_TRUST_HOST`.
+        name: &'static str,
+        /// What it was set to.
+        value: String,
+    },
 }
 
 impl fmt::Display for AuthConfigError {
@@ -134,6 +141,9 @@ impl fmt::Display for AuthConfigError {
             }
             AuthConfigError::DevSecret(reason) => {
                 write!(f, "cannot keep the development secret: {reason}")
+            }
+            AuthConfigError::InvalidFlag { name, value } => {
+                write!(f, "{name}={value:?} is not valid: expected true or false")
             }
         }
     }
@@ -162,12 +172,36 @@ impl AuthConfig {
 
     /// Reads the Auth.js environment variables: `AUTH_SECRET` (or `NEXTAUTH_SECRET`, plus
     /// `AUTH_SECRET_1`, `AUTH_SECRET_2`, … as older secrets that still verify), `AUTH_URL`
-    /// (or `NEXTAUTH_URL`) and `AUTH_TRUST_HOST`.
+    /// (or `NEXTAUTH_URL`), `AUTH_TRUST_HOST` and `AUTH_USE_SECURE_COOKIES`.
     ///
     /// In `production`, a missing or short secret is an error. In development a random secret
     /// is generated once and kept in `dev_secret_file`, with a warning.
     pub fn from_env(production: bool, dev_secret_file: &Path) -> Result<Self, AuthConfigError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::from_vars(production, dev_secret_file, |name| std::env::var(name).ok())
+    }
+
+    /// [`AuthConfig::from_env`] with the variables looked up by `lookup` (a map in tests, a
+    /// secret store, …) instead of the process environment. Empty values count as unset.
+    ///
+    /// ```
+    /// use leptos_auth::AuthConfig;
+    ///
+    /// let vars = [
+    ///     ("AUTH_SECRET", "a production secret of at least 32 bytes"),
+    ///     ("AUTH_URL", "https://app.example.com"),
+    ///     ("AUTH_USE_SECURE_COOKIES", "true"),
+    /// ];
+    /// let lookup = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+    /// let config = AuthConfig::from_vars(true, "unused".as_ref(), lookup).unwrap();
+    /// assert_eq!(config.url.unwrap().as_str(), "https://app.example.com/");
+    /// assert_eq!(config.use_secure_cookies, Some(true));
+    /// ```
+    pub fn from_vars(
+        production: bool,
+        dev_secret_file: &Path,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, AuthConfigError> {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let mut secrets: Vec<String> = var("AUTH_SECRET")
             .or_else(|| var("NEXTAUTH_SECRET"))
             .into_iter()
@@ -199,7 +233,12 @@ impl AuthConfig {
             config.url = Some(parsed);
         }
         config.trust_host = var("AUTH_TRUST_HOST")
-            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"));
+            .map(|value| flag("AUTH_TRUST_HOST", value))
+            .transpose()?
+            .unwrap_or(false);
+        config.use_secure_cookies = var("AUTH_USE_SECURE_COOKIES")
+            .map(|value| flag("AUTH_USE_SECURE_COOKIES", value))
+            .transpose()?;
         Ok(config)
     }
 
@@ -290,6 +329,15 @@ impl AuthConfig {
     }
 }
 
+/// A yes/no variable: `true`/`1`/`yes` or `false`/`0`/`no`, any case.
+fn flag(name: &'static str, value: String) -> Result<bool, AuthConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" => Ok(true),
+        "0" | "false" | "no" => Ok(false),
+        _ => Err(AuthConfigError::InvalidFlag { name, value }),
+    }
+}
+
 /// Reads the development secret, creating it on first use.
 fn dev_secret(path: &Path) -> Result<String, AuthConfigError> {
     if let Ok(secret) = std::fs::read_to_string(path) {
@@ -301,10 +349,71 @@ fn dev_secret(path: &Path) -> Result<String, AuthConfigError> {
     let secret = super::session::csrf::random_hex(32);
     let write = || -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::store::create_private_dir(dir)?;
         }
-        std::fs::write(path, &secret)
+        write_private_file(path, secret.as_bytes())
     };
     write().map_err(|e| AuthConfigError::DevSecret(format!("{}: {e}", path.display())))?;
     Ok(secret)
+}
+
+/// Writes a file only its owner can read (0600 on Unix): it holds a secret.
+fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    // An existing file keeps its mode through `open`: tighten it too.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<AuthConfig, AuthConfigError> {
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        AuthConfig::from_vars(true, Path::new("unused"), lookup)
+    }
+
+    const SECRET: (&str, &str) = ("AUTH_SECRET", "a production secret of at least 32 bytes");
+
+    #[test]
+    fn flags_accept_yes_and_no_and_refuse_the_rest() {
+        let on = config(&[
+            SECRET,
+            ("AUTH_TRUST_HOST", "TRUE"),
+            ("AUTH_USE_SECURE_COOKIES", "0"),
+        ])
+        .unwrap();
+        assert!(on.trust_host);
+        assert_eq!(on.use_secure_cookies, Some(false));
+        let unset = config(&[SECRET]).unwrap();
+        assert!(!unset.trust_host);
+        assert_eq!(unset.use_secure_cookies, None);
+        assert_eq!(
+            config(&[SECRET, ("AUTH_USE_SECURE_COOKIES", "sometimes")]).unwrap_err(),
+            AuthConfigError::InvalidFlag {
+                name: "AUTH_USE_SECURE_COOKIES",
+                value: "sometimes".into()
+            }
+        );
+    }
+
+    #[test]
+    fn production_needs_a_long_secret() {
+        assert_eq!(config(&[]).unwrap_err(), AuthConfigError::MissingSecret);
+        assert_eq!(
+            config(&[("AUTH_SECRET", "short")]).unwrap_err(),
+            AuthConfigError::ShortSecret { len: 5 }
+        );
+    }
 }

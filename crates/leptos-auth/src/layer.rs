@@ -1,8 +1,10 @@
 //! [`AuthLayer`]: the tower layer that mounts the auth layer on an app. It puts [`Auth`] in
-//! every request (so extractors, pages and server functions find it) and refuses
+//! every request (so extractors, pages and server functions find it), refuses
 //! state-changing requests that a browser sends from another site — the CSRF defence of
-//! server functions, which carry no CSRF token. The `/api/auth` endpoints are left to their
-//! own double-submit check.
+//! server functions, which carry no CSRF token; the `/api/auth` endpoints are left to their
+//! own double-submit check — and gives HTML pages the headers that keep them out of frames,
+//! shared caches and other sites' referrers: server-rendered pages carry the session and a
+//! CSRF token.
 
 use std::{
     future::Future,
@@ -12,7 +14,7 @@ use std::{
 
 use axum::{
     extract::Request,
-    http::{HeaderMap, Method, StatusCode, header},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use tower::{Layer, Service};
@@ -75,7 +77,42 @@ where
         // The clone that was polled ready is the one to call (tower's contract).
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        Box::pin(inner.call(request))
+        let response = inner.call(request);
+        Box::pin(async move {
+            let mut response = response.await?;
+            harden_html(&mut response);
+            Ok(response)
+        })
+    }
+}
+
+/// Security headers for HTML responses; a header the app already set is kept.
+fn harden_html(response: &mut Response) {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return;
+    }
+    let headers = response.headers_mut();
+    for (name, value) in [
+        // No framing (clickjacking), no plugins, no <base> pointing elsewhere.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        // URLs may carry a callbackUrl or a token: never sent to other sites.
+        (header::REFERRER_POLICY, "same-origin"),
+        // The page holds the session and a CSRF token: never stored, never shared.
+        (header::CACHE_CONTROL, "private, no-store"),
+    ] {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
     }
 }
 

@@ -90,9 +90,67 @@ pub(crate) fn allowed_redirect(url: &str, base_url: &url::Url) -> Option<url::Ur
     })
 }
 
+/// Strings built from the pieces that make redirect checks go wrong: slashes and
+/// backslashes, control characters and whitespace, schemes, userinfo, hosts and ports,
+/// percent-escapes.
+#[cfg(all(test, feature = "ssr"))]
+pub(crate) fn hostile_url() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("/"),
+        Just("\\"),
+        Just("//"),
+        Just("\t"),
+        Just("\r"),
+        Just("\n"),
+        Just(" "),
+        Just("\u{0}"),
+        Just("\u{a0}"),
+        Just(":"),
+        Just("@"),
+        Just("."),
+        Just("?"),
+        Just("#"),
+        Just("%2F"),
+        Just("%5C"),
+        Just("%09"),
+        Just("http:"),
+        Just("https:"),
+        Just("javascript:"),
+        Just("evil.example"),
+        Just("127.0.0.1"),
+        Just(":3000"),
+        Just("user:pass@"),
+        Just("dashboard"),
+    ];
+    proptest::collection::vec(piece, 0..8).prop_map(|pieces| pieces.concat())
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn no_accepted_redirect_leaves_the_site(requested in hostile_url()) {
+            let base = url::Url::parse("http://127.0.0.1:3000/").unwrap();
+            let target = url::Url::parse(&default_redirect(&requested, &base)).unwrap();
+            prop_assert_eq!(target.origin(), base.origin());
+            prop_assert!(target.username().is_empty() && target.password().is_none());
+        }
+
+        #[test]
+        fn a_local_callback_url_resolves_on_the_site(requested in hostile_url()) {
+            let base = url::Url::parse("http://127.0.0.1:3000/").unwrap();
+            let path = local_callback_url(Some(&requested), Some("http://127.0.0.1:3000"), "/home");
+            prop_assert!(is_safe_local_path(&path), "{:?}", path);
+            // What a browser does with it: resolve against the page's URL.
+            let resolved = base.join(&path).unwrap();
+            prop_assert_eq!(resolved.origin(), base.origin());
+        }
+    }
 
     #[test]
     fn default_redirect_refuses_other_origins() {

@@ -606,3 +606,129 @@ async fn the_layer_refuses_cross_site_writes_outside_the_auth_endpoints() {
     // Not a browser: no ambient cookies to abuse, nothing to refuse.
     assert_eq!(post(&[]).await.unwrap().status(), 200);
 }
+
+/// Hostile `callbackUrl` values for every sink that takes one: generated from the pieces that
+/// break redirect checks (see `redirect.rs`), a few hundred per run.
+fn hostile_callback_urls(count: usize) -> Vec<String> {
+    use proptest::{
+        prelude::*,
+        strategy::ValueTree,
+        test_runner::{Config, TestRunner},
+    };
+    let piece = prop_oneof![
+        Just("/"),
+        Just("\\"),
+        Just("//"),
+        Just("\t"),
+        Just("\r\n"),
+        Just(" "),
+        Just(":"),
+        Just("@"),
+        Just("."),
+        Just("?"),
+        Just("%2F"),
+        Just("%0d%0a"),
+        Just("http:"),
+        Just("https:"),
+        Just("javascript:"),
+        Just("evil.example"),
+        Just("127.0.0.1"),
+        Just("user:pass@"),
+        Just("dashboard"),
+    ];
+    let strategy = proptest::collection::vec(piece, 1..8).prop_map(|pieces| pieces.concat());
+    let mut runner = TestRunner::new(Config::default());
+    (0..count)
+        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+        .collect()
+}
+
+/// The Location of a response, resolved as a browser would, is on the test server.
+fn assert_stays_on_site(server: &common::TestServer, response: &reqwest::Response, input: &str) {
+    assert!(
+        response.status().as_u16() < 500,
+        "{input:?} gave {}",
+        response.status()
+    );
+    if let Some(location) = response.headers().get("location") {
+        let location = location.to_str().expect("a header-safe Location");
+        let base = reqwest::Url::parse(&server.base_url).unwrap();
+        let target = base.join(location).expect("a Location that parses");
+        assert_eq!(
+            target.origin(),
+            base.origin(),
+            "{input:?} redirected to {location}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_hostile_callback_url_leaves_the_site_or_breaks_the_server() {
+    let server = spawn().await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    for (i, input) in hostile_callback_urls(80).into_iter().enumerate() {
+        let query = serde_urlencoded::to_string([("callbackUrl", input.as_str())]).unwrap();
+        let page = server.get(&format!("/api/auth/signin?{query}")).await;
+        assert_stays_on_site(&server, &page, &input);
+        let error = server
+            .get(&format!("/api/auth/error?error=CredentialsSignin&{query}"))
+            .await;
+        assert_stays_on_site(&server, &error, &input);
+
+        // Failed and successful sign-ins take turns (each costs an argon2 verification).
+        let password = if i % 2 == 0 {
+            "wrong password"
+        } else {
+            PASSWORD
+        };
+        let csrf = server.csrf_token().await;
+        let sign_in = server
+            .post_form(
+                "/api/auth/callback/credentials",
+                &[
+                    ("csrfToken", &csrf),
+                    ("email", EMAIL),
+                    ("password", password),
+                    ("callbackUrl", &input),
+                ],
+            )
+            .await;
+        assert_stays_on_site(&server, &sign_in, &input);
+        let csrf = server.csrf_token().await;
+        let sign_out = server
+            .post_form(
+                "/api/auth/signout",
+                &[("csrfToken", &csrf), ("callbackUrl", &input)],
+            )
+            .await;
+        assert_stays_on_site(&server, &sign_out, &input);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_pages_carry_security_headers_and_are_never_cached() {
+    let server = spawn().await;
+    let page = server.get("/api/auth/error?error=Configuration").await;
+    let headers = page.headers();
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert!(
+        headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-store")
+    );
+}

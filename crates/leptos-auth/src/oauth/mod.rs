@@ -80,7 +80,7 @@ struct OidcKeys {
 /// What the OAuth machinery keeps between requests.
 pub(crate) struct OAuthState {
     http: reqwest::Client,
-    endpoints: tokio::sync::Mutex<HashMap<String, Endpoints>>,
+    endpoints: std::sync::Mutex<HashMap<String, Endpoints>>,
     refresh_locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
@@ -126,9 +126,10 @@ impl Auth {
                 oidc: None,
             }),
             OAuthKind::Oidc => {
-                let mut cache = self.oauth_state().endpoints.lock().await;
-                if let Some(endpoints) = cache.get(&provider.id) {
-                    return Ok(endpoints.clone());
+                // The lock is never held across a request to the provider: a slow provider
+                // must not hold up sign-ins with the others (a rare duplicate fetch is fine).
+                if let Some(endpoints) = self.cached_endpoints(&provider.id) {
+                    return Ok(endpoints);
                 }
                 let issuer = provider
                     .issuer
@@ -155,23 +156,36 @@ impl Auth {
                         jwks,
                     }),
                 };
-                cache.insert(provider.id.clone(), endpoints.clone());
+                self.cache_endpoints(&provider.id, &endpoints);
                 Ok(endpoints)
             }
         }
     }
 
+    fn cached_endpoints(&self, provider_id: &str) -> Option<Endpoints> {
+        let cache = self.oauth_state().endpoints.lock();
+        cache
+            .unwrap_or_else(|e| e.into_inner())
+            .get(provider_id)
+            .cloned()
+    }
+
+    fn cache_endpoints(&self, provider_id: &str, endpoints: &Endpoints) {
+        let cache = self.oauth_state().endpoints.lock();
+        cache
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(provider_id.to_owned(), endpoints.clone());
+    }
+
     /// Fetches the JWKS again (the provider rotated its keys).
     async fn refresh_jwks(&self, provider: &OAuth) -> Result<Endpoints, ProviderError> {
-        let mut cache = self.oauth_state().endpoints.lock().await;
-        let mut endpoints = cache
-            .get(&provider.id)
-            .cloned()
+        let mut endpoints = self
+            .cached_endpoints(&provider.id)
             .ok_or(ProviderError::NotConfigured("discovery document"))?;
         if let Some(keys) = endpoints.oidc.as_mut() {
             keys.jwks = oidc::fetch_jwks(self.http(), &keys.jwks_uri).await?;
         }
-        cache.insert(provider.id.clone(), endpoints.clone());
+        self.cache_endpoints(&provider.id, &endpoints);
         Ok(endpoints)
     }
 

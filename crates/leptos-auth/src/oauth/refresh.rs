@@ -99,7 +99,10 @@ impl Auth {
                 .oauth_state()
                 .refresh_locks
                 .lock()
-                .expect("refresh lock map");
+                .unwrap_or_else(|e| e.into_inner());
+            // Only accounts being refreshed keep an entry: the map stays as small as the
+            // number of refreshes in flight.
+            locks.retain(|_, lock| Arc::strong_count(lock) > 1);
             Arc::clone(locks.entry(account.id.clone()).or_default())
         };
         let _refreshing = lock.lock().await;

@@ -4,7 +4,10 @@ use std::{collections::HashMap, sync::Arc};
 
 use async_trait::async_trait;
 
-use crate::store::{Store, User, verify_password};
+use crate::{
+    MAX_PASSWORD_LEN,
+    store::{Store, User, verify_password},
+};
 
 /// A failure of an `authorize` function (not "wrong credentials"): logged with its causes,
 /// answered `Configuration`.
@@ -75,6 +78,9 @@ impl Authorize for EmailPassword {
         }
         let found = store.user_with_password(email).await?;
         let (user, hash) = match found {
+            // Longer than sign-up allows: it cannot be the password, and it still costs the
+            // same time as a wrong one (the dummy hash is verified instead).
+            Some(_) if password.chars().count() > MAX_PASSWORD_LEN => (None, None),
             Some((user, hash)) => (Some(user), Some(hash)),
             None => (None, None),
         };

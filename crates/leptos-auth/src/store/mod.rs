@@ -129,7 +129,54 @@ pub trait Store: Send + Sync + 'static {
     async fn has_password(&self, user_id: &str) -> Result<bool, StoreError>;
 }
 
-/// Lower-cases and trims an email so lookups do not depend on how it was typed.
+/// Creates `dir` (and its parents) so that only its owner can enter it (0700 on Unix): it
+/// holds the database and the development secret. An existing folder is left as it is.
+pub(crate) fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Trims, Unicode-normalises (NFKC) and lower-cases an email, so that lookups do not depend
+/// on how it was typed: `ＡＤＡ@Example.com` and `ada@example.com` are one account.
 pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    email.trim().nfkc().collect::<String>().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn emails_are_one_account_however_they_are_typed() {
+        for typed in [
+            "ada@example.com",
+            " Ada@Example.COM ",
+            "\u{ff21}\u{ff24}\u{ff21}@example.com",
+        ] {
+            assert_eq!(
+                super::normalize_email(typed),
+                "ada@example.com",
+                "{typed:?}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_is_created_for_its_owner_only() {
+        let root = std::env::temp_dir().join(format!("leptos-auth-dir-{}", std::process::id()));
+        let dir = root.join("data");
+        super::create_private_dir(&dir).unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(mode & 0o777, 0o700);
+    }
 }

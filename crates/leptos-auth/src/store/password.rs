@@ -1,5 +1,9 @@
 //! argon2id password hashing, off the async runtime's worker threads.
 
+use std::sync::OnceLock;
+
+use tokio::sync::Semaphore;
+
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
     password_hash::SaltString,
@@ -22,9 +26,21 @@ pub enum PasswordHashError {
     Task(#[source] tokio::task::JoinError),
 }
 
+/// How many argon2 computations may run at once. Each takes 19 MiB and a core for tens of
+/// milliseconds: a flood of sign-ins waits its turn here instead of taking gigabytes of
+/// memory and every blocking thread, and session reads keep their cores.
+fn argon2_permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Semaphore::new(cores.clamp(1, 8))
+    })
+}
+
 /// Hashes a password to a PHC string. Runs on the blocking pool: a hash takes tens of
 /// milliseconds of CPU and would stall every request sharing the worker thread.
 pub async fn hash_password(password: String) -> Result<String, PasswordHashError> {
+    let _permit = argon2_permits().acquire().await.ok();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         argon2()
@@ -39,6 +55,7 @@ pub async fn hash_password(password: String) -> Result<String, PasswordHashError
 /// Checks a password against a PHC string. With `None` it still spends the time of a real
 /// verification (against a fixed hash), so "no such user" and "wrong password" take as long.
 pub async fn verify_password(password: String, phc: Option<String>) -> bool {
+    let _permit = argon2_permits().acquire().await.ok();
     tokio::task::spawn_blocking(move || {
         let phc = phc.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let ok = PasswordHash::new(&phc)

@@ -76,10 +76,8 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        if let Some(dir) = options.get_filename().parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(Box::new(e)))?;
+        if let Some(dir) = options.get_filename().parent() {
+            super::create_private_dir(dir).map_err(|e| StoreError::Database(Box::new(e)))?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
