@@ -8,7 +8,7 @@ base="http://127.0.0.1:$port"
 dir="$(mktemp -d)"
 cp target/release/leptos-auth "$dir/"
 secret="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
-(cd "$dir" && AUTH_SECRET="$secret" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn exec ./leptos-auth) &
+(cd "$dir" && AUTH_SECRET="$secret" AUTH_URL="$base" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn exec ./leptos-auth) &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 

@@ -156,7 +156,7 @@ fn migrate_and_help() {
 }
 
 #[test]
-fn production_refuses_to_start_without_a_long_secret() {
+fn production_refuses_to_start_without_a_long_secret_or_its_url() {
     let dir = common::temp_dir("cli");
     let missing = run(&dir, &["migrate"], &[("LEPTOS_ENV", "PROD")], "");
     assert!(!missing.status.success());
@@ -180,10 +180,27 @@ fn production_refuses_to_start_without_a_long_secret() {
     );
 
     let secret = "x".repeat(32);
-    let ok = run(
+    let no_url = run(
         &dir,
         &["migrate"],
         &[("LEPTOS_ENV", "PROD"), ("AUTH_SECRET", &secret)],
+        "",
+    );
+    assert!(!no_url.status.success());
+    assert!(
+        text(&no_url.stderr).contains("AUTH_URL is not set"),
+        "{}",
+        text(&no_url.stderr)
+    );
+
+    let ok = run(
+        &dir,
+        &["migrate"],
+        &[
+            ("LEPTOS_ENV", "PROD"),
+            ("AUTH_SECRET", &secret),
+            ("AUTH_URL", "https://app.example.com"),
+        ],
         "",
     );
     assert!(ok.status.success(), "{}", text(&ok.stderr));

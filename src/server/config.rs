@@ -44,6 +44,8 @@ pub struct AuthSection {
     pub session_max_age: Option<u64>,
     /// How often, in seconds, the session cookie is re-issued (default 24 hours).
     pub session_update_age: Option<u64>,
+    /// The longest a session lives after sign-in, in seconds (default 90 days).
+    pub session_absolute_max_age: Option<u64>,
     /// Cookie name prefix (default `authjs.`).
     pub cookie_prefix: Option<String>,
     /// Default for `AUTH_TRUST_HOST`.

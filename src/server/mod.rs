@@ -97,6 +97,9 @@ pub async fn build_auth(config: &SiteConfig) -> Result<Auth, String> {
     if let Some(update_age) = file.session_update_age {
         auth_config.session.update_age = Duration::from_secs(update_age);
     }
+    if let Some(absolute_max_age) = file.session_absolute_max_age {
+        auth_config.session.absolute_max_age = Duration::from_secs(absolute_max_age);
+    }
     if let Some(prefix) = &file.cookie_prefix {
         auth_config.cookie_prefix = prefix.clone();
     }

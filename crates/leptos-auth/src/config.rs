@@ -35,6 +35,8 @@ pub struct SessionOptions {
     pub max_age: Duration,
     /// How often `GET /session` re-issues the cookie (sliding expiry).
     pub update_age: Duration,
+    /// The longest a session lives after sign-in, however active it is.
+    pub absolute_max_age: Duration,
 }
 
 impl Default for SessionOptions {
@@ -42,6 +44,7 @@ impl Default for SessionOptions {
         SessionOptions {
             max_age: Duration::from_secs(30 * 24 * 60 * 60),
             update_age: Duration::from_secs(24 * 60 * 60),
+            absolute_max_age: Duration::from_secs(90 * 24 * 60 * 60),
         }
     }
 }
@@ -114,6 +117,8 @@ pub enum AuthConfigError {
     InvalidUrl(String),
     /// The development secret file could not be read or written.
     DevSecret(String),
+    /// No `AUTH_URL` in production (and no explicit `AUTH_TRUST_HOST`).
+    MissingUrl,
     /// A yes/no variable has another value.
     InvalidFlag {
         /// The variable, e.g. `AUTH_TRUST_HOST`.
@@ -142,6 +147,13 @@ impl fmt::Display for AuthConfigError {
             AuthConfigError::DevSecret(reason) => {
                 write!(f, "cannot keep the development secret: {reason}")
             }
+            AuthConfigError::MissingUrl => write!(
+                f,
+                "AUTH_URL is not set: production needs the site's public URL (e.g. \
+                 AUTH_URL=https://app.example.com) so that cookie security and links never \
+                 depend on a request's Host header; behind a proxy you control, set \
+                 AUTH_TRUST_HOST=true to use its forwarded host instead"
+            ),
             AuthConfigError::InvalidFlag { name, value } => {
                 write!(f, "{name}={value:?} is not valid: expected true or false")
             }
@@ -174,7 +186,8 @@ impl AuthConfig {
     /// `AUTH_SECRET_1`, `AUTH_SECRET_2`, … as older secrets that still verify), `AUTH_URL`
     /// (or `NEXTAUTH_URL`), `AUTH_TRUST_HOST` and `AUTH_USE_SECURE_COOKIES`.
     ///
-    /// In `production`, a missing or short secret is an error. In development a random secret
+    /// In `production`, a missing or short secret is an error, and so is a missing `AUTH_URL`
+    /// unless `AUTH_TRUST_HOST` is set explicitly. In development a random secret
     /// is generated once and kept in `dev_secret_file`, with a warning.
     pub fn from_env(production: bool, dev_secret_file: &Path) -> Result<Self, AuthConfigError> {
         Self::from_vars(production, dev_secret_file, |name| std::env::var(name).ok())
@@ -239,6 +252,11 @@ impl AuthConfig {
         config.use_secure_cookies = var("AUTH_USE_SECURE_COOKIES")
             .map(|value| flag("AUTH_USE_SECURE_COOKIES", value))
             .transpose()?;
+        // Without a fixed URL the site would take its origin (and so whether cookies are
+        // Secure) from whatever Host header a request brings.
+        if production && config.url.is_none() && var("AUTH_TRUST_HOST").is_none() {
+            return Err(AuthConfigError::MissingUrl);
+        }
         Ok(config)
     }
 
@@ -385,6 +403,7 @@ mod tests {
     }
 
     const SECRET: (&str, &str) = ("AUTH_SECRET", "a production secret of at least 32 bytes");
+    const URL: (&str, &str) = ("AUTH_URL", "https://app.example.com");
 
     #[test]
     fn flags_accept_yes_and_no_and_refuse_the_rest() {
@@ -396,16 +415,23 @@ mod tests {
         .unwrap();
         assert!(on.trust_host);
         assert_eq!(on.use_secure_cookies, Some(false));
-        let unset = config(&[SECRET]).unwrap();
+        let unset = config(&[SECRET, URL]).unwrap();
         assert!(!unset.trust_host);
         assert_eq!(unset.use_secure_cookies, None);
         assert_eq!(
-            config(&[SECRET, ("AUTH_USE_SECURE_COOKIES", "sometimes")]).unwrap_err(),
+            config(&[SECRET, URL, ("AUTH_USE_SECURE_COOKIES", "sometimes")]).unwrap_err(),
             AuthConfigError::InvalidFlag {
                 name: "AUTH_USE_SECURE_COOKIES",
                 value: "sometimes".into()
             }
         );
+    }
+
+    #[test]
+    fn production_needs_its_url_or_an_explicit_trust_host() {
+        assert_eq!(config(&[SECRET]).unwrap_err(), AuthConfigError::MissingUrl);
+        assert!(config(&[SECRET, URL]).is_ok());
+        assert!(config(&[SECRET, ("AUTH_TRUST_HOST", "false")]).is_ok());
     }
 
     #[test]

@@ -281,7 +281,13 @@ impl Auth {
 
     pub(crate) fn read_token(&self, ctx: &RequestContext) -> Option<Token> {
         let jwt = ctx.cookies.get_chunked(&ctx.jar.session_token())?;
-        jwt::decode(self.keys(), &jwt)
+        jwt::decode(self.keys(), &jwt).filter(|token| now_secs() < self.absolute_expiry(token))
+    }
+
+    /// When the session ends however active it is: `absolute_max_age` after sign-in.
+    fn absolute_expiry(&self, token: &Token) -> i64 {
+        let signed_in = token.auth_time.unwrap_or(token.iat);
+        signed_in.saturating_add(self.config().session.absolute_max_age.as_secs() as i64)
     }
 
     pub(crate) fn new_token(&self, user: &User) -> Token {
@@ -294,6 +300,7 @@ impl Auth {
             iat: now,
             exp: now + self.config().session.max_age.as_secs() as i64,
             jti: random_hex(16),
+            auth_time: Some(now),
             extra: Map::new(),
         }
     }
@@ -301,8 +308,10 @@ impl Auth {
     /// Restarts the token's lifetime (sliding expiry).
     pub(crate) fn refresh_token_times(&self, token: &mut Token) {
         let now = now_secs();
+        token.auth_time = Some(token.auth_time.unwrap_or(token.iat));
         token.iat = now;
-        token.exp = now + self.config().session.max_age.as_secs() as i64;
+        token.exp =
+            (now + self.config().session.max_age.as_secs() as i64).min(self.absolute_expiry(token));
         token.jti = random_hex(16);
     }
 

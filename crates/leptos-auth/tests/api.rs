@@ -27,6 +27,7 @@ fn token_for(sub: &str, iat: i64, exp: i64) -> Token {
         iat,
         exp,
         jti: "test".into(),
+        auth_time: None,
         extra: Default::default(),
     }
 }
@@ -731,4 +732,30 @@ async fn html_pages_carry_security_headers_and_are_never_cached() {
             .unwrap()
             .contains("no-store")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ends_at_its_absolute_lifetime_however_active() {
+    let server = spawn().await;
+    let fresh = token_for("u1", now() - 10, now() + 3600);
+    let jwt = server.auth.encode_session_token(&fresh).unwrap();
+    let body: Value = session_with_cookie(&server, &jwt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["user"]["email"], EMAIL);
+
+    // Refreshed a minute ago, but signed in 91 days ago: the default limit is 90 days.
+    let mut stale = token_for("u1", now() - 60, now() + 3600);
+    stale.auth_time = Some(now() - 91 * 24 * 3600);
+    let jwt = server.auth.encode_session_token(&stale).unwrap();
+    let response = session_with_cookie(&server, &jwt).await;
+    assert!(
+        set_cookies(&response)
+            .iter()
+            .any(|c| c.starts_with("authjs.session-token=;")),
+        "the expired cookie is cleared"
+    );
+    assert_eq!(response.json::<Value>().await.unwrap(), json!({}));
 }

@@ -33,6 +33,10 @@ pub struct Token {
     pub exp: i64,
     /// Unique token id.
     pub jti: String,
+    /// When the user signed in (seconds since the epoch): the session's absolute lifetime
+    /// counts from here, however often it slides. Tokens without it count from `iat`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
     /// Custom claims added by the `jwt` callback.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -87,6 +91,7 @@ mod tests {
             iat: now(),
             exp,
             jti: "j".into(),
+            auth_time: None,
             extra: Map::new(),
         }
     }
