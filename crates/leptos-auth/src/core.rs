@@ -91,12 +91,7 @@ impl Auth {
     /// The session of the request with these headers, or `None` when signed out
     /// (the `getServerSession` of Auth.js). Runs the `jwt` and `session` callbacks.
     pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
-        let ctx = self.context(headers);
-        let token = self.read_token(&ctx)?;
-        let token = self
-            .run_jwt_callback(token, JwtTrigger::None, None, None)
-            .await;
-        Some(self.session_from_token(&token).await)
+        self.signed_in_user(headers).await.map(|user| user.session)
     }
 
     /// Signs `user` in: the `Set-Cookie` values of a fresh session, built through the `jwt`

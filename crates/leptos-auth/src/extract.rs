@@ -68,7 +68,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
     }
 }
 
-fn auth_of(parts: &Parts) -> Result<Auth, AuthError> {
+/// The `Auth` that [`Auth::layer`] put in the request.
+pub(crate) fn auth_of(parts: &Parts) -> Result<Auth, AuthError> {
     parts.extensions.get::<Auth>().cloned().ok_or_else(|| {
         tracing::error!("no Auth in the request: add `auth.layer()` to the router");
         AuthError::Configuration

@@ -17,11 +17,14 @@
 /// ```
 pub fn is_safe_local_path(path: &str) -> bool {
     let mut chars = path.chars();
-    chars.next() == Some('/')
-        && !matches!(chars.next(), Some('/'))
-        && !path
-            .chars()
-            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    chars.next() == Some('/') && !matches!(chars.next(), Some('/')) && !has_unsafe_char(path)
+}
+
+/// A character browsers strip or rewrite before resolving a URL: backslash, whitespace,
+/// control characters.
+fn has_unsafe_char(url: &str) -> bool {
+    url.chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 /// The path to navigate to for a requested `callbackUrl`: the request itself when it is a
@@ -74,10 +77,7 @@ pub fn default_redirect(url: &str, base_url: &url::Url) -> String {
 pub(crate) fn allowed_redirect(url: &str, base_url: &url::Url) -> Option<url::Url> {
     let candidate = if is_safe_local_path(url) {
         base_url.join(url).ok()
-    } else if !url
-        .chars()
-        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
-    {
+    } else if !has_unsafe_char(url) {
         url::Url::parse(url).ok()
     } else {
         None

@@ -190,15 +190,12 @@ pub(crate) mod ssr {
     /// The auth layer of the current request: put in by [`Auth::layer`], or provided as
     /// Leptos context by the app.
     pub fn auth() -> Result<Auth, AuthFnError> {
-        use_context::<Auth>()
-            .or_else(|| {
-                use_context::<http::request::Parts>()
-                    .and_then(|parts| parts.extensions.get::<Auth>().cloned())
-            })
-            .ok_or_else(|| {
-                tracing::error!("no Auth in the request: add `auth.layer()` to the router");
-                AuthFnError::Auth(AuthError::Configuration)
-            })
+        if let Some(auth) = use_context::<Auth>() {
+            return Ok(auth);
+        }
+        let parts = use_context::<http::request::Parts>()
+            .ok_or(AuthFnError::Auth(AuthError::Configuration))?;
+        Ok(crate::extract::auth_of(&parts)?)
     }
 
     /// Adds `Set-Cookie` headers to the response of the current server function or page.

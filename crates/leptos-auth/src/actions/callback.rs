@@ -10,7 +10,7 @@ use axum::{
 use super::{reply::Reply, request::ActionPost};
 use crate::{
     Auth, AuthError, Provider, callbacks::JwtTrigger, core::RequestContext, error::Failure,
-    providers::Credentials,
+    providers::Credentials, store::User,
 };
 
 /// OAuth providers come back here with `?code=&state=` (or `?error=`).
@@ -147,27 +147,47 @@ impl Auth {
             .await
             .map_err(|cause| Failure::new(AuthError::Configuration, cause))?
             .ok_or(AuthError::CredentialsSignin)?;
-        if !self
-            .config()
-            .callbacks
-            .sign_in(&user, &credentials.id)
+        self.complete_sign_in(ctx, &user, &credentials.id, false, callback_url)
             .await
-        {
+    }
+
+    /// The end of every sign-in, whatever the provider: the `sign_in` callback, a session
+    /// through the `jwt` callback (trigger `SignUp` for a new user), the `sign_in` event, and
+    /// where to go (a new user's default is `pages.new_user`).
+    pub(crate) async fn complete_sign_in(
+        &self,
+        ctx: &RequestContext,
+        user: &User,
+        provider_id: &str,
+        is_new_user: bool,
+        callback_url: Option<&str>,
+    ) -> Result<SignedIn, Failure> {
+        if !self.config().callbacks.sign_in(user, provider_id).await {
             return Err(Failure::new(
                 AuthError::AccessDenied,
                 "the sign_in callback refused the user",
             ));
         }
-        let token = self.new_token(&user);
+        let trigger = if is_new_user {
+            JwtTrigger::SignUp
+        } else {
+            JwtTrigger::SignIn
+        };
+        let token = self.new_token(user);
         let token = self
-            .run_jwt_callback(token, JwtTrigger::SignIn, Some(&user), None)
+            .run_jwt_callback(token, trigger, Some(user), None)
             .await;
         let cookies = self.session_cookies(ctx, &token)?;
         self.config()
             .events
-            .sign_in(&user, &credentials.id, false)
+            .sign_in(user, provider_id, is_new_user)
             .await;
-        let url = self.redirect_target(ctx, callback_url).await;
+        let fallback = if is_new_user {
+            self.config().pages.new_user.as_deref()
+        } else {
+            None
+        };
+        let url = self.redirect_target(ctx, callback_url.or(fallback)).await;
         Ok(SignedIn { cookies, url })
     }
 

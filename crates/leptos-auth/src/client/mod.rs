@@ -125,10 +125,7 @@ impl SessionContext {
         if let Some(session) = browser::fetch_session(&self.paths()).await {
             self.set(session);
         }
-        self.resource
-            .get_untracked()
-            .flatten()
-            .and_then(|state| state.session)
+        self.session_untracked()
     }
 
     /// Sends `data` to the `jwt` callback (trigger `update`) and takes the new session.
@@ -140,6 +137,10 @@ impl SessionContext {
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = data;
+        self.session_untracked()
+    }
+
+    fn session_untracked(&self) -> Option<Session> {
         self.resource
             .get_untracked()
             .flatten()

@@ -28,7 +28,6 @@ use self::oidc::ProviderError;
 use super::{
     Auth, AuthError,
     actions::callback::SignedIn,
-    callbacks::JwtTrigger,
     core::{RequestContext, now_secs},
     error::Failure,
     providers::{ClientAuth, OAuth, OAuthKind, Profile},
@@ -363,31 +362,11 @@ impl Auth {
         let (user, is_new_user) = self
             .user_for_profile(ctx, provider, &profile, tokens)
             .await?;
-        if !self.config().callbacks.sign_in(&user, &provider.id).await {
-            return Err(AuthError::AccessDenied.into());
-        }
-        let trigger = if is_new_user {
-            JwtTrigger::SignUp
-        } else {
-            JwtTrigger::SignIn
-        };
-        let token = self.new_token(&user);
-        let token = self
-            .run_jwt_callback(token, trigger, Some(&user), None)
-            .await;
-        let mut cookies = self.session_cookies(ctx, &token)?;
-        cookies.extend(self.expire_check_cookies(ctx));
-        self.config()
-            .events
-            .sign_in(&user, &provider.id, is_new_user)
-            .await;
-        let fallback = if is_new_user {
-            self.config().pages.new_user.as_deref()
-        } else {
-            None
-        };
-        let url = self.redirect_target(ctx, callback_url.or(fallback)).await;
-        Ok(SignedIn { cookies, url })
+        let mut signed_in = self
+            .complete_sign_in(ctx, &user, &provider.id, is_new_user, callback_url)
+            .await?;
+        signed_in.cookies.extend(self.expire_check_cookies(ctx));
+        Ok(signed_in)
     }
 
     async fn verified_id_token(
