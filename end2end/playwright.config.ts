@@ -55,6 +55,8 @@ export default defineConfig({
       LEPTOS_AUTH_DATA_DIR: DATA_DIR,
       AUTH_SECRET: "end-to-end-test-secret-that-is-long-enough-0123456789",
       AUTH_URL: `http://127.0.0.1:${PORT}`,
+      // Every test signs in from 127.0.0.1: per-IP limits would refuse the suite itself.
+      AUTH_RATE_LIMITS: "off",
       AUTH_OIDC_ISSUER: OIDC,
       AUTH_OIDC_ID: "leptos-auth-test",
       AUTH_OIDC_SECRET: "leptos-auth-test-secret",

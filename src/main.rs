@@ -59,13 +59,13 @@ mod entry {
             Err(e) => return fail(format!("cannot listen on {}: {e}", config.addr)),
         };
         tracing::info!("listening on http://{}", config.addr);
-        let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        if let Err(e) = axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-        {
-            return fail(format!("server error: {e}"));
-        }
+        server::serve::serve(
+            listener,
+            app,
+            server::serve::ServeLimits::default(),
+            shutdown_signal(),
+        )
+        .await;
         ExitCode::SUCCESS
     }
 

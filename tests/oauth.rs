@@ -6,7 +6,12 @@ mod common;
 
 use std::time::Duration;
 
-use common::{location, oidc::spawn_with_provider, set_cookies};
+use common::{
+    TestServer, client, location,
+    oidc::{Claims, spawn_with_provider, spawn_with_provider_claims},
+    set_cookies,
+};
+use leptos_auth::Store;
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -54,6 +59,26 @@ async fn oidc_code_flow_creates_the_user_and_signs_in() {
     let session_text = session.to_string();
     assert!(!session_text.contains(&access_token));
     assert!(cookies.iter().all(|c| !c.contains(&access_token)));
+
+    // In the database itself they are encrypted.
+    let database = leptos_auth::SqliteStore::connect(&format!(
+        "sqlite://{}",
+        server.data_dir.join("leptos-auth.db").display()
+    ))
+    .await
+    .unwrap();
+    let stored = database.accounts_of_user(&users[0].id).await.unwrap();
+    let stored = &stored[0].tokens;
+    for value in [
+        stored.access_token.as_ref().unwrap().secret(),
+        stored.refresh_token.as_ref().unwrap().secret(),
+        stored.id_token.as_deref().unwrap(),
+    ] {
+        assert!(
+            value.starts_with("enc1.") && !value.contains(&access_token),
+            "{value}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,6 +112,51 @@ async fn github_preset_takes_the_primary_verified_email_when_the_profile_hides_i
     let session = server.session().await;
     assert_eq!(session["user"]["email"], "privatebob@example.com");
     assert_eq!(session["user"]["name"], "Privatebob");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_in_the_id_token_are_used_too() {
+    // Some providers put the scope claims into the ID token as well as into UserInfo.
+    let (server, _provider) = spawn_with_provider_claims(60, Claims::AlsoInIdToken).await;
+    let (response, _) = server.oauth_sign_in("oidc", "erin").await;
+    assert_eq!(location(&response), server.url("/dashboard"));
+    let session = server.session().await;
+    assert_eq!(session["user"]["email"], "erin@example.com");
+    assert_eq!(session["user"]["name"], "Erin");
+    assert!(
+        session["user"]["image"]
+            .as_str()
+            .is_some_and(|url| url.ends_with("/avatars/erin.png")),
+        "{session}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_first_sign_ins_of_one_person_make_one_user() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    // Two browsers reach the provider's callback at the same moment.
+    let other_browser = TestServer {
+        base_url: server.base_url.clone(),
+        client: client(),
+        auth: server.auth.clone(),
+        data_dir: server.data_dir.clone(),
+    };
+    let ((first, _), (second, _)) = tokio::join!(
+        server.oauth_sign_in("oidc", "frank"),
+        other_browser.oauth_sign_in("oidc", "frank"),
+    );
+    for response in [&first, &second] {
+        assert_eq!(location(response), server.url("/dashboard"));
+    }
+    let users = server.auth.store().list_users().await.unwrap();
+    assert_eq!(users.len(), 1, "{users:?}");
+    let accounts = server
+        .auth
+        .store()
+        .accounts_of_user(&users[0].id)
+        .await
+        .unwrap();
+    assert_eq!(accounts.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -168,3 +168,62 @@ async fn cross_site_posts_to_server_functions_are_refused() {
         same_origin.status()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_and_the_sign_in_server_function_are_rate_limited_per_address() {
+    let server = spawn().await;
+    let limit = server.auth.config().rate_limits.max_requests as usize;
+    let sign_up = |i: usize, plain_form: bool| {
+        let server = &server;
+        async move {
+            let mut request = common::client()
+                .post(server.url("/api/app/sign_up"))
+                .form(&[
+                    ("name", "Flood"),
+                    ("email", format!("flood{i}@example.com").as_str()),
+                    ("password", "long enough"),
+                ]);
+            if plain_form {
+                request = request.header("accept", "text/html");
+            }
+            request.send().await.unwrap()
+        }
+    };
+    for i in 0..limit {
+        assert!(
+            !sign_up(i, false).await.status().is_client_error(),
+            "sign-up {i}"
+        );
+    }
+    // With JavaScript: 429, Retry-After, and a typed error the page shows.
+    let refused = sign_up(limit, false).await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    let text = refused.text().await.unwrap();
+    assert!(text.starts_with("TooManyAttempts|RateLimited|"), "{text}");
+    // Without: back on the form with a readable message.
+    let refused = sign_up(limit + 1, true).await;
+    let url = location(&refused);
+    assert!(
+        url.starts_with("/sign-up?error=Too+many+attempts.+Try+again+in+1+minute."),
+        "{url}"
+    );
+
+    // The sign_in server function checks passwords: it has its own budget, limited alike.
+    let mut statuses = Vec::new();
+    for _ in 0..=limit {
+        let response = server
+            .client
+            .post(server.url("/api/leptos-auth/sign_in"))
+            .form(&[
+                ("provider", "credentials"),
+                ("fields[email]", "nobody@example.com"),
+                ("fields[password]", "wrong password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+}

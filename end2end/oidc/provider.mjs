@@ -15,6 +15,10 @@
 //   OIDC_REDIRECT_URIS      comma-separated redirect URIs of both clients
 //   OIDC_ACCESS_TOKEN_TTL   access token lifetime in seconds (default 5)
 //   OIDC_EXTRA_SCOPES       extra scopes to accept, comma/space separated
+//   OIDC_ID_TOKEN_CLAIMS    "1": also put the scope claims (email, name, picture) into the
+//                           ID token. Unset, the provider keeps its default, conforming
+//                           behaviour (OIDC Core §5.4): in the code flow they are only
+//                           returned by the UserInfo endpoint.
 //
 // Prints exactly one stdout line, `oidc-provider listening on http://127.0.0.1:<port>`,
 // once it accepts connections; anything else goes to stderr.
@@ -91,9 +95,9 @@ const provider = new Provider(ISSUER, {
     email: ['email', 'email_verified'],
     profile: ['name', 'picture'],
   },
-  // Put the scope claims into the ID token as well, not only into /me
-  // (clients that build the user from the ID token see email/name/picture).
-  conformIdTokenClaims: false,
+  // Default (true): scope claims only from UserInfo. Some providers put them into the
+  // ID token as well; OIDC_ID_TOKEN_CLAIMS=1 behaves like those.
+  ...(process.env.OIDC_ID_TOKEN_CLAIMS === '1' ? { conformIdTokenClaims: false } : {}),
   features: {
     // Built-in login form: any login, any password; the login is the account id.
     devInteractions: { enabled: true },

@@ -50,6 +50,19 @@ pub struct AuthSection {
     pub cookie_prefix: Option<String>,
     /// Default for `AUTH_TRUST_HOST`.
     pub trust_host: Option<bool>,
+    /// Per-IP rate limits on or off (default on; `AUTH_RATE_LIMITS` wins).
+    pub rate_limits: Option<bool>,
+    /// Requests one address may make to one endpoint family per window (default 5).
+    pub rate_limit_max_requests: Option<u32>,
+    /// Length of the rate-limit window, in seconds (default 10).
+    pub rate_limit_window: Option<u64>,
+    /// Failed sign-ins that lock an account (default 10).
+    pub lockout_max_failures: Option<u32>,
+    /// How far back failed sign-ins are counted, in seconds (default 900).
+    pub lockout_window: Option<u64>,
+    /// How long the first lockout lasts, in seconds (default 900; doubles for each further
+    /// lockout in a row, at most a day).
+    pub lockout_duration: Option<u64>,
 }
 
 impl SiteConfig {

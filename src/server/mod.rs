@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod cli;
 pub mod config;
+pub mod serve;
 mod shell;
 pub mod telemetry;
 
@@ -19,7 +20,7 @@ use axum::{
 use leptos::prelude::LeptosOptions;
 use leptos_auth::{Auth, AuthConfig};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::trace::TraceLayer;
+use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 use std::{sync::Arc, time::Duration};
 
@@ -43,6 +44,9 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The largest request body accepted anywhere in the app.
+pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+
 /// Builds the whole application router: health check, the Auth.js endpoints, Leptos pages
 /// and server functions, static assets, and the Leptos 404 page for everything else.
 pub fn router(config: &SiteConfig, assets: AssetLookup, auth: Auth) -> Router {
@@ -61,6 +65,8 @@ pub fn router(config: &SiteConfig, assets: AssetLookup, auth: Auth) -> Router {
         .fallback(static_file_or_not_found)
         // Auth in every request (pages, server functions), cross-site writes refused.
         .layer(auth.layer())
+        // Every request body of this app is a short form: refuse big ones (413) unread.
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -105,6 +111,24 @@ pub async fn build_auth(config: &SiteConfig) -> Result<Auth, String> {
     }
     if std::env::var_os("AUTH_TRUST_HOST").is_none() {
         auth_config.trust_host = file.trust_host.unwrap_or(false);
+    }
+    if std::env::var_os("AUTH_RATE_LIMITS").is_none()
+        && let Some(enabled) = file.rate_limits
+    {
+        auth_config.rate_limits.enabled = enabled;
+    }
+    let limits = &mut auth_config.rate_limits;
+    limits.max_requests = file.rate_limit_max_requests.unwrap_or(limits.max_requests);
+    if let Some(window) = file.rate_limit_window {
+        limits.window = Duration::from_secs(window);
+    }
+    let lockout = &mut auth_config.lockout;
+    lockout.max_failures = file.lockout_max_failures.unwrap_or(lockout.max_failures);
+    if let Some(window) = file.lockout_window {
+        lockout.window = Duration::from_secs(window);
+    }
+    if let Some(duration) = file.lockout_duration {
+        lockout.duration = Duration::from_secs(duration);
     }
     let store = cli::open_store(&config.database_url).await?;
     Ok(Auth::new(

@@ -104,13 +104,23 @@ impl TestServer {
 /// Starts the app on 127.0.0.1 with a fresh port and a fresh database; it lives until the
 /// test's runtime ends.
 pub async fn spawn() -> TestServer {
+    spawn_with_limits(server::serve::ServeLimits::default()).await
+}
+
+/// [`spawn`] with other server time limits.
+pub async fn spawn_with_limits(limits: server::serve::ServeLimits) -> TestServer {
     let data_dir = temp_dir("server");
     let config = SiteConfig::for_tests(data_dir.clone());
     let auth = server::build_auth(&config).await.expect("auth layer");
     let app = server::router(&config, SiteAssets::get, auth.clone());
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    tokio::spawn(server::serve::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
     TestServer {
         base_url: format!("http://{addr}"),
         client: client(),

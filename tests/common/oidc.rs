@@ -45,8 +45,26 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Where an OpenID provider puts the scope claims (email, name, picture) in the code flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claims {
+    /// Only in UserInfo: oidc-provider's default, as OIDC Core §5.4 says.
+    UserInfoOnly,
+    /// In the ID token as well, as some providers do.
+    AlsoInIdToken,
+}
+
 /// Starts the provider, accepting callbacks of `app_base_url` for every provider id.
 pub async fn start_provider(app_base_url: &str, access_token_ttl: u64) -> OidcProvider {
+    start_provider_with(app_base_url, access_token_ttl, Claims::UserInfoOnly).await
+}
+
+/// [`start_provider`] with the claims placement chosen.
+pub async fn start_provider_with(
+    app_base_url: &str,
+    access_token_ttl: u64,
+    claims: Claims,
+) -> OidcProvider {
     let port = free_port();
     let redirect_uris = ["oidc", "github", "spotify"]
         .map(|id| format!("{app_base_url}/api/auth/callback/{id}"))
@@ -59,6 +77,14 @@ pub async fn start_provider(app_base_url: &str, access_token_ttl: u64) -> OidcPr
         .env("OIDC_PORT", port.to_string())
         .env("OIDC_REDIRECT_URIS", redirect_uris)
         .env("OIDC_ACCESS_TOKEN_TTL", access_token_ttl.to_string())
+        .env(
+            "OIDC_ID_TOKEN_CLAIMS",
+            if claims == Claims::AlsoInIdToken {
+                "1"
+            } else {
+                "0"
+            },
+        )
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -100,9 +126,17 @@ pub fn presets_at(issuer: &str) -> Vec<OAuth> {
 /// An app server with credentials, a generic OIDC provider (`oidc`) and the GitHub and
 /// Spotify presets, all at a freshly started local provider.
 pub async fn spawn_with_provider(access_token_ttl: u64) -> (TestServer, OidcProvider) {
+    spawn_with_provider_claims(access_token_ttl, Claims::UserInfoOnly).await
+}
+
+/// [`spawn_with_provider`] with the provider's claims placement chosen.
+pub async fn spawn_with_provider_claims(
+    access_token_ttl: u64,
+    claims: Claims,
+) -> (TestServer, OidcProvider) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
-    let provider = start_provider(&base_url, access_token_ttl).await;
+    let provider = start_provider_with(&base_url, access_token_ttl, claims).await;
     let mut providers: Vec<Provider> = vec![
         OAuth::oidc(
             "oidc",
@@ -135,7 +169,12 @@ pub async fn serve(
     let store = SqliteStore::connect(&config.database_url).await.unwrap();
     let auth = Auth::new(auth_config, Arc::new(store));
     let app = server::router(&config, SiteAssets::get, auth.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    tokio::spawn(server::serve::serve(
+        listener,
+        app,
+        server::serve::ServeLimits::default(),
+        std::future::pending(),
+    ));
     TestServer {
         base_url,
         client: client(),

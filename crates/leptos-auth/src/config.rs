@@ -6,6 +6,7 @@ use url::Url;
 
 use crate::{
     callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
+    limits::{InvalidProxy, Lockout, RateLimits, TrustedProxies},
     providers::{OAuth, Provider, github, google, spotify, with_github_emails_url},
 };
 
@@ -80,6 +81,12 @@ pub struct AuthConfig {
     pub base_path: String,
     /// Prefix of every cookie name (`authjs.` gives `authjs.session-token`).
     pub cookie_prefix: String,
+    /// Per-IP rate limits (`AUTH_RATE_LIMITS=off` turns them off).
+    pub rate_limits: RateLimits,
+    /// Per-account lockout after failed sign-ins (always on).
+    pub lockout: Lockout,
+    /// Proxies whose `X-Forwarded-For` names the client (`AUTH_TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -99,6 +106,9 @@ impl fmt::Debug for AuthConfig {
             .field("url", &self.url.as_ref().map(Url::as_str))
             .field("trust_host", &self.trust_host)
             .field("base_path", &self.base_path)
+            .field("rate_limits", &self.rate_limits)
+            .field("lockout", &self.lockout)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +136,8 @@ pub enum AuthConfigError {
         /// What it was set to.
         value: String,
     },
+    /// `AUTH_TRUSTED_PROXIES` has an entry that is not an address or CIDR range.
+    InvalidProxies(String),
 }
 
 impl fmt::Display for AuthConfigError {
@@ -157,6 +169,9 @@ impl fmt::Display for AuthConfigError {
             AuthConfigError::InvalidFlag { name, value } => {
                 write!(f, "{name}={value:?} is not valid: expected true or false")
             }
+            AuthConfigError::InvalidProxies(reason) => {
+                write!(f, "AUTH_TRUSTED_PROXIES is not valid: {reason}")
+            }
         }
     }
 }
@@ -179,6 +194,9 @@ impl AuthConfig {
             use_secure_cookies: None,
             base_path: crate::DEFAULT_BASE_PATH.into(),
             cookie_prefix: "authjs.".into(),
+            rate_limits: RateLimits::default(),
+            lockout: Lockout::default(),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 
@@ -252,6 +270,14 @@ impl AuthConfig {
         config.use_secure_cookies = var("AUTH_USE_SECURE_COOKIES")
             .map(|value| flag("AUTH_USE_SECURE_COOKIES", value))
             .transpose()?;
+        if let Some(value) = var("AUTH_RATE_LIMITS") {
+            config.rate_limits.enabled = flag("AUTH_RATE_LIMITS", value)?;
+        }
+        if let Some(value) = var("AUTH_TRUSTED_PROXIES") {
+            config.trusted_proxies = value
+                .parse()
+                .map_err(|e: InvalidProxy| AuthConfigError::InvalidProxies(e.to_string()))?;
+        }
         // Without a fixed URL the site would take its origin (and so whether cookies are
         // Secure) from whatever Host header a request brings.
         if production && config.url.is_none() && var("AUTH_TRUST_HOST").is_none() {
@@ -350,8 +376,8 @@ impl AuthConfig {
 /// A yes/no variable: `true`/`1`/`yes` or `false`/`0`/`no`, any case.
 fn flag(name: &'static str, value: String) -> Result<bool, AuthConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" => Ok(true),
-        "0" | "false" | "no" => Ok(false),
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
         _ => Err(AuthConfigError::InvalidFlag { name, value }),
     }
 }
@@ -418,6 +444,16 @@ mod tests {
         let unset = config(&[SECRET, URL]).unwrap();
         assert!(!unset.trust_host);
         assert_eq!(unset.use_secure_cookies, None);
+        assert!(unset.rate_limits.enabled);
+        let off = config(&[SECRET, URL, ("AUTH_RATE_LIMITS", "off")]).unwrap();
+        assert!(!off.rate_limits.enabled);
+        assert_eq!(off.lockout, crate::Lockout::default());
+        let proxied = config(&[SECRET, URL, ("AUTH_TRUSTED_PROXIES", "10.0.0.0/8")]).unwrap();
+        assert_ne!(proxied.trusted_proxies, crate::TrustedProxies::default());
+        assert!(matches!(
+            config(&[SECRET, URL, ("AUTH_TRUSTED_PROXIES", "lb.internal")]),
+            Err(AuthConfigError::InvalidProxies(_))
+        ));
         assert_eq!(
             config(&[SECRET, URL, ("AUTH_USE_SECURE_COOKIES", "sometimes")]).unwrap_err(),
             AuthConfigError::InvalidFlag {

@@ -11,13 +11,14 @@ use crate::{
     AuthConfig, AuthError, AuthPaths, Session, SessionUser, SignedInUser,
     callbacks::{JwtParams, JwtTrigger},
     keys::Keys,
+    limits::LocalBlocks,
     oauth::OAuthState,
     session::{
         cookies::{CookieJar, RequestCookies},
         csrf::{self, random_hex},
         jwt::{self, Token},
     },
-    store::{Store, User},
+    store::{SealedTokens, Store, User},
 };
 
 /// The authentication layer, ready to serve: cheap to clone, shared by every request.
@@ -32,6 +33,7 @@ struct Inner {
     keys: Keys,
     oauth: OAuthState,
     paths: AuthPaths,
+    limits: LocalBlocks,
 }
 
 /// What one request tells the auth layer: which site it is for and which cookies it carries.
@@ -43,7 +45,8 @@ pub(crate) struct RequestContext {
 }
 
 impl Auth {
-    /// Puts a configuration and a store together.
+    /// Puts a configuration and a store together. Provider tokens the store keeps are
+    /// encrypted with a key derived from the secret (`AUTH_SECRET_1`… still decrypt).
     ///
     /// # Panics
     /// When the configuration has no secret ([`AuthConfig::from_env`] guarantees one).
@@ -54,6 +57,8 @@ impl Auth {
         );
         let keys = Keys::derive(&config.secrets);
         let paths = AuthPaths::new(config.base_path.clone());
+        // Provider tokens are encrypted at rest whatever store the app brings.
+        let store: Arc<dyn Store> = Arc::new(SealedTokens::new(store, keys.clone()));
         Auth {
             inner: Arc::new(Inner {
                 paths,
@@ -61,6 +66,7 @@ impl Auth {
                 store,
                 keys,
                 oauth: OAuthState::new(),
+                limits: LocalBlocks::default(),
             }),
         }
     }
@@ -86,6 +92,10 @@ impl Auth {
 
     pub(crate) fn oauth_state(&self) -> &OAuthState {
         &self.inner.oauth
+    }
+
+    pub(crate) fn limits(&self) -> &LocalBlocks {
+        &self.inner.limits
     }
 
     /// The session of the request with these headers, or `None` when signed out

@@ -34,13 +34,18 @@ pub enum AuthError {
     SessionRequired,
     /// A state-changing request came without a valid CSRF token.
     MissingCSRF,
+    /// Too many requests from this address (HTTP 429 with `Retry-After`).
+    RateLimited,
+    /// Too many failed sign-ins to this account: password sign-in is locked for a while
+    /// (the same for emails that have no account).
+    AccountLocked,
     /// Anything else.
     Default,
 }
 
 impl AuthError {
     /// Every code, in SPEC order.
-    pub const ALL: [AuthError; 11] = [
+    pub const ALL: [AuthError; 13] = [
         AuthError::Configuration,
         AuthError::AccessDenied,
         AuthError::Verification,
@@ -51,6 +56,8 @@ impl AuthError {
         AuthError::CredentialsSignin,
         AuthError::SessionRequired,
         AuthError::MissingCSRF,
+        AuthError::RateLimited,
+        AuthError::AccountLocked,
         AuthError::Default,
     ];
 
@@ -67,6 +74,8 @@ impl AuthError {
             AuthError::CredentialsSignin => "CredentialsSignin",
             AuthError::SessionRequired => "SessionRequired",
             AuthError::MissingCSRF => "MissingCSRF",
+            AuthError::RateLimited => "RateLimited",
+            AuthError::AccountLocked => "AccountLocked",
             AuthError::Default => "Default",
         }
     }
@@ -97,7 +106,27 @@ impl AuthError {
             AuthError::CredentialsSignin => "Invalid email or password.",
             AuthError::SessionRequired => "Please sign in to view this page.",
             AuthError::MissingCSRF => "Your form expired. Please try again.",
+            AuthError::RateLimited => "Too many attempts. Please wait a moment and try again.",
+            AuthError::AccountLocked => "Too many failed sign-in attempts. Please try again later.",
             AuthError::Default => "Something went wrong. Please try again.",
+        }
+    }
+
+    /// [`user_message`](Self::user_message), telling how long to wait when the server said
+    /// (`retry_after_secs`, from `?retryAfter=`): "… Try again in 15 minutes."
+    pub fn user_message_after(self, retry_after_secs: Option<u64>) -> String {
+        match (self, retry_after_secs) {
+            (AuthError::AccountLocked | AuthError::RateLimited, Some(secs)) => {
+                let minutes = secs.div_ceil(60).max(1);
+                let unit = if minutes == 1 { "minute" } else { "minutes" };
+                let reason = if self == AuthError::AccountLocked {
+                    "Too many failed sign-in attempts."
+                } else {
+                    "Too many attempts."
+                };
+                format!("{reason} Try again in {minutes} {unit}.")
+            }
+            _ => self.user_message().to_owned(),
         }
     }
 }
@@ -144,6 +173,16 @@ pub enum AuthFnError {
     /// with this email already exists.").
     #[error("{0}")]
     Invalid(String),
+    /// Refused until later: too many requests from this address (`RateLimited`) or too
+    /// many failed sign-ins (`AccountLocked`). Show
+    /// [`AuthError::user_message_after`]`(Some(retry_after_secs))`.
+    #[error("{TOO_MANY_PREFIX}{code}|{retry_after_secs}")]
+    TooManyAttempts {
+        /// `RateLimited` or `AccountLocked`.
+        code: AuthError,
+        /// Seconds until trying again makes sense.
+        retry_after_secs: u64,
+    },
     /// The call itself failed: network, encoding, or a server without the auth layer.
     #[error("{0}")]
     ServerFn(ServerFnErrorErr),
@@ -186,6 +225,8 @@ pub struct AuthFnErrorEncoding;
 
 /// Marks the message of [`AuthFnError::Invalid`] on the wire.
 const INVALID_PREFIX: &str = "Invalid|";
+/// Marks [`AuthFnError::TooManyAttempts`] on the wire: `TooManyAttempts|<code>|<seconds>`.
+const TOO_MANY_PREFIX: &str = "TooManyAttempts|";
 
 impl ContentType for AuthFnErrorEncoding {
     const CONTENT_TYPE: &'static str = "text/plain";
@@ -215,6 +256,15 @@ impl Decodes<AuthFnError> for AuthFnErrorEncoding {
         let text = String::from_utf8_lossy(&bytes);
         if let Some(message) = text.strip_prefix(INVALID_PREFIX) {
             return Ok(AuthFnError::Invalid(message.to_owned()));
+        }
+        if let Some((code, secs)) = text
+            .strip_prefix(TOO_MANY_PREFIX)
+            .and_then(|rest| rest.split_once('|'))
+        {
+            return Ok(AuthFnError::TooManyAttempts {
+                code: AuthError::from_code(code),
+                retry_after_secs: secs.parse().unwrap_or(60),
+            });
         }
         Ok(match text.as_ref() {
             "RefreshTokenError" => AuthFnError::RefreshTokenError,
@@ -247,6 +297,8 @@ pub(crate) struct Failure {
     pub code: AuthError,
     #[source]
     pub cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// When trying again makes sense (rate limits, lockouts): `Retry-After`.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 #[cfg(feature = "ssr")]
@@ -259,6 +311,7 @@ impl Failure {
         Failure {
             code,
             cause: Some(cause.into()),
+            retry_after: None,
         }
     }
 
@@ -290,7 +343,40 @@ impl Failure {
 #[cfg(feature = "ssr")]
 impl From<AuthError> for Failure {
     fn from(code: AuthError) -> Self {
-        Failure { code, cause: None }
+        Failure {
+            code,
+            cause: None,
+            retry_after: None,
+        }
+    }
+}
+
+/// In a server function, a refusal also sets the response's status (429) and `Retry-After`.
+#[cfg(feature = "ssr")]
+impl From<crate::TooManyAttempts> for AuthFnError {
+    fn from(refusal: crate::TooManyAttempts) -> Self {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+            response.insert_header(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from(refusal.retry_after.as_secs()),
+            );
+        }
+        AuthFnError::TooManyAttempts {
+            code: refusal.code,
+            retry_after_secs: refusal.retry_after.as_secs(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::TooManyAttempts> for Failure {
+    fn from(refusal: crate::TooManyAttempts) -> Self {
+        Failure {
+            code: refusal.code,
+            cause: None,
+            retry_after: Some(refusal.retry_after),
+        }
     }
 }
 
@@ -307,6 +393,10 @@ mod tests {
             AuthFnError::NotLinked,
             AuthFnError::Unavailable,
             AuthFnError::Invalid("Please enter a valid email address.".into()),
+            AuthFnError::TooManyAttempts {
+                code: AuthError::AccountLocked,
+                retry_after_secs: 900,
+            },
         ] {
             assert_eq!(AuthFnError::de(error.ser()), error);
             let json = serde_json::to_string(&error).unwrap();
@@ -314,6 +404,22 @@ mod tests {
         }
         let other = AuthFnError::ServerFn(ServerFnErrorErr::ServerError("boom".into()));
         assert_eq!(AuthFnError::de(other.ser()), other);
+    }
+
+    #[test]
+    fn waits_are_told_in_whole_minutes() {
+        assert_eq!(
+            AuthError::AccountLocked.user_message_after(Some(900)),
+            "Too many failed sign-in attempts. Try again in 15 minutes."
+        );
+        assert_eq!(
+            AuthError::RateLimited.user_message_after(Some(7)),
+            "Too many attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            AuthError::CredentialsSignin.user_message_after(Some(60)),
+            AuthError::CredentialsSignin.user_message()
+        );
     }
 
     #[test]

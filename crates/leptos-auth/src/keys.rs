@@ -15,6 +15,8 @@ pub(crate) struct KeySet {
     pub kid: String,
     /// HMAC key of CSRF cookies and other signed cookies.
     pub cookie: Vec<u8>,
+    /// XChaCha20-Poly1305 key of provider tokens stored in the database.
+    pub tokens_at_rest: Vec<u8>,
 }
 
 /// The derived keys of every secret: the first signs, all verify (rotation).
@@ -34,6 +36,7 @@ impl Keys {
                     jwt,
                     kid,
                     cookie: derive(secret, b"leptos-auth signed cookie"),
+                    tokens_at_rest: derive(secret, b"leptos-auth provider tokens at rest"),
                 }
             })
             .collect();
@@ -61,7 +64,59 @@ impl Keys {
         self.sets.iter().any(|set| {
             let mut mac = HmacSha256::new_from_slice(&set.cookie).expect("any key length");
             mac.update(message.as_bytes());
-            decode_hex(signature).is_some_and(|sig| mac.verify_slice(&sig).is_ok())
+            // An HMAC-SHA256 is 64 hex digits: anything much longer is not worth decoding.
+            signature.len() <= 128
+                && decode_hex(signature).is_some_and(|sig| mac.verify_slice(&sig).is_ok())
+        })
+    }
+}
+
+/// Marks an encrypted value: `enc1.<hex(nonce ‖ ciphertext)>`.
+const SEALED_PREFIX: &str = "enc1.";
+
+impl Keys {
+    /// Encrypts `value` with the current key; `field` (e.g. `refresh_token`) is bound in, so
+    /// one stored field cannot be passed off as another.
+    pub fn seal(&self, field: &str, value: &str) -> String {
+        use chacha20poly1305::{
+            KeyInit, XChaCha20Poly1305, XNonce,
+            aead::{Aead, Payload},
+        };
+
+        let cipher = XChaCha20Poly1305::new_from_slice(&self.current().tokens_at_rest)
+            .expect("a 32-byte key");
+        let nonce: [u8; 24] = rand::random();
+        let payload = Payload {
+            msg: value.as_bytes(),
+            aad: field.as_bytes(),
+        };
+        let ciphertext = cipher
+            .encrypt(XNonce::from_slice(&nonce), payload)
+            .expect("encryption of a short value");
+        format!("{SEALED_PREFIX}{}{}", hex(&nonce), hex(&ciphertext))
+    }
+
+    /// Decrypts a [`Keys::seal`]ed value under any key. A value without the prefix was stored
+    /// before encryption and is returned as it is; one that does not decrypt is `None`.
+    pub fn open(&self, field: &str, stored: &str) -> Option<String> {
+        use chacha20poly1305::{
+            KeyInit, XChaCha20Poly1305, XNonce,
+            aead::{Aead, Payload},
+        };
+
+        let Some(sealed) = stored.strip_prefix(SEALED_PREFIX) else {
+            return Some(stored.to_owned());
+        };
+        let bytes = decode_hex(sealed).filter(|b| b.len() > 24)?;
+        let (nonce, ciphertext) = bytes.split_at(24);
+        self.sets.iter().find_map(|set| {
+            let cipher = XChaCha20Poly1305::new_from_slice(&set.tokens_at_rest).ok()?;
+            let payload = Payload {
+                msg: ciphertext,
+                aad: field.as_bytes(),
+            };
+            let plain = cipher.decrypt(XNonce::from_slice(nonce), payload).ok()?;
+            String::from_utf8(plain).ok()
         })
     }
 }
@@ -81,7 +136,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || text.len() > 128 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -104,5 +159,37 @@ mod tests {
         assert!(!stranger.verify("token", &signature));
         assert!(!rotated.verify("other token", &signature));
         assert!(!rotated.verify("token", "zz"));
+    }
+
+    #[test]
+    fn tokens_at_rest_are_encrypted_bound_to_their_field_and_survive_rotation() {
+        let keys = Keys::derive(&["old secret".into()]);
+        let sealed = keys.seal("refresh_token", "rt-123");
+        assert!(sealed.starts_with("enc1.") && !sealed.contains("rt-123"));
+        assert_ne!(
+            sealed,
+            keys.seal("refresh_token", "rt-123"),
+            "fresh nonce each time"
+        );
+        assert_eq!(
+            keys.open("refresh_token", &sealed).as_deref(),
+            Some("rt-123")
+        );
+        assert_eq!(keys.open("access_token", &sealed), None, "another field");
+        let rotated = Keys::derive(&["new secret".into(), "old secret".into()]);
+        assert_eq!(
+            rotated.open("refresh_token", &sealed).as_deref(),
+            Some("rt-123")
+        );
+        assert_eq!(
+            Keys::derive(&["other".into()]).open("refresh_token", &sealed),
+            None
+        );
+        assert_eq!(
+            keys.open("refresh_token", "plain-from-before").as_deref(),
+            Some("plain-from-before")
+        );
+        let tampered = format!("{}0", &sealed[..sealed.len() - 1]);
+        assert_eq!(keys.open("refresh_token", &tampered), None);
     }
 }

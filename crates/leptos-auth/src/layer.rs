@@ -20,7 +20,7 @@ use axum::{
 use tower::{Layer, Service};
 use url::Url;
 
-use crate::Auth;
+use crate::{Auth, ClientIp};
 
 /// Made by [`Auth::layer`]; wraps a router in [`AuthService`].
 #[derive(Clone)]
@@ -73,6 +73,8 @@ where
             let refused = (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
             return Box::pin(async move { Ok(refused) });
         }
+        let client_ip = ClientIp::resolve(&self.auth, request.extensions(), request.headers());
+        request.extensions_mut().insert(client_ip);
         request.extensions_mut().insert(self.auth.clone());
         // The clone that was polled ready is the one to call (tower's contract).
         let clone = self.inner.clone();
@@ -97,12 +99,13 @@ fn harden_html(response: &mut Response) {
         return;
     }
     let headers = response.headers_mut();
+    // Pages rendered inside a `SessionProvider` already carry the policy with their nonce.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(None))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     for (name, value) in [
-        // No framing (clickjacking), no plugins, no <base> pointing elsewhere.
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'",
-        ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         // URLs may carry a callbackUrl or a token: never sent to other sites.
@@ -113,6 +116,36 @@ fn harden_html(response: &mut Response) {
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
         }
+    }
+}
+
+/// The Content-Security-Policy of HTML pages: no framing (clickjacking), no plugins, no
+/// `<base>` pointing elsewhere; with the nonce of a server-rendered page, scripts only from
+/// this site or inline with that nonce (Leptos's hydration scripts carry it), plus the
+/// WebAssembly compilation the client needs. Never `'unsafe-inline'`.
+pub(crate) fn content_security_policy(nonce: Option<&str>) -> String {
+    let mut policy = String::from("frame-ancestors 'none'; object-src 'none'; base-uri 'self'");
+    if let Some(nonce) = nonce {
+        policy.push_str(&format!(
+            "; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"
+        ));
+    }
+    policy
+}
+
+/// During server rendering: gives the response the policy with this render's nonce (which
+/// `leptos_axum` generates for every page).
+pub(crate) fn set_page_policy() {
+    use leptos::prelude::use_context;
+
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
     }
 }
 

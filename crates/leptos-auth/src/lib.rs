@@ -104,6 +104,8 @@ mod keys;
 #[cfg(feature = "ssr")]
 mod layer;
 #[cfg(feature = "ssr")]
+mod limits;
+#[cfg(feature = "ssr")]
 mod oauth;
 #[cfg(feature = "ssr")]
 mod pages;
@@ -123,6 +125,9 @@ pub use self::{
     core::Auth,
     extract::SignedInUser,
     layer::{AuthLayer, AuthService},
+    limits::{
+        ClientIp, InvalidProxy, LimitedAction, Lockout, RateLimits, TooManyAttempts, TrustedProxies,
+    },
     oauth::ProviderTokenError,
     providers::{Credentials, OAuth, Provider},
     redirect::default_redirect,

@@ -164,9 +164,10 @@ pub async fn sign_in(
     callback_url: Option<String>,
 ) -> Result<String, AuthFnError> {
     let auth = ssr::auth()?;
-    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    let parts = use_context::<http::request::Parts>()
+        .ok_or(AuthFnError::Auth(crate::AuthError::Configuration))?;
     let signed_in = auth
-        .sign_in_with_credentials(&headers, &provider, &fields, callback_url.as_deref())
+        .sign_in_with_credentials(&parts, &provider, &fields, callback_url.as_deref())
         .await?;
     ssr::append_set_cookies(signed_in.cookies);
     Ok(signed_in.url)

@@ -267,7 +267,7 @@ async fn missing_or_wrong_csrf_token_is_rejected() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forged_expired_and_alg_none_cookies_read_as_signed_out() {
+async fn forged_expired_alg_none_and_wrong_kid_cookies_read_as_signed_out() {
     use base64::Engine as _;
     let server = spawn().await;
     let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
@@ -304,12 +304,25 @@ async fn forged_expired_and_alg_none_cookies_read_as_signed_out() {
         signature
     );
     let oversized = "a".repeat(20_000);
+    // Signed with another secret: its `kid` is unknown here; with our `kid` put in its
+    // header, the signature does not match.
+    let other_auth = leptos_auth::Auth::new(
+        leptos_auth::AuthConfig::new(vec!["another deployment's secret, 32+ bytes".into()]),
+        std::sync::Arc::new(leptos_auth::MemoryStore::default()),
+    );
+    let unknown_kid = other_auth
+        .encode_session_token(&token_for("u1", now(), now() + 3600))
+        .unwrap();
+    let (_, other_rest) = unknown_kid.split_once('.').unwrap();
+    let borrowed_kid = format!("{header}.{other_rest}");
 
     for cookie in [
         expired.as_str(),
         &tampered,
         &alg_none,
         &hs512,
+        &unknown_kid,
+        &borrowed_kid,
         "garbage",
         "",
         &oversized,
@@ -436,7 +449,7 @@ async fn session_update_runs_the_jwt_callback_and_needs_csrf() {
         .send()
         .await
         .unwrap();
-    assert_eq!(bad.status(), 400);
+    assert_eq!(bad.status(), 403);
 
     let updated: Value = server
         .client

@@ -44,7 +44,13 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000")
         .await
         .expect("bind 127.0.0.1:3000");
-    axum::serve(listener, app).await.expect("serve");
+    axum::serve(
+        listener,
+        // The client address is what the per-IP rate limits count.
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
+    .expect("serve");
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -15,13 +15,12 @@ pub fn SignInPage() -> impl IntoView {
             "/dashboard",
         )
     };
-    // Failures of the no-JavaScript flow come back as ?error=<Code>.
-    let (error, set_error) = signal(
-        query
-            .read_untracked()
-            .get("error")
-            .map(|code| AuthError::from_code(&code).user_message()),
-    );
+    // Failures of the no-JavaScript flow come back as ?error=<Code>(&retryAfter=<seconds>).
+    let (error, set_error) = signal(query.with_untracked(|q| {
+        let retry_after = q.get("retryAfter").and_then(|s| s.parse().ok());
+        q.get("error")
+            .map(|code| AuthError::from_code(&code).user_message_after(retry_after))
+    }));
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
@@ -58,7 +57,7 @@ pub fn SignInPage() -> impl IntoView {
                 password.set(String::new());
                 // Deliberately the same for "no such user" and "wrong password".
                 let error = response.error.unwrap_or(AuthError::Default);
-                set_error.set(Some(error.user_message()));
+                set_error.set(Some(error.user_message_after(response.retry_after)));
             }
         });
     };

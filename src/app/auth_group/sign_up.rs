@@ -10,15 +10,31 @@ use leptos_auth::{AuthFnError, use_session};
 /// the error.
 #[server(prefix = "/api/app", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AuthFnError> {
-    use leptos_auth::{Auth, JwtTrigger, RegisterError, append_set_cookies};
+    use leptos_auth::{
+        Auth, ClientIp, JwtTrigger, LimitedAction, RegisterError, append_set_cookies,
+    };
 
     let auth: Auth = leptos_axum::extract().await?;
     let headers: http::HeaderMap = leptos_axum::extract().await?;
+    let client_ip: ClientIp = leptos_axum::extract().await?;
     // Plain form posts accept HTML; the client library's fetches do not.
     let from_plain_form = headers
         .get(http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
+
+    if let Err(refusal) = auth.rate_limit(client_ip, LimitedAction::SignUp).await {
+        if !from_plain_form {
+            return Err(refusal.into());
+        }
+        let message = refusal
+            .code
+            .user_message_after(Some(refusal.retry_after.as_secs()));
+        let query = serde_urlencoded::to_string([("error", &message), ("email", &email)])
+            .unwrap_or_default();
+        leptos_axum::redirect(&format!("/sign-up?{query}"));
+        return Ok(());
+    }
 
     let outcome = match auth.register(&email, Some(&name), &password).await {
         Ok(user) => auth
@@ -90,6 +106,10 @@ pub fn SignUpPage() -> impl IntoView {
                     password.set(String::new());
                     set_error.set(Some(match err {
                         AuthFnError::Invalid(message) => message,
+                        AuthFnError::TooManyAttempts {
+                            code,
+                            retry_after_secs,
+                        } => code.user_message_after(Some(retry_after_secs)),
                         _ => "The account could not be created right now. Please try again.".into(),
                     }));
                 }

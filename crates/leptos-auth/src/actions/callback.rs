@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use axum::{
     extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode},
+    http::{HeaderMap, StatusCode, request::Parts},
 };
 
 use super::{reply::Reply, request::ActionPost};
 use crate::{
-    Auth, AuthError, Provider, callbacks::JwtTrigger, core::RequestContext, error::Failure,
+    Auth, AuthError, AuthFnError, ClientIp, LimitedAction, Provider, TooManyAttempts,
+    callbacks::JwtTrigger, core::RequestContext, error::Failure, limits::LockoutCheck,
     providers::Credentials, store::User,
 };
 
@@ -96,6 +97,7 @@ async fn credentials_sign_in(
     let signed_in = auth
         .credentials_sign_in(
             &req.ctx,
+            req.client_ip,
             credentials,
             &req.body.credentials(),
             callback_url.as_deref(),
@@ -106,8 +108,19 @@ async fn credentials_sign_in(
             let status = match code {
                 AuthError::CredentialsSignin => StatusCode::UNAUTHORIZED,
                 AuthError::AccessDenied => StatusCode::FORBIDDEN,
+                AuthError::RateLimited | AuthError::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::SERVICE_UNAVAILABLE,
             };
+            let retry_after = failure.retry_after.map(|d| d.as_secs().to_string());
+            if code == AuthError::RateLimited {
+                // Not about this account: answered as the request it is, not as a sign-in.
+                let retry_after = failure.retry_after.unwrap_or_default();
+                return auth.rate_limited_reply(
+                    &req.ctx,
+                    req.json_mode,
+                    TooManyAttempts { code, retry_after },
+                );
+            }
             auth.error_reply(
                 &req.ctx,
                 req.json_mode,
@@ -115,9 +128,11 @@ async fn credentials_sign_in(
                 status,
                 &[
                     ("provider", Some(&credentials.id)),
+                    ("retryAfter", retry_after.as_deref()),
                     ("callbackUrl", callback_url.as_deref()),
                 ],
             )
+            .with_retry_after(failure.retry_after)
         })?;
     Ok(
         Reply::outcome(req.json_mode, signed_in.url, StatusCode::OK)
@@ -132,21 +147,48 @@ pub(crate) struct SignedIn {
 }
 
 impl Auth {
-    /// Checks credentials with the provider's `authorize`, runs the `sign_in` and `jwt`
-    /// callbacks and the `sign_in` event, and returns the new session.
+    /// Checks credentials with the provider's `authorize` — after the per-IP rate limit and
+    /// the account's lockout — then runs the `sign_in` and `jwt` callbacks and the `sign_in`
+    /// event, and returns the new session. Failures count towards the lockout of the account
+    /// named by the `email` (or `username`) field, whether or not it exists.
     pub(crate) async fn credentials_sign_in(
         &self,
         ctx: &RequestContext,
+        client_ip: ClientIp,
         credentials: &Credentials,
         fields: &HashMap<String, String>,
         callback_url: Option<&str>,
     ) -> Result<SignedIn, Failure> {
+        self.rate_limit(client_ip, LimitedAction::SignIn).await?;
+        let account = ["email", "username"]
+            .into_iter()
+            .find_map(|name| fields.get(name))
+            .map(|id| id.trim())
+            .filter(|id| !id.is_empty());
+        if let Some(account) = account {
+            self.check_lockout(account)
+                .await
+                .map_err(|check| match check {
+                    LockoutCheck::Locked(refusal) => Failure::from(refusal),
+                    LockoutCheck::Unavailable(e) => Failure::new(AuthError::Configuration, e),
+                })?;
+        }
         let user = credentials
             .authorize
             .authorize(fields, self.store())
             .await
-            .map_err(|cause| Failure::new(AuthError::Configuration, cause))?
-            .ok_or(AuthError::CredentialsSignin)?;
+            .map_err(|cause| Failure::new(AuthError::Configuration, cause))?;
+        let Some(user) = user else {
+            if let Some(account) = account
+                && let Some(lockout) = self.count_sign_in_failure(account).await
+            {
+                return Err(lockout.into());
+            }
+            return Err(AuthError::CredentialsSignin.into());
+        };
+        if let Some(account) = account {
+            self.clear_sign_in_failures(account).await;
+        }
         self.complete_sign_in(ctx, &user, &credentials.id, false, callback_url)
             .await
     }
@@ -192,22 +234,35 @@ impl Auth {
     }
 
     /// Credentials sign-in for the `sign_in` server function: the session cookies and the
-    /// URL to go to, or the wire code (the cause is logged).
+    /// URL to go to, or the typed error (the cause is logged).
     pub(crate) async fn sign_in_with_credentials(
         &self,
-        headers: &HeaderMap,
+        parts: &Parts,
         provider_id: &str,
         fields: &HashMap<String, String>,
         callback_url: Option<&str>,
-    ) -> Result<SignedIn, AuthError> {
-        let ctx = self.context(headers);
+    ) -> Result<SignedIn, AuthFnError> {
+        let ctx = self.context(&parts.headers);
         let Some(Provider::Credentials(credentials)) = self.provider(provider_id) else {
-            return Err(AuthError::Configuration);
+            return Err(AuthError::Configuration.into());
         };
         let callback_url = self.allowed_callback_url(&ctx, callback_url);
-        self.credentials_sign_in(&ctx, credentials, fields, callback_url.as_deref())
-            .await
-            .map_err(|failure| failure.log(provider_id))
+        let client_ip = ClientIp::of(self, parts);
+        self.credentials_sign_in(
+            &ctx,
+            client_ip,
+            credentials,
+            fields,
+            callback_url.as_deref(),
+        )
+        .await
+        .map_err(|failure| {
+            let code = failure.log(provider_id);
+            match failure.retry_after {
+                Some(retry_after) => TooManyAttempts { code, retry_after }.into(),
+                None => code.into(),
+            }
+        })
     }
 }
 

@@ -30,14 +30,19 @@ pub(super) async fn get(
             | AuthError::CredentialsSignin
             | AuthError::SessionRequired
             | AuthError::MissingCSRF
+            | AuthError::AccountLocked
     );
+    // Only a number goes on: the page prints it.
+    let retry_after = query.get("retryAfter").and_then(|s| s.parse::<u64>().ok());
     if sign_in_error {
         let callback_url =
             auth.allowed_callback_url(&ctx, query.get("callbackUrl").map(String::as_str));
+        let retry_after = retry_after.map(|s| s.to_string());
         let url = with_query(
             &auth.absolute_url(&ctx, &auth.paths().sign_in()),
             &[
                 ("error", Some(error.code())),
+                ("retryAfter", retry_after.as_deref()),
                 ("callbackUrl", callback_url.as_deref()),
             ],
         );
@@ -48,5 +53,5 @@ pub(super) async fn get(
         AuthError::AccessDenied | AuthError::Verification => StatusCode::FORBIDDEN,
         _ => StatusCode::OK,
     };
-    Reply::html(status, pages::error(&auth, &ctx, error))
+    Reply::html(status, pages::error(&auth, &ctx, error, retry_after))
 }

@@ -6,15 +6,18 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
-use crate::{Auth, AuthError, core::RequestContext};
+use crate::{Auth, AuthError, TooManyAttempts, core::RequestContext, pages};
 
 /// What an action answers, before it becomes an HTTP response.
 pub(crate) struct Reply {
     status: StatusCode,
     cookies: Vec<String>,
     body: ReplyBody,
+    retry_after: Option<Duration>,
 }
 
 enum ReplyBody {
@@ -28,6 +31,7 @@ impl Reply {
         Reply {
             status: StatusCode::OK,
             cookies: Vec::new(),
+            retry_after: None,
             body: ReplyBody::Json(value),
         }
     }
@@ -36,6 +40,7 @@ impl Reply {
         Reply {
             status,
             cookies: Vec::new(),
+            retry_after: None,
             body: ReplyBody::Html(html),
         }
     }
@@ -44,6 +49,7 @@ impl Reply {
         Reply {
             status: StatusCode::FOUND,
             cookies: Vec::new(),
+            retry_after: None,
             body: ReplyBody::Redirect(url),
         }
     }
@@ -55,6 +61,7 @@ impl Reply {
             Reply {
                 status,
                 cookies: Vec::new(),
+                retry_after: None,
                 body: ReplyBody::Json(json!({ "url": url })),
             }
         } else {
@@ -64,6 +71,12 @@ impl Reply {
 
     pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
+        self
+    }
+
+    /// Adds `Retry-After` (rate limits, lockouts).
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after;
         self
     }
 
@@ -106,6 +119,12 @@ impl IntoResponse for Reply {
             header::CACHE_CONTROL,
             HeaderValue::from_static("private, no-cache, no-store"),
         );
+        if let Some(retry_after) = self.retry_after {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(retry_after.as_secs().max(1)),
+            );
+        }
         for cookie in self.cookies {
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(header::SET_COOKIE, value);
@@ -145,5 +164,32 @@ impl Auth {
         query.extend_from_slice(params);
         let url = with_query(&self.absolute_url(ctx, &self.paths().error()), &query);
         Reply::outcome(json_mode, url, status)
+    }
+
+    /// The answer to a request over the per-IP rate limit: `429` with `Retry-After`, as
+    /// `{"error":"RateLimited","url"}` in JSON mode, else the error page saying how long to
+    /// wait.
+    pub(crate) fn rate_limited_reply(
+        &self,
+        ctx: &RequestContext,
+        json_mode: bool,
+        refusal: TooManyAttempts,
+    ) -> Reply {
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        let reply = if json_mode {
+            let seconds = refusal.retry_after.as_secs().to_string();
+            let url = with_query(
+                &self.absolute_url(ctx, &self.paths().error()),
+                &[
+                    ("error", Some(refusal.code.code())),
+                    ("retryAfter", Some(&seconds)),
+                ],
+            );
+            Reply::json(json!({ "error": refusal.code.code(), "url": url })).with_status(status)
+        } else {
+            let wait = Some(refusal.retry_after.as_secs());
+            Reply::html(status, pages::error(self, ctx, refusal.code, wait))
+        };
+        reply.with_retry_after(Some(refusal.retry_after))
     }
 }

@@ -11,7 +11,7 @@ use axum::{
 use serde_json::{Map, Value};
 
 use super::reply::Reply;
-use crate::{Auth, AuthError, core::RequestContext};
+use crate::{Auth, AuthError, ClientIp, core::RequestContext};
 
 /// Auth forms are a few short fields; anything larger is refused before it is parsed.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -23,6 +23,8 @@ pub(crate) struct ActionPost {
     /// Answer `{"url"}` instead of a 302: v4 clients post `json=true`, v5 clients send
     /// `X-Auth-Return-Redirect: 1`.
     pub json_mode: bool,
+    /// The client's address, for the per-IP rate limits.
+    pub client_ip: ClientIp,
     auth: Auth,
 }
 
@@ -32,6 +34,7 @@ impl FromRequest<Auth> for ActionPost {
     async fn from_request(request: Request, auth: &Auth) -> Result<Self, Reply> {
         let (parts, body) = request.into_parts();
         let ctx = auth.context(&parts.headers);
+        let client_ip = ClientIp::of(auth, &parts);
         let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
             .await
             .map_err(|_| {
@@ -48,6 +51,7 @@ impl FromRequest<Auth> for ActionPost {
             ctx,
             body,
             json_mode,
+            client_ip,
             auth: auth.clone(),
         })
     }

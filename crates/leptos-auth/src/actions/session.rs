@@ -44,10 +44,17 @@ pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
 }
 
 pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Reply {
-    // The update flow answers JSON whatever the mode: a failed check is a 400 with its code.
+    // The update flow answers JSON whatever the mode: a failed check is a 403 with its code
+    // (and the error URL, like every other endpoint's CSRF refusal).
     if req.require_csrf().is_err() {
-        return Reply::json(json!({ "error": AuthError::MissingCSRF.code() }))
-            .with_status(StatusCode::BAD_REQUEST);
+        let refused = auth.error_reply(
+            &req.ctx,
+            true,
+            AuthError::MissingCSRF,
+            StatusCode::FORBIDDEN,
+            &[],
+        );
+        return refused;
     }
     let Some(token) = auth.read_token(&req.ctx) else {
         return Reply::json(json!({}));

@@ -25,10 +25,16 @@ pub(super) async fn get(
     let error = query
         .get("error")
         .map(|code| AuthError::from_code(code).code());
+    let retry_after = query.get("retryAfter").and_then(|s| s.parse::<u64>().ok());
     if let Some(page) = &auth.config().pages.sign_in {
+        let retry_after = retry_after.map(|s| s.to_string());
         return Reply::redirect(with_query(
             page,
-            &[("callbackUrl", callback_url.as_deref()), ("error", error)],
+            &[
+                ("callbackUrl", callback_url.as_deref()),
+                ("error", error),
+                ("retryAfter", retry_after.as_deref()),
+            ],
         ));
     }
     let (csrf_token, csrf_cookie) = auth.csrf_token(&ctx);
@@ -37,7 +43,14 @@ pub(super) async fn get(
         ctx.jar
             .set(&ctx.jar.callback_url(), &value.to_string(), None)
     });
-    let html = pages::sign_in(&auth, &ctx, &csrf_token, callback_url.as_deref(), error);
+    let html = pages::sign_in(
+        &auth,
+        &ctx,
+        &csrf_token,
+        callback_url.as_deref(),
+        error,
+        retry_after,
+    );
     Reply::html(StatusCode::OK, html).with_cookies(csrf_cookie.into_iter().chain(callback_cookie))
 }
 

@@ -201,16 +201,19 @@ pub(super) async fn sign_in(
     let Some((status, url)) = post_form(&endpoint, &fields).await else {
         return failure(AuthError::Default);
     };
-    let error = url.as_deref().and_then(|u| {
-        let parsed = web_sys::Url::new(u).ok()?;
-        parsed.search_params().get("error")
-    });
+    let params = url
+        .as_deref()
+        .and_then(|u| web_sys::Url::new(u).ok())
+        .map(|parsed| parsed.search_params());
+    let param = |name: &str| params.as_ref().and_then(|p| p.get(name));
+    let error = param("error");
     let ok = (200..300).contains(&status) && error.is_none();
     SignInResponse {
         error: error.map(|code| AuthError::from_code(&code)),
         status,
         ok,
         url: if ok { url } else { None },
+        retry_after: param("retryAfter").and_then(|s| s.parse().ok()),
     }
 }
 

@@ -206,6 +206,9 @@ pub fn SessionProvider(
         .set_value(browser::TabSync::start(context, refetch_interval));
     #[cfg(not(feature = "hydrate"))]
     let _ = refetch_interval;
+    // The page carries the session and a CSRF token: only its own scripts may run.
+    #[cfg(feature = "ssr")]
+    crate::layer::set_page_policy();
     provide_context(context);
     children()
 }
@@ -242,6 +245,9 @@ pub struct SignInResponse {
     pub ok: bool,
     /// Where to go next (the callback URL) on success.
     pub url: Option<String>,
+    /// With `RateLimited` or `AccountLocked`: seconds until trying again makes sense (for
+    /// [`AuthError::user_message_after`]).
+    pub retry_after: Option<u64>,
 }
 
 impl SignInResponse {

@@ -248,10 +248,11 @@ impl Auth {
         let (url, state) = request.url();
 
         let jar = &ctx.jar;
+        let binding = self.check_binding(ctx, provider);
         let check_cookie = |name: String, value: &str| {
             jar.set(
                 &name,
-                &checks::seal(self.keys(), &name, value),
+                &checks::seal(self.keys(), &name, &binding, value),
                 Some(checks::CHECK_MAX_AGE),
             )
         };
@@ -291,8 +292,17 @@ impl Auth {
         .collect()
     }
 
-    fn check(&self, ctx: &RequestContext, name: String) -> Option<String> {
-        checks::open(self.keys(), &name, ctx.cookies.get(&name)?)
+    fn check(&self, ctx: &RequestContext, provider: &OAuth, name: String) -> Option<String> {
+        let binding = self.check_binding(ctx, provider);
+        checks::open(self.keys(), &name, &binding, ctx.cookies.get(&name)?)
+    }
+
+    /// What the check cookies are bound to: the provider, and the browser as it was when the
+    /// sign-in started (its CSRF cookie, and who was signed in, which decides linking).
+    fn check_binding(&self, ctx: &RequestContext, provider: &OAuth) -> String {
+        let csrf_cookie = ctx.cookies.get(&ctx.jar.csrf_token()).unwrap_or_default();
+        let user = self.read_token(ctx).map(|t| t.sub).unwrap_or_default();
+        format!("{}|{user}|{csrf_cookie}", provider.id)
     }
 
     /// Completes a sign-in at `/callback/<provider>`: checks, code exchange, profile, account,
@@ -319,7 +329,7 @@ impl Auth {
         let code = query
             .get("code")
             .ok_or_else(|| Failure::new(AuthError::OAuthCallback, "no code"))?;
-        let expected_state = self.check(ctx, ctx.jar.state()).ok_or_else(|| {
+        let expected_state = self.check(ctx, provider, ctx.jar.state()).ok_or_else(|| {
             Failure::new(AuthError::OAuthCallback, "state cookie missing or invalid")
         })?;
         let returned_state = query.get("state").map(String::as_str).unwrap_or_default();
@@ -327,7 +337,7 @@ impl Auth {
             return Err(Failure::new(AuthError::OAuthCallback, "state mismatch"));
         }
         let verifier = self
-            .check(ctx, ctx.jar.pkce_code_verifier())
+            .check(ctx, provider, ctx.jar.pkce_code_verifier())
             .ok_or_else(|| {
                 Failure::new(AuthError::OAuthCallback, "PKCE cookie missing or invalid")
             })?;
@@ -342,17 +352,33 @@ impl Auth {
         let response = client
             .exchange_code(AuthorizationCode::new(code.clone()))
             .set_pkce_verifier(PkceCodeVerifier::new(verifier))
-            .request_async(self.http())
+            .request_async(&oidc::CappedHttp(self.http()))
             .await
-            .map_err(|e| Failure::new(AuthError::OAuthCallback, format!("code exchange: {e:?}")))?;
+            .map_err(|e| {
+                Failure::new(AuthError::OAuthCallback, oidc::TokenRequestError::from(e))
+            })?;
         let tokens = account_tokens(&response);
 
         let profile = match provider.kind {
             OAuthKind::Oidc => {
-                let nonce = self.check(ctx, ctx.jar.nonce());
-                let claims = self
+                let nonce = self.check(ctx, provider, ctx.jar.nonce());
+                let mut claims = self
                     .verified_id_token(provider, &endpoints, &tokens, nonce.as_deref())
                     .await?;
+                // A conforming provider puts the scope claims (email, name, picture) in
+                // UserInfo, not in the ID token, in the code flow (OIDC Core §5.4).
+                if let Some(url) = endpoints.userinfo.as_deref() {
+                    let access_token = tokens
+                        .access_token
+                        .as_ref()
+                        .map(AccessToken::secret)
+                        .unwrap_or_default();
+                    let userinfo: Value = self
+                        .bearer_get(url, access_token)
+                        .await
+                        .map_err(|e| Failure::new(AuthError::OAuthCallback, e))?;
+                    merge_userinfo(&mut claims, userinfo)?;
+                }
                 (provider.profile)(&claims)
             }
             OAuthKind::OAuth2 => self.userinfo_profile(provider, &endpoints, &tokens).await?,
@@ -465,8 +491,9 @@ impl Auth {
 
     /// Finds or creates the user behind a provider profile, and links or updates the account
     /// (SPEC §5 accounts): the account's user; else the signed-in user; else a user with the
-    /// same email only when the provider allows email linking (`OAuthAccountNotLinked`
-    /// otherwise); else a new user.
+    /// same email, only when the provider allows email linking and both the provider and
+    /// that user have verified the email (`OAuthAccountNotLinked` otherwise); else a new
+    /// user, created together with the account in one transaction.
     async fn user_for_profile(
         &self,
         ctx: &RequestContext,
@@ -481,75 +508,135 @@ impl Auth {
             .await
             .map_err(store_failure)?
         {
-            if signed_in
-                .as_ref()
-                .is_some_and(|user_id| *user_id != account.user_id)
-            {
-                return Err(Failure::new(
-                    AuthError::OAuthAccountNotLinked,
-                    "account belongs to another user",
-                ));
-            }
-            store
-                .update_account_tokens(&account.id, &tokens)
-                .await
-                .map_err(store_failure)?;
-            let user = store
-                .user_by_id(&account.user_id)
-                .await
-                .map_err(store_failure)?;
-            return user
-                .map(|u| (u, false))
-                .ok_or_else(|| Failure::new(AuthError::Configuration, "account without its user"));
+            return self
+                .existing_account_user(signed_in.as_deref(), account, tokens)
+                .await;
         }
 
         let current_user = match &signed_in {
             Some(user_id) => store.user_by_id(user_id).await.map_err(store_failure)?,
             None => None,
         };
-        let (user, is_new) = if let Some(user) = current_user {
-            (user, false)
-        } else if let Some(existing) = match &profile.email {
-            Some(email) => store.user_by_email(email).await.map_err(store_failure)?,
-            None => None,
-        } {
-            if !provider.allow_email_linking {
+        let existing = match (&current_user, &profile.email) {
+            (None, Some(email)) => store.user_by_email(email).await.map_err(store_failure)?,
+            _ => None,
+        };
+        if let Some(existing) = &existing {
+            let verified_on_both_sides =
+                profile.email_verified && existing.email_verified.is_some();
+            if !provider.allow_email_linking || !verified_on_both_sides {
                 return Err(Failure::new(
                     AuthError::OAuthAccountNotLinked,
                     "email already used by another user",
                 ));
             }
-            (existing, false)
-        } else {
-            let new_user = NewUser {
-                name: profile.name.clone(),
-                email: profile.email.clone(),
-                image: profile.image.clone(),
-                password_hash: None,
-            };
-            let user = store.create_user(new_user).await.map_err(store_failure)?;
-            if profile.email_verified {
-                store
-                    .mark_email_verified(&user.id)
-                    .await
-                    .map_err(store_failure)?;
-            }
-            self.config().events.create_user(&user).await;
-            (user, true)
-        };
-
+        }
         let account = Account {
             id: random_hex(16),
-            user_id: user.id.clone(),
+            user_id: String::new(),
             provider: provider.id.clone(),
             provider_account_id: profile.id.clone(),
             kind: provider.provider_kind(),
             tokens,
         };
-        store.link_account(account).await.map_err(store_failure)?;
-        self.config().events.link_account(&user, &provider.id).await;
-        Ok((user, is_new))
+        if let Some(user) = current_user.or(existing) {
+            let account = Account {
+                user_id: user.id.clone(),
+                ..account
+            };
+            store.link_account(account).await.map_err(store_failure)?;
+            self.config().events.link_account(&user, &provider.id).await;
+            return Ok((user, false));
+        }
+
+        let new_user = NewUser {
+            name: profile.name.clone(),
+            email: profile.email.clone(),
+            image: profile.image.clone(),
+            password_hash: None,
+        };
+        let retry_tokens = account.tokens.clone();
+        match store
+            .create_user_with_account(new_user, profile.email_verified, account)
+            .await
+        {
+            Ok(user) => {
+                self.config().events.create_user(&user).await;
+                self.config().events.link_account(&user, &provider.id).await;
+                Ok((user, true))
+            }
+            // A parallel callback for the same provider account won the race: its user is
+            // this user.
+            Err(StoreError::Conflict) => {
+                let account = store
+                    .account(&provider.id, &profile.id)
+                    .await
+                    .map_err(store_failure)?
+                    .ok_or_else(|| {
+                        Failure::new(
+                            AuthError::OAuthAccountNotLinked,
+                            "email already used by another user",
+                        )
+                    })?;
+                self.existing_account_user(signed_in.as_deref(), account, retry_tokens)
+                    .await
+            }
+            Err(e) => Err(store_failure(e)),
+        }
     }
+
+    /// Sign-in with an account that is already linked: its user, with fresh tokens.
+    async fn existing_account_user(
+        &self,
+        signed_in: Option<&str>,
+        account: Account,
+        mut tokens: AccountTokens,
+    ) -> Result<(User, bool), Failure> {
+        if signed_in.is_some_and(|user_id| user_id != account.user_id) {
+            return Err(Failure::new(
+                AuthError::OAuthAccountNotLinked,
+                "account belongs to another user",
+            ));
+        }
+        // Providers send a refresh token on the first consent only: keep the stored one.
+        if tokens.refresh_token.is_none() {
+            tokens.refresh_token = account.tokens.refresh_token;
+        }
+        let store = self.store();
+        store
+            .update_account_tokens(&account.id, &tokens)
+            .await
+            .map_err(store_failure)?;
+        let user = store
+            .user_by_id(&account.user_id)
+            .await
+            .map_err(store_failure)?;
+        user.map(|u| (u, false))
+            .ok_or_else(|| Failure::new(AuthError::Configuration, "account without its user"))
+    }
+}
+
+/// Adds the UserInfo claims to the ID token's, after checking that both describe the same
+/// subject (OIDC Core §5.3.2: a UserInfo `sub` that differs must not be used).
+fn merge_userinfo(claims: &mut Value, userinfo: Value) -> Result<(), Failure> {
+    let Value::Object(userinfo) = userinfo else {
+        return Err(Failure::new(
+            AuthError::OAuthCallback,
+            "userinfo is not a JSON object",
+        ));
+    };
+    if userinfo.get("sub") != claims.get("sub") {
+        return Err(Failure::new(
+            AuthError::OAuthCallback,
+            "userinfo sub differs from the id_token's",
+        ));
+    }
+    if let Value::Object(claims) = claims {
+        for (name, value) in userinfo {
+            claims.insert(name, value);
+        }
+    }
+    Ok(())
 }
 
 fn account_tokens(response: &ProviderTokenResponse) -> AccountTokens {

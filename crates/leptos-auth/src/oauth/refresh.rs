@@ -7,7 +7,7 @@ use std::{error::Error, sync::Arc};
 use oauth2::TokenResponse;
 use serde_json::Value;
 
-use super::account_tokens;
+use super::{account_tokens, oidc};
 use crate::{
     Auth, AuthFnError, Provider,
     core::now_secs,
@@ -136,9 +136,11 @@ impl Auth {
             .exchange_refresh_token(&oauth2::RefreshToken::new(
                 refresh_token.secret().to_owned(),
             ))
-            .request_async(self.http())
+            .request_async(&oidc::CappedHttp(self.http()))
             .await
-            .map_err(|e| ProviderTokenError::RefreshFailed(e.into()))?;
+            .map_err(|e| {
+                ProviderTokenError::RefreshFailed(oidc::TokenRequestError::from(e).into())
+            })?;
         let mut tokens = account_tokens(&response);
         // Providers that do not rotate answer without a refresh token: keep the old one.
         if response.refresh_token().is_none() {

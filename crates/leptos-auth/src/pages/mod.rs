@@ -49,13 +49,14 @@ pub(crate) fn sign_in(
     csrf_token: &str,
     callback_url: Option<&str>,
     error: Option<&str>,
+    retry_after_secs: Option<u64>,
 ) -> String {
     let mut body = String::from("<h1>Sign in</h1>");
     if let Some(error) = error {
-        let message = AuthError::from_code(error).user_message();
+        let message = AuthError::from_code(error).user_message_after(retry_after_secs);
         body.push_str(&format!(
             r#"<p class="error" role="alert">{}</p>"#,
-            escape(message)
+            escape(&message)
         ));
     }
     let callback_url = callback_url.unwrap_or(ctx.base_url.as_str());
@@ -98,12 +99,17 @@ pub(crate) fn sign_out(auth: &Auth, ctx: &RequestContext, csrf_token: &str) -> S
 }
 
 /// The error page for codes that are not fixed by signing in again.
-pub(crate) fn error(auth: &Auth, ctx: &RequestContext, error: AuthError) -> String {
+pub(crate) fn error(
+    auth: &Auth,
+    ctx: &RequestContext,
+    error: AuthError,
+    retry_after_secs: Option<u64>,
+) -> String {
     let body = format!(
         r#"<h1>Unable to sign in</h1><p class="error" role="alert" data-error="{code}">{message}</p>
 <p><a href="{sign_in}">Sign in</a> · <a href="{home}">Home</a></p>"#,
         code = error.code(),
-        message = escape(error.user_message()),
+        message = escape(&error.user_message_after(retry_after_secs)),
         sign_in = escape(&auth.absolute_url(ctx, &auth.paths().sign_in())),
         home = escape(ctx.base_url.as_str()),
     );

@@ -1,4 +1,4 @@
-//! Auth cookies (SPEC §3): names with automatic `__Secure-`/`__Host-` prefixes, one set of
+//! Auth cookies (SPEC §3): names with the `__Host-` prefix on https, one set of
 //! safe attributes, and chunking of values too large for one cookie.
 
 use std::collections::HashMap;
@@ -78,39 +78,38 @@ impl CookieJar {
     }
 
     pub fn session_token(&self) -> String {
-        self.name("session-token", false)
+        self.name("session-token")
     }
 
     pub fn csrf_token(&self) -> String {
-        // __Host-: no Domain attribute possible, so a sibling subdomain cannot plant one.
-        self.name("csrf-token", true)
+        self.name("csrf-token")
     }
 
     pub fn callback_url(&self) -> String {
-        self.name("callback-url", false)
+        self.name("callback-url")
     }
 
     /// OAuth `state` check cookie.
     pub fn state(&self) -> String {
-        self.name("state", false)
+        self.name("state")
     }
 
     /// OAuth PKCE code verifier cookie.
     pub fn pkce_code_verifier(&self) -> String {
-        self.name("pkce.code_verifier", false)
+        self.name("pkce.code_verifier")
     }
 
     /// OIDC `nonce` check cookie.
     pub fn nonce(&self) -> String {
-        self.name("nonce", false)
+        self.name("nonce")
     }
 
-    fn name(&self, base: &str, host_only: bool) -> String {
-        let secure_prefix = match (self.secure, host_only) {
-            (false, _) => "",
-            (true, true) => "__Host-",
-            (true, false) => "__Secure-",
-        };
+    /// On https every auth cookie is `__Host-`: the browser then refuses one with a Domain
+    /// attribute or set over http, so a sibling subdomain cannot plant a session, a CSRF
+    /// token or an OAuth check. (Auth.js uses `__Secure-` for most; that prefix does not
+    /// stop a sibling.)
+    fn name(&self, base: &str) -> String {
+        let secure_prefix = if self.secure { "__Host-" } else { "" };
         format!("{secure_prefix}{}{base}", self.prefix)
     }
 
@@ -192,8 +191,19 @@ mod tests {
     #[test]
     fn secure_sites_get_prefixed_names_and_the_secure_attribute() {
         let jar = CookieJar::new("authjs.", true);
-        assert_eq!(jar.session_token(), "__Secure-authjs.session-token");
-        assert_eq!(jar.csrf_token(), "__Host-authjs.csrf-token");
+        for name in [
+            jar.session_token(),
+            jar.csrf_token(),
+            jar.callback_url(),
+            jar.state(),
+            jar.pkce_code_verifier(),
+            jar.nonce(),
+        ] {
+            assert!(name.starts_with("__Host-authjs."), "{name}");
+        }
+        // __Host- requires Path=/ and no Domain.
+        let set = jar.set(&jar.session_token(), "v", Some(60));
+        assert!(set.contains("; Path=/;") && set.contains("; Secure") && !set.contains("Domain"));
         assert!(jar.set("a", "b", None).contains("; Secure"));
         let plain = CookieJar::new("authjs.", false);
         assert_eq!(plain.session_token(), "authjs.session-token");

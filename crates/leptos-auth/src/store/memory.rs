@@ -1,10 +1,13 @@
 //! A [`Store`] in memory: for tests and examples. Everything is lost when the process ends.
 
-use std::sync::Mutex;
+use std::{collections::HashMap, sync::Mutex};
 
 use async_trait::async_trait;
 
-use super::{Account, AccountTokens, NewUser, Store, StoreError, User, normalize_email};
+use super::{
+    Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, Store, StoreError, User,
+    normalize_email,
+};
 
 /// Users and accounts in a `Mutex`, in insertion order.
 ///
@@ -33,6 +36,8 @@ pub struct MemoryStore {
 struct Data {
     users: Vec<(User, Option<String>)>,
     accounts: Vec<Account>,
+    /// Counters with the time they may be forgotten.
+    counters: HashMap<String, (Counter, i64)>,
     next_id: u64,
 }
 
@@ -121,6 +126,39 @@ impl Store for MemoryStore {
         })
     }
 
+    async fn create_user_with_account(
+        &self,
+        user: NewUser,
+        email_verified: bool,
+        account: Account,
+    ) -> Result<User, StoreError> {
+        let email = user.email.as_deref().map(normalize_email);
+        self.with(|data| {
+            let email_taken = email.is_some() && data.users.iter().any(|(u, _)| u.email == email);
+            let account_taken = data.accounts.iter().any(|a| {
+                a.provider == account.provider
+                    && a.provider_account_id == account.provider_account_id
+            });
+            if email_taken || account_taken {
+                return Err(StoreError::Conflict);
+            }
+            data.next_id += 1;
+            let created = User {
+                id: format!("user-{}", data.next_id),
+                name: user.name,
+                email,
+                image: user.image,
+                email_verified: email_verified.then(|| "verified".into()),
+            };
+            data.users.push((created.clone(), user.password_hash));
+            data.accounts.push(Account {
+                user_id: created.id.clone(),
+                ..account
+            });
+            Ok(created)
+        })
+    }
+
     async fn account(
         &self,
         provider: &str,
@@ -181,5 +219,45 @@ impl Store for MemoryStore {
                 .iter()
                 .any(|(u, hash)| u.id == user_id && hash.is_some())
         }))
+    }
+
+    async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError> {
+        Ok(self.with(|data| {
+            let (counter, expires) = data.counters.entry(key.to_owned()).or_default();
+            if counter.count == 0 || counter.window_start + window <= now {
+                counter.count = 1;
+                counter.window_start = now;
+            } else {
+                counter.count += 1;
+            }
+            *expires = (*expires).max(counter.window_start + window);
+            *counter
+        }))
+    }
+
+    async fn lock_counter(&self, key: &str, until: i64) -> Result<(), StoreError> {
+        self.with(|data| {
+            if let Some((counter, expires)) = data.counters.get_mut(key) {
+                counter.locked_until = until;
+                counter.strikes += 1;
+                counter.count = 0;
+                *expires = (*expires).max(until + COUNTER_MEMORY_SECS);
+            }
+        });
+        Ok(())
+    }
+
+    async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError> {
+        Ok(self.with(|data| data.counters.get(key).map(|(counter, _)| *counter)))
+    }
+
+    async fn clear_counter(&self, key: &str) -> Result<(), StoreError> {
+        self.with(|data| data.counters.remove(key));
+        Ok(())
+    }
+
+    async fn prune_counters(&self, now: i64) -> Result<(), StoreError> {
+        self.with(|data| data.counters.retain(|_, (_, expires)| *expires >= now));
+        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 
 mod memory;
 mod password;
+mod sealed;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -13,6 +14,7 @@ use crate::ProviderKind;
 pub use crate::secret::{AccessToken, RefreshToken};
 pub use memory::MemoryStore;
 pub use password::{PasswordHashError, hash_password, verify_password};
+pub(crate) use sealed::SealedTokens;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -109,6 +111,16 @@ pub trait Store: Send + Sync + 'static {
     /// Links an OAuth account to a user; [`StoreError::Conflict`] when that provider account
     /// is already linked.
     async fn link_account(&self, account: Account) -> Result<(), StoreError>;
+    /// Creates a user (email verified now when `email_verified`) and links `account` to it
+    /// (its `user_id` is replaced), all or nothing: two parallel first sign-ins never leave
+    /// a user without its account. [`StoreError::Conflict`] when the email or the provider
+    /// account is taken.
+    async fn create_user_with_account(
+        &self,
+        user: NewUser,
+        email_verified: bool,
+        account: Account,
+    ) -> Result<User, StoreError>;
     /// The account with this provider account id.
     async fn account(
         &self,
@@ -127,7 +139,36 @@ pub trait Store: Send + Sync + 'static {
     async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError>;
     /// Whether the user can sign in with a password.
     async fn has_password(&self, user_id: &str) -> Result<bool, StoreError>;
+
+    /// Counts one event against `key` (rate limits, sign-in failures) in a fixed window of
+    /// `window` seconds that starts with the first event after the previous window ended;
+    /// returns the counter after this event. `now` is in unix seconds.
+    async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError>;
+    /// Locks `key` until `until` (unix seconds): one more strike, and the count starts over.
+    async fn lock_counter(&self, key: &str, until: i64) -> Result<(), StoreError>;
+    /// The counter of `key`, if there is one.
+    async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError>;
+    /// Deletes the counter of `key`.
+    async fn clear_counter(&self, key: &str) -> Result<(), StoreError>;
+    /// Deletes counters whose window and lock (and a day of backoff memory) are over.
+    async fn prune_counters(&self, now: i64) -> Result<(), StoreError>;
 }
+
+/// A rate-limit or lockout counter (see [`Store::count_event`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counter {
+    /// Events in the current window.
+    pub count: u32,
+    /// When the current window started (unix seconds).
+    pub window_start: i64,
+    /// Locked until then (unix seconds); 0 when never locked.
+    pub locked_until: i64,
+    /// How many times the key was locked since the counter was created.
+    pub strikes: u32,
+}
+
+/// How long a counter outlives its window or lock, so lockouts in a row can back off.
+pub const COUNTER_MEMORY_SECS: i64 = 24 * 60 * 60;
 
 /// Creates `dir` (and its parents) so that only its owner can enter it (0700 on Unix): it
 /// holds the database and the development secret. An existing folder is left as it is.

@@ -13,7 +13,10 @@ use crate::{
     secret::{AccessToken, RefreshToken},
 };
 
-use super::{Account, AccountTokens, NewUser, Store, StoreError, User, normalize_email};
+use super::{
+    Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, Store, StoreError, User,
+    normalize_email,
+};
 
 /// A [`Store`] on a SQLite file (or `sqlite::memory:`).
 #[derive(Debug, Clone)]
@@ -164,24 +167,37 @@ impl Store for SqliteStore {
     }
 
     async fn link_account(&self, account: Account) -> Result<(), StoreError> {
-        let t = &account.tokens;
-        sqlx::query(&format!(
-            "INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        insert_account(&self.pool, &account).await
+    }
+
+    async fn create_user_with_account(
+        &self,
+        user: NewUser,
+        email_verified: bool,
+        account: Account,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO users (id, name, email, image, password_hash, email_verified) \
+             VALUES (?, ?, ?, ?, ?, CASE WHEN ? THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END) \
+             RETURNING {USER_COLUMNS}"
         ))
-        .bind(&account.id)
-        .bind(&account.user_id)
-        .bind(&account.provider)
-        .bind(&account.provider_account_id)
-        .bind(account.kind.as_str())
-        .bind(t.access_token.as_ref().map(AccessToken::secret))
-        .bind(t.refresh_token.as_ref().map(RefreshToken::secret))
-        .bind(t.expires_at)
-        .bind(&t.scope)
-        .bind(&t.token_type)
-        .bind(&t.id_token)
-        .execute(&self.pool)
+        .bind(crate::session::csrf::random_hex(16))
+        .bind(user.name)
+        .bind(user.email.as_deref().map(normalize_email))
+        .bind(user.image)
+        .bind(user.password_hash)
+        .bind(email_verified)
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(())
+        let created = user_from_row(&row);
+        let account = Account {
+            user_id: created.id.clone(),
+            ..account
+        };
+        insert_account(&mut *tx, &account).await?;
+        tx.commit().await?;
+        Ok(created)
     }
 
     async fn account(
@@ -246,4 +262,98 @@ impl Store for SqliteStore {
             .await?;
         Ok(row.is_some_and(|r| r.get::<bool, _>("has")))
     }
+
+    async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError> {
+        // One statement, so concurrent requests (and instances) never lose a count. In an
+        // UPDATE every right-hand side sees the row as it was before.
+        let row = sqlx::query(
+            "INSERT INTO auth_counters (key, count, window_start, expires_at) \
+             VALUES (?1, 1, ?2, ?2 + ?3) \
+             ON CONFLICT (key) DO UPDATE SET \
+               count = CASE WHEN window_start + ?3 <= ?2 OR count = 0 THEN 1 ELSE count + 1 END, \
+               window_start = CASE WHEN window_start + ?3 <= ?2 OR count = 0 \
+                                   THEN ?2 ELSE window_start END, \
+               expires_at = MAX(expires_at, CASE WHEN window_start + ?3 <= ?2 OR count = 0 \
+                                                 THEN ?2 ELSE window_start END + ?3) \
+             RETURNING count, window_start, locked_until, strikes",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(window)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(counter_from_row(&row))
+    }
+
+    async fn lock_counter(&self, key: &str, until: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE auth_counters SET locked_until = ?2, strikes = strikes + 1, count = 0, \
+             expires_at = MAX(expires_at, ?2 + ?3) WHERE key = ?1",
+        )
+        .bind(key)
+        .bind(until)
+        .bind(COUNTER_MEMORY_SECS)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError> {
+        let row = sqlx::query(
+            "SELECT count, window_start, locked_until, strikes FROM auth_counters WHERE key = ?",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(counter_from_row))
+    }
+
+    async fn clear_counter(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM auth_counters WHERE key = ?")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn prune_counters(&self, now: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM auth_counters WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+fn counter_from_row(row: &SqliteRow) -> Counter {
+    Counter {
+        count: row.get::<i64, _>("count").try_into().unwrap_or(u32::MAX),
+        window_start: row.get("window_start"),
+        locked_until: row.get("locked_until"),
+        strikes: row.get::<i64, _>("strikes").try_into().unwrap_or(u32::MAX),
+    }
+}
+
+async fn insert_account<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    account: &Account,
+) -> Result<(), StoreError> {
+    let t = &account.tokens;
+    sqlx::query(&format!(
+        "INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(&account.id)
+    .bind(&account.user_id)
+    .bind(&account.provider)
+    .bind(&account.provider_account_id)
+    .bind(account.kind.as_str())
+    .bind(t.access_token.as_ref().map(AccessToken::secret))
+    .bind(t.refresh_token.as_ref().map(RefreshToken::secret))
+    .bind(t.expires_at)
+    .bind(&t.scope)
+    .bind(&t.token_type)
+    .bind(&t.id_token)
+    .execute(executor)
+    .await?;
+    Ok(())
 }

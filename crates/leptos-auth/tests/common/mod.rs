@@ -11,7 +11,7 @@ use axum::{
 };
 use leptos_auth::{
     Auth, AuthConfig, Callbacks, Credentials, JwtParams, JwtTrigger, MemoryStore, Pages, Session,
-    SignedInUser, Token, async_trait,
+    SignedInUser, Store, Token, async_trait,
 };
 use serde_json::Value;
 
@@ -146,8 +146,22 @@ impl TestServer {
 }
 
 /// Starts the minimal app on 127.0.0.1 with a fresh port and an empty in-memory store; it
-/// lives until the test's runtime ends.
+/// lives until the test's runtime ends. Per-IP rate limits are off, as for any test suite
+/// that signs in often from one address; the lockout is on.
 pub async fn spawn() -> TestServer {
+    spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.rate_limits.enabled = false;
+        config
+    })
+    .await
+}
+
+/// [`spawn`] on a given store (several servers may share one, like instances sharing a
+/// database), with `configure` applied to the test configuration.
+pub async fn spawn_with(
+    store: Arc<dyn Store>,
+    configure: impl FnOnce(AuthConfig) -> AuthConfig,
+) -> TestServer {
     let config = AuthConfig::new(vec!["a library test secret of 32+ bytes".into()])
         .with_provider(Credentials::email_password())
         .with_callbacks(TestCallbacks)
@@ -155,7 +169,7 @@ pub async fn spawn() -> TestServer {
             sign_in: Some("/sign-in".into()),
             ..Pages::default()
         });
-    let auth = Auth::new(config, Arc::new(MemoryStore::default()));
+    let auth = Auth::new(configure(config), store);
     let app = Router::new()
         .route("/whoami", get(whoami))
         .route("/greeting", get(greeting))
@@ -164,7 +178,8 @@ pub async fn spawn() -> TestServer {
         .layer(auth.layer());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     TestServer {
         base_url: format!("http://{addr}"),
         client: client(),

@@ -1,0 +1,163 @@
+//! Provider tokens encrypted at rest, whatever the store: [`Auth::new`](crate::Auth::new)
+//! wraps the app's store in [`SealedTokens`], which encrypts access, refresh and ID tokens
+//! on their way into the store and decrypts them on their way out. A copy of the database
+//! alone does not give anyone a user's GitHub or Google access.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::{Account, AccountTokens, Counter, NewUser, Store, StoreError, User};
+use crate::{
+    keys::Keys,
+    secret::{AccessToken, RefreshToken},
+};
+
+pub(crate) struct SealedTokens {
+    inner: Arc<dyn Store>,
+    keys: Keys,
+}
+
+impl SealedTokens {
+    pub fn new(inner: Arc<dyn Store>, keys: Keys) -> Self {
+        SealedTokens { inner, keys }
+    }
+
+    fn seal(&self, tokens: &AccountTokens) -> AccountTokens {
+        AccountTokens {
+            access_token: tokens
+                .access_token
+                .as_ref()
+                .map(|t| AccessToken::new(self.keys.seal("access_token", t.secret()))),
+            refresh_token: tokens
+                .refresh_token
+                .as_ref()
+                .map(|t| RefreshToken::new(self.keys.seal("refresh_token", t.secret()))),
+            id_token: tokens
+                .id_token
+                .as_ref()
+                .map(|t| self.keys.seal("id_token", t)),
+            ..tokens.clone()
+        }
+    }
+
+    /// A token that no longer decrypts (every secret that sealed it was retired) reads as
+    /// absent: the user signs in with the provider again.
+    fn open(&self, tokens: AccountTokens) -> AccountTokens {
+        AccountTokens {
+            access_token: tokens
+                .access_token
+                .and_then(|t| self.keys.open("access_token", t.secret()))
+                .map(AccessToken::new),
+            refresh_token: tokens
+                .refresh_token
+                .and_then(|t| self.keys.open("refresh_token", t.secret()))
+                .map(RefreshToken::new),
+            id_token: tokens.id_token.and_then(|t| self.keys.open("id_token", &t)),
+            ..tokens
+        }
+    }
+
+    fn open_account(&self, account: Account) -> Account {
+        Account {
+            tokens: self.open(account.tokens.clone()),
+            ..account
+        }
+    }
+}
+
+#[async_trait]
+impl Store for SealedTokens {
+    async fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
+        self.inner.create_user(user).await
+    }
+
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+        self.inner.user_by_id(id).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        self.inner.user_by_email(email).await
+    }
+
+    async fn user_with_password(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+        self.inner.user_with_password(email).await
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        self.inner.list_users().await
+    }
+
+    async fn mark_email_verified(&self, user_id: &str) -> Result<(), StoreError> {
+        self.inner.mark_email_verified(user_id).await
+    }
+
+    async fn link_account(&self, account: Account) -> Result<(), StoreError> {
+        let tokens = self.seal(&account.tokens);
+        self.inner.link_account(Account { tokens, ..account }).await
+    }
+
+    async fn create_user_with_account(
+        &self,
+        user: NewUser,
+        email_verified: bool,
+        account: Account,
+    ) -> Result<User, StoreError> {
+        let tokens = self.seal(&account.tokens);
+        self.inner
+            .create_user_with_account(user, email_verified, Account { tokens, ..account })
+            .await
+    }
+
+    async fn account(
+        &self,
+        provider: &str,
+        provider_account_id: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let account = self.inner.account(provider, provider_account_id).await?;
+        Ok(account.map(|a| self.open_account(a)))
+    }
+
+    async fn accounts_of_user(&self, user_id: &str) -> Result<Vec<Account>, StoreError> {
+        let accounts = self.inner.accounts_of_user(user_id).await?;
+        Ok(accounts.into_iter().map(|a| self.open_account(a)).collect())
+    }
+
+    async fn update_account_tokens(
+        &self,
+        account_id: &str,
+        tokens: &AccountTokens,
+    ) -> Result<(), StoreError> {
+        self.inner
+            .update_account_tokens(account_id, &self.seal(tokens))
+            .await
+    }
+
+    async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError> {
+        self.inner.unlink_account(user_id, provider).await
+    }
+
+    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError> {
+        self.inner.has_password(user_id).await
+    }
+
+    async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError> {
+        self.inner.count_event(key, now, window).await
+    }
+
+    async fn lock_counter(&self, key: &str, until: i64) -> Result<(), StoreError> {
+        self.inner.lock_counter(key, until).await
+    }
+
+    async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError> {
+        self.inner.counter(key).await
+    }
+
+    async fn clear_counter(&self, key: &str) -> Result<(), StoreError> {
+        self.inner.clear_counter(key).await
+    }
+
+    async fn prune_counters(&self, now: i64) -> Result<(), StoreError> {
+        self.inner.prune_counters(now).await
+    }
+}

@@ -1,0 +1,296 @@
+//! Abuse defence through real HTTP (SPEC §8): per-IP rate limits with `429` and
+//! `Retry-After`, whose `X-Forwarded-For` counts, and the per-account lockout that a
+//! brute-force run runs into, the same for accounts that do not exist.
+
+mod common;
+
+use std::{sync::Arc, time::Duration};
+
+use common::{TestServer, location, spawn_with};
+use leptos_auth::{MemoryStore, Store, TrustedProxies};
+use serde_json::Value;
+
+const EMAIL: &str = "ada@example.com";
+const PASSWORD: &str = "correct horse battery staple";
+
+fn retry_after(response: &reqwest::Response) -> u64 {
+    response
+        .headers()
+        .get("retry-after")
+        .expect("a Retry-After header")
+        .to_str()
+        .unwrap()
+        .parse()
+        .expect("Retry-After in seconds")
+}
+
+/// Per-IP limits on (the defaults), on a fresh in-memory store.
+async fn limited_server() -> TestServer {
+    spawn_with(Arc::new(MemoryStore::default()), |config| config).await
+}
+
+/// Per-IP limits off, as `AUTH_RATE_LIMITS=off` sets them: the lockout must still hold.
+async fn unlimited_server(store: Arc<dyn Store>) -> TestServer {
+    spawn_with(store, |mut config| {
+        config.rate_limits.enabled = false;
+        config
+    })
+    .await
+}
+
+async fn sign_in_json(server: &TestServer, email: &str, password: &str) -> reqwest::Response {
+    let csrf = server.csrf_token().await;
+    server
+        .client
+        .post(server.url("/api/auth/callback/credentials"))
+        .header("x-auth-return-redirect", "1")
+        .form(&[
+            ("csrfToken", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_attempts_over_the_per_ip_limit_get_429_with_retry_after() {
+    let server = limited_server().await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    let limit = server.auth.config().rate_limits.max_requests;
+    for attempt in 1..=limit {
+        let response = server.sign_in(EMAIL, "wrong password").await;
+        assert_eq!(
+            response.status(),
+            302,
+            "attempt {attempt} is within the limit"
+        );
+    }
+
+    // Form mode (no JavaScript): a readable page, not a redirect that hides the status.
+    let refused = server.sign_in(EMAIL, PASSWORD).await;
+    assert_eq!(refused.status(), 429);
+    let wait = retry_after(&refused);
+    assert!((1..=10).contains(&wait), "Retry-After {wait}");
+    assert!(
+        refused
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap().contains("session-token")),
+        "a refused attempt never signs in, even with the right password"
+    );
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Too many attempts. Try again in 1 minute."),
+        "{page}"
+    );
+
+    // JSON mode: {"error":"RateLimited"} with a URL the Auth.js client can parse.
+    let refused = sign_in_json(&server, EMAIL, PASSWORD).await;
+    assert_eq!(refused.status(), 429);
+    assert!(retry_after(&refused) >= 1);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "RateLimited");
+    assert!(
+        body["url"].as_str().unwrap().contains("error=RateLimited"),
+        "{body}"
+    );
+
+    // Reads are never limited.
+    for _ in 0..20 {
+        assert_eq!(server.get("/api/auth/session").await.status(), 200);
+        assert_eq!(server.get("/api/auth/csrf").await.status(), 200);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_counts_only_from_trusted_proxies() {
+    // Untrusted peer: a made-up X-Forwarded-For does not buy a fresh budget.
+    let server = limited_server().await;
+    let limit = server.auth.config().rate_limits.max_requests as usize;
+    let mut statuses = Vec::new();
+    for i in 0..=limit {
+        let csrf = server.csrf_token().await;
+        let response = server
+            .client
+            .post(server.url("/api/auth/callback/credentials"))
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .form(&[
+                ("csrfToken", csrf.as_str()),
+                ("email", EMAIL),
+                ("password", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+
+    // Behind a trusted proxy (the test client's 127.0.0.1), each forwarded client has its
+    // own budget: one noisy client does not lock out everyone behind the proxy.
+    let proxied = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.trusted_proxies = "127.0.0.1/32, ::1".parse::<TrustedProxies>().unwrap();
+        config
+    })
+    .await;
+    let post_as = |client_ip: &'static str| {
+        let proxied = &proxied;
+        async move {
+            let csrf = proxied.csrf_token().await;
+            proxied
+                .client
+                .post(proxied.url("/api/auth/callback/credentials"))
+                .header("x-forwarded-for", format!("203.0.113.66, {client_ip}"))
+                .form(&[
+                    ("csrfToken", csrf.as_str()),
+                    ("email", EMAIL),
+                    ("password", "x"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for _ in 0..limit {
+        assert_eq!(post_as("198.51.100.1").await, 302);
+    }
+    assert_eq!(post_as("198.51.100.1").await, 429);
+    assert_eq!(
+        post_as("198.51.100.2").await,
+        302,
+        "another client keeps its budget"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn brute_force_locks_the_account_and_says_for_how_long() {
+    let server = unlimited_server(Arc::new(MemoryStore::default())).await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    let lockout = server.auth.config().lockout.clone();
+
+    let mut outcomes = Vec::new();
+    for _ in 0..30 {
+        let response = server.sign_in(EMAIL, "wrong password").await;
+        outcomes.push(location(&response));
+    }
+    let failures = lockout.max_failures as usize;
+    for url in &outcomes[..failures - 1] {
+        assert!(url.contains("error=CredentialsSignin"), "{url}");
+    }
+    for url in &outcomes[failures - 1..] {
+        assert!(url.contains("error=AccountLocked"), "{url}");
+    }
+
+    // The right password does not get through while the account is locked.
+    let right = sign_in_json(&server, EMAIL, PASSWORD).await;
+    assert_eq!(right.status(), 429);
+    let wait = retry_after(&right);
+    let lock = lockout.duration.as_secs();
+    assert!(wait > lock - 60 && wait <= lock, "Retry-After {wait}");
+    let body: Value = right.json().await.unwrap();
+    let url = body["url"].as_str().unwrap();
+    assert!(
+        url.contains("error=AccountLocked") && url.contains(&format!("retryAfter={wait}")),
+        "{url}"
+    );
+    assert_eq!(server.session().await, serde_json::json!({}));
+
+    // Without JavaScript the error page hands the wait on to the sign-in page.
+    let locked = server.sign_in(EMAIL, PASSWORD).await;
+    let mut url = location(&locked);
+    for _ in 0..2 {
+        // The error page, then the sign-in endpoint, which hands over to the app's page.
+        url = location(&server.client.get(&url).send().await.unwrap());
+    }
+    assert!(
+        url.starts_with("/sign-in?") && url.contains("error=AccountLocked&retryAfter="),
+        "{url}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_emails_are_locked_exactly_like_real_ones() {
+    let server = unlimited_server(Arc::new(MemoryStore::default())).await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    let failures = server.auth.config().lockout.max_failures;
+    let mut trails = Vec::new();
+    for email in [EMAIL, "nobody@example.com"] {
+        let mut trail = Vec::new();
+        for _ in 0..=failures {
+            let response = sign_in_json(&server, email, "wrong password").await;
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            let url = body["url"].as_str().unwrap().to_owned();
+            let error = url
+                .split("error=")
+                .nth(1)
+                .unwrap()
+                .split('&')
+                .next()
+                .unwrap();
+            trail.push((status, error.to_owned()));
+        }
+        trails.push(trail);
+    }
+    assert_eq!(
+        trails[0], trails[1],
+        "the answers tell nothing about existence"
+    );
+    assert_eq!(
+        trails[0].last().unwrap(),
+        &(429, "AccountLocked".to_owned())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lockout_holds_on_every_instance_sharing_the_store() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::default());
+    let a = unlimited_server(store.clone()).await;
+    let b = unlimited_server(store).await;
+    a.register(EMAIL, "Ada", PASSWORD).await;
+    for _ in 0..a.auth.config().lockout.max_failures {
+        a.sign_in(EMAIL, "wrong password").await;
+    }
+    let on_b = sign_in_json(&b, EMAIL, PASSWORD).await;
+    assert_eq!(on_b.status(), 429);
+    let body: Value = on_b.json().await.unwrap();
+    assert!(
+        body["url"]
+            .as_str()
+            .unwrap()
+            .contains("error=AccountLocked")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_successful_sign_in_clears_earlier_failures() {
+    let server = unlimited_server(Arc::new(MemoryStore::default())).await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    let failures = server.auth.config().lockout.max_failures;
+    for _ in 0..failures - 1 {
+        server.sign_in(EMAIL, "wrong password").await;
+    }
+    assert!(location(&server.sign_in(EMAIL, PASSWORD).await).ends_with("/dashboard"));
+    // A fresh run of failures: the next wrong password is an ordinary failure again.
+    let next = location(&server.sign_in(EMAIL, "wrong password").await);
+    assert!(next.contains("error=CredentialsSignin"), "{next}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_expire_with_their_window() {
+    let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.rate_limits.max_requests = 1;
+        config.rate_limits.window = Duration::from_secs(1);
+        config
+    })
+    .await;
+    assert_eq!(server.sign_in(EMAIL, "x").await.status(), 302);
+    assert_eq!(server.sign_in(EMAIL, "x").await.status(), 429);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(server.sign_in(EMAIL, "x").await.status(), 302);
+}

@@ -1,0 +1,215 @@
+//! The library tried as an attacker would, through real HTTP: malformed bodies and broken
+//! %-escapes on every POST endpoint, CSRF on every state-changing endpoint, and whether the
+//! time of a failed sign-in tells an unknown email from a wrong password.
+
+mod common;
+
+use std::{sync::Arc, time::Instant};
+
+use common::{TestServer, spawn, spawn_with};
+use leptos_auth::MemoryStore;
+use serde_json::{Value, json};
+
+const EMAIL: &str = "ada@example.com";
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Every POST endpoint of the library (with a provider id where the path takes one).
+const POST_ENDPOINTS: [&str; 6] = [
+    "/api/auth/signin/credentials",
+    "/api/auth/signin/no-such-provider",
+    "/api/auth/callback/credentials",
+    "/api/auth/callback/no-such-provider",
+    "/api/auth/session",
+    "/api/auth/signout",
+];
+
+/// Bodies a well-behaved client never sends.
+fn malformed_bodies(csrf: &str) -> Vec<(String, &'static str)> {
+    let form = "application/x-www-form-urlencoded";
+    let json = "application/json";
+    vec![
+        ("%%%&&&==".into(), form),
+        ("csrfToken=%ZZ&email=%".into(), form),
+        (
+            format!("csrfToken={csrf}&email=%FF%FE%00&password=%C0%AF"),
+            form,
+        ),
+        (
+            format!("csrfToken={csrf}&callbackUrl=%0d%0aLocation:%20https://evil.example"),
+            form,
+        ),
+        (format!("csrfToken={csrf}&{}=x", "k".repeat(10_000)), form),
+        ("\u{0}\u{1}\u{7f}".into(), "text/plain"),
+        ("{not json".into(), json),
+        ("[1,2,3]".into(), json),
+        (
+            r#"{"csrfToken":{"$gt":""},"email":["a"],"password":null}"#.into(),
+            json,
+        ),
+        (
+            format!(
+                r#"{{"csrfToken":"{csrf}","data":"{}"}}"#,
+                "x".repeat(60_000)
+            ),
+            json,
+        ),
+        (
+            format!(r#"{{"csrfToken":"{csrf}","email":1e999,"callbackUrl":"\u0000"}}"#),
+            json,
+        ),
+        ("".into(), form),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_malformed_body_on_any_post_endpoint_gives_a_server_error() {
+    let server = spawn().await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    server.sign_in(EMAIL, PASSWORD).await;
+    let csrf = server.csrf_token().await;
+    for path in POST_ENDPOINTS {
+        for (body, content_type) in malformed_bodies(&csrf) {
+            let response = server
+                .client
+                .post(server.url(path))
+                .header("content-type", content_type)
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{path}: connection failed: {e}"));
+            let status = response.status();
+            assert!(
+                !status.is_server_error(),
+                "{path} {content_type} {:?}: {status}",
+                body.chars().take(60).collect::<String>()
+            );
+            if let Some(location) = response.headers().get("location") {
+                let location = location.to_str().unwrap();
+                assert!(location.starts_with(&server.base_url), "{path}: {location}");
+            }
+        }
+    }
+    // The server is still there and answers reads.
+    assert_eq!(server.get("/api/auth/session").await.status(), 200);
+}
+
+/// A signed-in browser whose form lacks the CSRF token (or carries another browser's).
+async fn assert_refused_without_csrf(server: &TestServer, path: &str, fields: &[(&str, &str)]) {
+    let other_browser = common::client();
+    let foreign_token = {
+        let body: Value = other_browser
+            .get(server.url("/api/auth/csrf"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["csrfToken"].as_str().unwrap().to_owned()
+    };
+    for token in [
+        None,
+        Some(""),
+        Some("0".repeat(64).as_str()),
+        Some(foreign_token.as_str()),
+    ] {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(token) = token {
+            form.push(("csrfToken", token));
+        }
+        form.push(("json", "true"));
+        let response = server.post_form(path, &form).await;
+        assert_eq!(response.status(), 403, "{path} with token {token:?}");
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["url"].as_str().unwrap().contains("error=MissingCSRF"),
+            "{path}: {body}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_state_changing_endpoint_requires_the_csrf_token() {
+    let server = spawn().await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    server.sign_in(EMAIL, PASSWORD).await;
+
+    assert_refused_without_csrf(&server, "/api/auth/signout", &[]).await;
+    assert_refused_without_csrf(
+        &server,
+        "/api/auth/session",
+        &[("data", r#"{"name":"Eve"}"#)],
+    )
+    .await;
+    assert_refused_without_csrf(
+        &server,
+        "/api/auth/callback/credentials",
+        &[("email", EMAIL), ("password", PASSWORD)],
+    )
+    .await;
+    assert_refused_without_csrf(&server, "/api/auth/signin/credentials", &[]).await;
+
+    // Still signed in, still named Ada: nothing happened.
+    assert_eq!(server.session().await["user"]["name"], "Ada");
+    // JSON bodies are checked the same way.
+    let update = server
+        .client
+        .post(server.url("/api/auth/session"))
+        .json(&json!({ "data": { "name": "Eve" } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(update.status(), 403);
+    assert_eq!(server.session().await["user"]["name"], "Ada");
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_email_fails_in_the_time_of_a_wrong_password() {
+    // The lockout would end both runs early (and fast): raise it for this measurement.
+    let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.rate_limits.enabled = false;
+        config.lockout.max_failures = 1_000;
+        config
+    })
+    .await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    let csrf = server.csrf_token().await;
+    let attempt = |email: &'static str| {
+        let server = &server;
+        let csrf = csrf.clone();
+        async move {
+            let started = Instant::now();
+            let response = server
+                .post_form(
+                    "/api/auth/callback/credentials",
+                    &[
+                        ("csrfToken", &csrf),
+                        ("email", email),
+                        ("password", "wrong password"),
+                    ],
+                )
+                .await;
+            let elapsed = started.elapsed().as_secs_f64();
+            let location = response.headers()["location"].to_str().unwrap().to_owned();
+            assert!(location.contains("error=CredentialsSignin"), "{location}");
+            elapsed
+        }
+    };
+    attempt(EMAIL).await; // warm-up: first hash, first connection
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    // Interleaved, so a slow moment of the machine hits both sides alike.
+    for _ in 0..20 {
+        known.push(attempt(EMAIL).await);
+        unknown.push(attempt("nobody@example.com").await);
+    }
+    let ratio = median(unknown) / median(known);
+    assert!(
+        (0.8..=1.25).contains(&ratio),
+        "unknown-email / wrong-password time ratio {ratio:.3}"
+    );
+}
