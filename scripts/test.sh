@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Sets everything up, then runs every check and test: formatting, clippy (which also
 # type-checks examples/minimal for both features), the Rust tests of the library and of the
-# demo, the release build (with size report), the single-binary test and the Playwright suite.
+# demo (on PostgreSQL, and the demo's again on SQLite), the release build (with size report),
+# the single-binary test, two instances on one database, and the Playwright suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --browser
+# A throw-away PostgreSQL cluster (unless TEST_DATABASE_URL names a server), stopped at exit.
+source scripts/postgres.sh
+trap stop_test_postgres EXIT
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 
@@ -17,8 +21,11 @@ cargo clippy --workspace --all-targets --features ssr -- -D warnings
 step "clippy (client): library, demo, examples/minimal"
 cargo clippy --workspace --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step "Rust unit, integration and doc tests (library and demo)"
+step "Rust unit, integration and doc tests (library and demo), on PostgreSQL"
 cargo test --workspace --features ssr
+
+step "the demo's integration tests again, on SQLite"
+TEST_DATABASE_URL= cargo test -p leptos-auth-demo --features ssr --tests
 
 step "release build"
 cargo leptos build --release --precompress
@@ -28,6 +35,9 @@ scripts/sizes.sh
 
 step "single binary from an empty folder"
 scripts/test-single-binary.sh
+
+step "two instances, one PostgreSQL database"
+python3 scripts/test-two-instances.py
 
 step "browser tests (Playwright, Chromium)"
 scripts/e2e.sh

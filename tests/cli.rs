@@ -9,15 +9,29 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-/// Runs the binary in `dir` with a clean auth environment, feeding `stdin`.
+/// A folder for one test's runs of the binary, with its own database (see
+/// `common::test_config`).
+fn cli_dir() -> std::path::PathBuf {
+    let config = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(common::test_config("cli"));
+    std::fs::write(config.data_dir.join(".database_url"), &config.database_url).unwrap();
+    config.data_dir
+}
+
+/// Runs the binary in `dir` with a clean auth environment and the folder's database,
+/// feeding `stdin`.
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_leptos-auth"));
+    let database_url = std::fs::read_to_string(dir.join(".database_url")).unwrap_or_default();
     command
         .args(args)
         .current_dir(dir)
         .env_remove("AUTH_SECRET")
         .env_remove("NEXTAUTH_SECRET")
-        .env_remove("DATABASE_URL")
+        .env("DATABASE_URL", database_url)
         .env_remove("LEPTOS_ENV")
         .env("LEPTOS_AUTH_DATA_DIR", dir.join("data"))
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
@@ -43,7 +57,7 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn user_add_then_list_without_hashes() {
-    let dir = common::temp_dir("cli");
+    let dir = cli_dir();
     let added = run(
         &dir,
         &[
@@ -73,7 +87,7 @@ fn user_add_then_list_without_hashes() {
 
 #[test]
 fn user_add_refuses_duplicates_weak_passwords_and_argv_passwords() {
-    let dir = common::temp_dir("cli");
+    let dir = cli_dir();
     let args = [
         "user",
         "add",
@@ -125,7 +139,7 @@ fn user_add_refuses_duplicates_weak_passwords_and_argv_passwords() {
 
 #[test]
 fn unreachable_database_is_a_clear_error() {
-    let dir = common::temp_dir("cli");
+    let dir = cli_dir();
     let not_a_dir = dir.join("file");
     std::fs::write(&not_a_dir, "").unwrap();
     let url = format!("sqlite://{}/db.sqlite", not_a_dir.display());
@@ -141,7 +155,7 @@ fn unreachable_database_is_a_clear_error() {
 
 #[test]
 fn migrate_and_help() {
-    let dir = common::temp_dir("cli");
+    let dir = cli_dir();
     let migrate = run(&dir, &["migrate"], &[], "");
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
     assert!(
@@ -157,7 +171,7 @@ fn migrate_and_help() {
 
 #[test]
 fn production_refuses_to_start_without_a_long_secret_or_its_url() {
-    let dir = common::temp_dir("cli");
+    let dir = cli_dir();
     let missing = run(&dir, &["migrate"], &[("LEPTOS_ENV", "PROD")], "");
     assert!(!missing.status.success());
     assert!(
@@ -208,7 +222,7 @@ fn production_refuses_to_start_without_a_long_secret_or_its_url() {
 
 #[test]
 fn development_generates_and_keeps_a_secret_with_a_warning() {
-    let dir = common::temp_dir("cli");
+    let dir = cli_dir();
     let first = run(&dir, &["migrate"], &[("RUST_LOG", "warn")], "");
     assert!(first.status.success());
     assert!(
@@ -224,4 +238,147 @@ fn development_generates_and_keeps_a_secret_with_a_warning() {
         secret,
         "kept across restarts"
     );
+}
+
+#[test]
+fn user_sessions_lists_and_user_revoke_ends_them() {
+    let dir = cli_dir();
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "ada@example.com",
+        "--password-stdin",
+    ];
+    assert!(run(&dir, &add, &[], "a strong password").status.success());
+    let database_url = std::fs::read_to_string(dir.join(".database_url")).unwrap();
+    // Two browsers sign in through a real server on the same database.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let user_agents = ["Browser One", "Browser Two"];
+    runtime.block_on(async {
+        let server = common::spawn_on_database(&database_url).await;
+        for agent in user_agents {
+            let browser = reqwest::Client::builder()
+                .cookie_store(true)
+                .user_agent(agent)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let csrf: serde_json::Value = browser
+                .get(server.url("/api/auth/csrf"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let signed_in = browser
+                .post(server.url("/api/auth/callback/credentials"))
+                .form(&[
+                    ("csrfToken", csrf["csrfToken"].as_str().unwrap()),
+                    ("email", "ada@example.com"),
+                    ("password", "a strong password"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(signed_in.status(), 302);
+        }
+    });
+
+    let listed = run(&dir, &["user", "sessions", "--email", "ada@example.com"], &[], "");
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let out = text(&listed.stdout);
+    for agent in user_agents {
+        assert!(out.contains(agent), "{out}");
+    }
+    assert!(out.contains("127.0.0.1"), "{out}");
+
+    let revoked = run(&dir, &["user", "revoke", "--email", "ada@example.com"], &[], "");
+    assert!(revoked.status.success());
+    assert!(text(&revoked.stdout).contains("ended 2 session(s)"), "{}", text(&revoked.stdout));
+    let listed = run(&dir, &["user", "sessions", "--email", "ada@example.com"], &[], "");
+    assert_eq!(text(&listed.stdout).lines().count(), 1, "only the header is left");
+
+    let unknown = run(&dir, &["user", "revoke", "--email", "nobody@example.com"], &[], "");
+    assert!(!unknown.status.success());
+    assert!(text(&unknown.stderr).contains("no user with email"));
+}
+
+#[test]
+fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() {
+    let dir = cli_dir();
+    let hash = bcrypt::hash("my old nextauth password", 4).unwrap();
+    let export = serde_json::json!([
+        {
+            "_id": { "$oid": "65f1c0ffee0000000000abcd" },
+            "email": "Grace@Example.com",
+            "name": "Grace",
+            "password": hash,
+            "role": "admin",
+            "createdAt": { "$date": "2024-03-01T10:00:00Z" }
+        },
+        { "_id": { "$oid": "65f1c0ffee0000000000abce" }, "email": "grace@example.com", "password": hash },
+        { "_id": { "$oid": "65f1c0ffee0000000000abcf" }, "email": "not-an-email", "password": hash },
+        { "_id": { "$oid": "65f1c0ffee0000000000abd0" }, "email": "linus@example.com", "password": "plaintext" }
+    ]);
+    let file = dir.join("users.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    let args = ["user", "import", "--from", "mongo-export", file.to_str().unwrap()];
+
+    let imported = run(&dir, &args, &[], "");
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    assert_eq!(
+        text(&imported.stdout).trim(),
+        "imported 1, skipped 1 (duplicate email), rejected 2 (malformed)"
+    );
+    assert!(text(&imported.stderr).contains("rejected row 3: no valid email"));
+    // Importing again changes nothing.
+    let again = run(&dir, &args, &[], "");
+    assert!(text(&again.stdout).starts_with("imported 0, skipped 2"));
+
+    // A file that is not a mongoexport array: an error, nothing written.
+    std::fs::write(dir.join("bad.json"), "{\"email\": \"x\"").unwrap();
+    let bad = run(
+        &dir,
+        &["user", "import", "--from", "mongo-export", dir.join("bad.json").to_str().unwrap()],
+        &[],
+        "",
+    );
+    assert!(!bad.status.success());
+
+    let database_url = std::fs::read_to_string(dir.join(".database_url")).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let server = common::spawn_on_database(&database_url).await;
+        let wrong = server.sign_in("grace@example.com", "not it").await;
+        assert!(common::location(&wrong).contains("error=CredentialsSignin"));
+        let right = server.sign_in("grace@example.com", "my old nextauth password").await;
+        assert!(common::location(&right).ends_with("/dashboard"));
+        let (_, stored) = server
+            .auth
+            .store()
+            .user_with_password("grace@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(stored.starts_with("$argon2id$"), "rehashed at the first sign-in: {stored}");
+        // And the new hash works too.
+        let browser = common::client();
+        let fresh = common::TestServer {
+            client: browser,
+            base_url: server.base_url.clone(),
+            auth: server.auth.clone(),
+            data_dir: server.data_dir.clone(),
+            database_url: server.database_url.clone(),
+        };
+        let again = fresh.sign_in("grace@example.com", "my old nextauth password").await;
+        assert!(common::location(&again).ends_with("/dashboard"));
+    });
 }

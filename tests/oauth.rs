@@ -61,12 +61,9 @@ async fn oidc_code_flow_creates_the_user_and_signs_in() {
     assert!(cookies.iter().all(|c| !c.contains(&access_token)));
 
     // In the database itself they are encrypted.
-    let database = leptos_auth::SqliteStore::connect(&format!(
-        "sqlite://{}",
-        server.data_dir.join("leptos-auth.db").display()
-    ))
-    .await
-    .unwrap();
+    let database = leptos_auth_demo::server::cli::open_store(&server.database_url)
+        .await
+        .unwrap();
     let stored = database.accounts_of_user(&users[0].id).await.unwrap();
     let stored = &stored[0].tokens;
     for value in [
@@ -101,6 +98,7 @@ fn clone_server(server: &common::TestServer) -> common::TestServer {
         client: server.client.clone(),
         auth: server.auth.clone(),
         data_dir: server.data_dir.clone(),
+        database_url: server.database_url.clone(),
     }
 }
 
@@ -140,6 +138,7 @@ async fn parallel_first_sign_ins_of_one_person_make_one_user() {
         client: client(),
         auth: server.auth.clone(),
         data_dir: server.data_dir.clone(),
+        database_url: server.database_url.clone(),
     };
     let ((first, _), (second, _)) = tokio::join!(
         server.oauth_sign_in("oidc", "frank"),

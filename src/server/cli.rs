@@ -1,9 +1,10 @@
-//! Administrative subcommands of the server binary: `user add`, `user list`, `migrate`.
+//! Administrative subcommands of the server binary: `user add`, `user list`,
+//! `user sessions`, `user revoke`, `migrate`.
 //! They use the same configuration as the server (`DATABASE_URL`, `AUTH_SECRET`, …).
 
-use std::{io::Read, process::ExitCode};
+use std::{io::Read, process::ExitCode, sync::Arc};
 
-use leptos_auth::{Auth, SqliteStore};
+use leptos_auth::{Auth, PostgresStore, SqliteStore, Store};
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
@@ -16,6 +17,12 @@ pub enum Command {
     UserAdd { email: String, name: Option<String> },
     /// `user list`
     UserList,
+    /// `user sessions --email E`
+    UserSessions { email: String },
+    /// `user revoke --email E`
+    UserRevoke { email: String },
+    /// `user import --from mongo-export FILE`
+    UserImport { file: String },
     /// `migrate`
     Migrate,
 }
@@ -29,6 +36,11 @@ Usage:
   leptos-auth user add --email E [--name N] --password-stdin
                                            create a password user (password read from stdin)
   leptos-auth user list                    list users (id, email, name, verified)
+  leptos-auth user sessions --email E      list a user's sessions
+  leptos-auth user revoke --email E        end every session of a user (signs them out)
+  leptos-auth user import --from mongo-export FILE
+                                           import users from a `mongoexport --jsonArray` dump
+                                           (NextAuth + MongoDB; bcrypt passwords keep working)
   leptos-auth migrate                      bring the database schema up to date
   leptos-auth --help                       show this help
 
@@ -43,6 +55,20 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         ["--help" | "-h" | "help", ..] => Ok(Command::Help),
         ["migrate"] => Ok(Command::Migrate),
         ["user", "list"] => Ok(Command::UserList),
+        ["user", "sessions", "--email", email] => Ok(Command::UserSessions {
+            email: email.to_string(),
+        }),
+        ["user", "revoke", "--email", email] => Ok(Command::UserRevoke {
+            email: email.to_string(),
+        }),
+        ["user", "import", "--from", "mongo-export", file] => Ok(Command::UserImport {
+            file: file.to_string(),
+        }),
+        ["user", "import", ..] => Err("usage: user import --from mongo-export FILE".into()),
+        ["user", "sessions" | "revoke", ..] => Err(format!(
+            "`user {}` needs --email E",
+            args.get(1).copied().unwrap_or_default()
+        )),
         ["user", "add", rest @ ..] => {
             let (mut email, mut name, mut password_stdin) = (None, None, false);
             let mut rest = rest.iter();
@@ -122,6 +148,59 @@ pub async fn run(command: Command, auth: &Auth) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::UserSessions { email } => match user_sessions(auth, &email).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::UserRevoke { email } => match user_id(auth, &email).await {
+            Ok(user_id) => match auth.store().delete_sessions_of_user(&user_id, None).await {
+                Ok(count) => {
+                    println!("ended {count} session(s) of {email}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {}", with_causes(&e));
+                    ExitCode::FAILURE
+                }
+            },
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::UserImport { file } => {
+            let rows = match std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {file}: {e}"))
+                .and_then(|text| super::import::parse_mongo_export(&text))
+            {
+                Ok(rows) => rows,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match super::import::import(auth.store(), &rows).await {
+                Ok(report) => {
+                    for (row, reason) in &report.rejected {
+                        eprintln!("rejected row {row}: {reason}");
+                    }
+                    println!(
+                        "imported {}, skipped {} (duplicate email), rejected {} (malformed)",
+                        report.imported,
+                        report.skipped,
+                        report.rejected.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         // Opening the store already migrated it.
         Command::Migrate => {
             println!("database schema is up to date");
@@ -131,9 +210,53 @@ pub async fn run(command: Command, auth: &Auth) -> ExitCode {
     }
 }
 
-/// Opens the configured SQLite store (running migrations).
-pub async fn open_store(database_url: &str) -> Result<SqliteStore, String> {
-    SqliteStore::connect(database_url).await.map_err(|e| {
+async fn user_id(auth: &Auth, email: &str) -> Result<String, String> {
+    match auth.store().user_by_email(email).await {
+        Ok(Some(user)) => Ok(user.id),
+        Ok(None) => Err(format!("no user with email {email}")),
+        Err(e) => Err(with_causes(&e)),
+    }
+}
+
+async fn user_sessions(auth: &Auth, email: &str) -> Result<(), String> {
+    let user_id = user_id(auth, email).await?;
+    let sessions = auth
+        .sessions_of_user(&user_id)
+        .await
+        .map_err(|e| with_causes(&e))?;
+    println!(
+        "{:<34} {:<26} {:<26} {:<16} user agent",
+        "id", "signed in", "last seen", "ip"
+    );
+    for session in sessions {
+        println!(
+            "{:<34} {:<26} {:<26} {:<16} {}",
+            session.id,
+            session.created_at,
+            session.last_seen_at,
+            session.ip.unwrap_or_default(),
+            session.user_agent.unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// Opens the configured store, running its migrations: PostgreSQL for `postgres://` (or
+/// `postgresql://`) URLs, SQLite otherwise.
+pub async fn open_store(database_url: &str) -> Result<Arc<dyn Store>, String> {
+    let is_postgres = ["postgres://", "postgresql://"]
+        .iter()
+        .any(|scheme| database_url.starts_with(scheme));
+    let opened: Result<Arc<dyn Store>, _> = if is_postgres {
+        PostgresStore::connect(database_url)
+            .await
+            .map(|store| Arc::new(store) as Arc<dyn Store>)
+    } else {
+        SqliteStore::connect(database_url)
+            .await
+            .map(|store| Arc::new(store) as Arc<dyn Store>)
+    };
+    opened.map_err(|e| {
         format!(
             "cannot open the database {}: {}",
             redact(database_url),

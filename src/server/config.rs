@@ -36,10 +36,15 @@ pub struct SiteConfig {
     pub auth: AuthSection,
 }
 
-/// Non-secret authentication settings from the `[auth]` section of `Leptos.toml`.
+/// Non-secret authentication settings from the `[auth]` section of `Leptos.toml`. Each has
+/// an environment variable that wins over it ([`AuthSection::setting`] names them).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuthSection {
+    /// `jwt` (default) or `database`.
+    pub session_strategy: Option<String>,
+    /// How often, in seconds, a JWT session is checked against the store (default 60).
+    pub session_check_interval: Option<u64>,
     /// Session lifetime in seconds (default 30 days).
     pub session_max_age: Option<u64>,
     /// How often, in seconds, the session cookie is re-issued (default 24 hours).
@@ -63,6 +68,28 @@ pub struct AuthSection {
     /// How long the first lockout lasts, in seconds (default 900; doubles for each further
     /// lockout in a row, at most a day).
     pub lockout_duration: Option<u64>,
+}
+
+impl AuthSection {
+    /// The value of the setting whose environment variable is `name`, as that variable
+    /// would hold it (`AUTH_SESSION_MAX_AGE` → `session_max_age`).
+    pub fn setting(&self, name: &str) -> Option<String> {
+        let number = |n: Option<u64>| n.map(|n| n.to_string());
+        match name {
+            "AUTH_SESSION_STRATEGY" => self.session_strategy.clone(),
+            "AUTH_SESSION_CHECK_INTERVAL" => number(self.session_check_interval),
+            "AUTH_SESSION_MAX_AGE" => number(self.session_max_age),
+            "AUTH_SESSION_UPDATE_AGE" => number(self.session_update_age),
+            "AUTH_SESSION_ABSOLUTE_MAX_AGE" => number(self.session_absolute_max_age),
+            "AUTH_COOKIE_PREFIX" => self.cookie_prefix.clone(),
+            "AUTH_RATE_LIMIT_MAX_REQUESTS" => self.rate_limit_max_requests.map(|n| n.to_string()),
+            "AUTH_RATE_LIMIT_WINDOW" => number(self.rate_limit_window),
+            "AUTH_LOCKOUT_MAX_FAILURES" => self.lockout_max_failures.map(|n| n.to_string()),
+            "AUTH_LOCKOUT_WINDOW" => number(self.lockout_window),
+            "AUTH_LOCKOUT_DURATION" => number(self.lockout_duration),
+            _ => None,
+        }
+    }
 }
 
 impl SiteConfig {

@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod cli;
 pub mod config;
+pub mod import;
 pub mod serve;
 mod shell;
 pub mod telemetry;
@@ -96,19 +97,16 @@ pub async fn build_auth(config: &SiteConfig) -> Result<Auth, String> {
     let dev_secret_file = config.data_dir.join("dev-secret");
     let mut auth_config = AuthConfig::from_env(config.is_production(), &dev_secret_file)
         .map_err(|e| e.to_string())?;
+    // Leptos.toml's [auth] settings, each where its environment variable is not set.
     let file = &config.auth;
-    if let Some(max_age) = file.session_max_age {
-        auth_config.session.max_age = Duration::from_secs(max_age);
-    }
-    if let Some(update_age) = file.session_update_age {
-        auth_config.session.update_age = Duration::from_secs(update_age);
-    }
-    if let Some(absolute_max_age) = file.session_absolute_max_age {
-        auth_config.session.absolute_max_age = Duration::from_secs(absolute_max_age);
-    }
-    if let Some(prefix) = &file.cookie_prefix {
-        auth_config.cookie_prefix = prefix.clone();
-    }
+    auth_config
+        .apply_settings(&|name| {
+            std::env::var_os(name)
+                .is_none()
+                .then(|| file.setting(name))
+                .flatten()
+        })
+        .map_err(|e| e.to_string())?;
     if std::env::var_os("AUTH_TRUST_HOST").is_none() {
         auth_config.trust_host = file.trust_host.unwrap_or(false);
     }
@@ -117,24 +115,8 @@ pub async fn build_auth(config: &SiteConfig) -> Result<Auth, String> {
     {
         auth_config.rate_limits.enabled = enabled;
     }
-    let limits = &mut auth_config.rate_limits;
-    limits.max_requests = file.rate_limit_max_requests.unwrap_or(limits.max_requests);
-    if let Some(window) = file.rate_limit_window {
-        limits.window = Duration::from_secs(window);
-    }
-    let lockout = &mut auth_config.lockout;
-    lockout.max_failures = file.lockout_max_failures.unwrap_or(lockout.max_failures);
-    if let Some(window) = file.lockout_window {
-        lockout.window = Duration::from_secs(window);
-    }
-    if let Some(duration) = file.lockout_duration {
-        lockout.duration = Duration::from_secs(duration);
-    }
     let store = cli::open_store(&config.database_url).await?;
-    Ok(Auth::new(
-        crate::app::configure_auth(auth_config),
-        Arc::new(store),
-    ))
+    Ok(Auth::new(crate::app::configure_auth(auth_config), store))
 }
 
 /// Liveness probe for load balancers.

@@ -20,6 +20,49 @@ pub struct TestServer {
     pub client: reqwest::Client,
     pub auth: Auth,
     pub data_dir: PathBuf,
+    /// The test's own database (SQLite in `data_dir`, or a fresh PostgreSQL database).
+    pub database_url: String,
+}
+
+/// The configuration of a test server: its own folder, and its own database — a fresh
+/// database on the PostgreSQL server named by `TEST_DATABASE_URL` when it is set (the test
+/// command runs the suite once without and once with it), else SQLite in the folder.
+pub async fn test_config(label: &str) -> SiteConfig {
+    let data_dir = temp_dir(label);
+    let mut config = SiteConfig::for_tests(data_dir);
+    if let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    {
+        config.database_url = fresh_postgres_database(&admin_url).await;
+    }
+    config
+}
+
+/// Creates an empty database on the server of `admin_url`; its URL.
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sqlx::Connection;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "leptos_auth_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("TEST_DATABASE_URL reachable");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
 }
 
 /// A fresh, empty folder under the system temp dir.
@@ -109,8 +152,18 @@ pub async fn spawn() -> TestServer {
 
 /// [`spawn`] with other server time limits.
 pub async fn spawn_with_limits(limits: server::serve::ServeLimits) -> TestServer {
-    let data_dir = temp_dir("server");
-    let config = SiteConfig::for_tests(data_dir.clone());
+    serve_config(test_config("server").await, limits).await
+}
+
+/// A server on an existing database (e.g. one the CLI also uses).
+pub async fn spawn_on_database(database_url: &str) -> TestServer {
+    let mut config = test_config("server").await;
+    config.database_url = database_url.to_owned();
+    serve_config(config, server::serve::ServeLimits::default()).await
+}
+
+async fn serve_config(config: SiteConfig, limits: server::serve::ServeLimits) -> TestServer {
+    let data_dir = config.data_dir.clone();
     let auth = server::build_auth(&config).await.expect("auth layer");
     let app = server::router(&config, SiteAssets::get, auth.clone());
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
@@ -126,6 +179,7 @@ pub async fn spawn_with_limits(limits: server::serve::ServeLimits) -> TestServer
         client: client(),
         auth,
         data_dir,
+        database_url: config.database_url.clone(),
     }
 }
 

@@ -4,13 +4,13 @@
 use std::{process::Stdio, sync::Arc, time::Duration};
 
 use leptos_auth::{
-    Auth, AuthConfig, OAuth, Provider, SqliteStore,
+    Auth, AuthConfig, OAuth, Provider,
     providers::{github, spotify, with_github_emails_url},
 };
 use leptos_auth_demo::server::{self, SiteConfig};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use super::{SiteAssets, TestServer, client, temp_dir};
+use super::{SiteAssets, TestServer, client};
 
 pub const CLIENT_ID: &str = "leptos-auth-test";
 pub const CLIENT_SECRET: &str = "leptos-auth-test-secret";
@@ -158,16 +158,16 @@ pub async fn serve(
     base_url: String,
     providers: Vec<Provider>,
 ) -> TestServer {
-    let data_dir = temp_dir("oauth");
-    let config = SiteConfig::for_tests(data_dir.clone());
+    let config = super::test_config("oauth").await;
+    let data_dir = config.data_dir.clone();
     let mut auth_config = leptos_auth_demo::app::configure_auth(AuthConfig::new(vec![
         "an integration test secret of 32+ bytes".into(),
     ]));
     for provider in providers {
         auth_config = auth_config.with_provider(provider);
     }
-    let store = SqliteStore::connect(&config.database_url).await.unwrap();
-    let auth = Auth::new(auth_config, Arc::new(store));
+    let store = server::cli::open_store(&config.database_url).await.unwrap();
+    let auth = Auth::new(auth_config, store);
     let app = server::router(&config, SiteAssets::get, auth.clone());
     tokio::spawn(server::serve::serve(
         listener,
@@ -180,6 +180,7 @@ pub async fn serve(
         client: client(),
         auth,
         data_dir,
+        database_url: config.database_url.clone(),
     }
 }
 

@@ -38,6 +38,11 @@ pub struct SessionOptions {
     pub update_age: Duration,
     /// The longest a session lives after sign-in, however active it is.
     pub absolute_max_age: Duration,
+    /// Where sessions live: a signed cookie (`jwt`) or a database row (`database`).
+    pub strategy: SessionStrategy,
+    /// How often a `jwt` session is checked against the store, so that revoking it (sign
+    /// out elsewhere, password change) reaches it within this time.
+    pub check_interval: Duration,
 }
 
 impl Default for SessionOptions {
@@ -46,6 +51,34 @@ impl Default for SessionOptions {
             max_age: Duration::from_secs(30 * 24 * 60 * 60),
             update_age: Duration::from_secs(24 * 60 * 60),
             absolute_max_age: Duration::from_secs(90 * 24 * 60 * 60),
+            strategy: SessionStrategy::Jwt,
+            check_interval: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Where sessions live (SPEC §8). Both kinds are rows in the store, listable and revocable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SessionStrategy {
+    /// A signed JWT in the cookie, checked against the store every `check_interval`.
+    #[default]
+    Jwt,
+    /// An opaque random id in the cookie (only its hash is stored), the claims in the row.
+    Database,
+}
+
+impl std::str::FromStr for SessionStrategy {
+    type Err = AuthConfigError;
+
+    fn from_str(value: &str) -> Result<Self, AuthConfigError> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "jwt" => Ok(SessionStrategy::Jwt),
+            "database" => Ok(SessionStrategy::Database),
+            _ => Err(AuthConfigError::Invalid {
+                name: "AUTH_SESSION_STRATEGY",
+                value: value.to_owned(),
+                expected: "jwt or database",
+            }),
         }
     }
 }
@@ -138,6 +171,15 @@ pub enum AuthConfigError {
     },
     /// `AUTH_TRUSTED_PROXIES` has an entry that is not an address or CIDR range.
     InvalidProxies(String),
+    /// A setting has a value of the wrong form.
+    Invalid {
+        /// The variable, e.g. `AUTH_SESSION_STRATEGY`.
+        name: &'static str,
+        /// What it was set to.
+        value: String,
+        /// What it should look like.
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for AuthConfigError {
@@ -172,6 +214,11 @@ impl fmt::Display for AuthConfigError {
             AuthConfigError::InvalidProxies(reason) => {
                 write!(f, "AUTH_TRUSTED_PROXIES is not valid: {reason}")
             }
+            AuthConfigError::Invalid {
+                name,
+                value,
+                expected,
+            } => write!(f, "{name}={value:?} is not valid: expected {expected}"),
         }
     }
 }
@@ -273,6 +320,7 @@ impl AuthConfig {
         if let Some(value) = var("AUTH_RATE_LIMITS") {
             config.rate_limits.enabled = flag("AUTH_RATE_LIMITS", value)?;
         }
+        config.apply_settings(&var)?;
         if let Some(value) = var("AUTH_TRUSTED_PROXIES") {
             config.trusted_proxies = value
                 .parse()
@@ -284,6 +332,55 @@ impl AuthConfig {
             return Err(AuthConfigError::MissingUrl);
         }
         Ok(config)
+    }
+
+    /// The numeric and named settings every deployment may tune, from `AUTH_*` variables:
+    /// `AUTH_SESSION_STRATEGY` (`jwt`/`database`), `AUTH_SESSION_MAX_AGE`,
+    /// `AUTH_SESSION_UPDATE_AGE`, `AUTH_SESSION_ABSOLUTE_MAX_AGE`,
+    /// `AUTH_SESSION_CHECK_INTERVAL`, `AUTH_RATE_LIMIT_WINDOW`, `AUTH_LOCKOUT_WINDOW`,
+    /// `AUTH_LOCKOUT_DURATION` (seconds), `AUTH_RATE_LIMIT_MAX_REQUESTS`,
+    /// `AUTH_LOCKOUT_MAX_FAILURES` (counts) and `AUTH_COOKIE_PREFIX`. Unset ones keep their
+    /// current value, so an app can apply its file settings first.
+    pub fn apply_settings(
+        &mut self,
+        var: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(), AuthConfigError> {
+        fn number<T: std::str::FromStr>(
+            name: &'static str,
+            value: String,
+        ) -> Result<T, AuthConfigError> {
+            value.trim().parse().map_err(|_| AuthConfigError::Invalid {
+                name,
+                value,
+                expected: "a whole number",
+            })
+        }
+        let seconds = |name: &'static str, target: &mut Duration| {
+            if let Some(value) = var(name) {
+                *target = Duration::from_secs(number(name, value)?);
+            }
+            Ok::<(), AuthConfigError>(())
+        };
+        seconds("AUTH_SESSION_MAX_AGE", &mut self.session.max_age)?;
+        seconds("AUTH_SESSION_UPDATE_AGE", &mut self.session.update_age)?;
+        seconds("AUTH_SESSION_ABSOLUTE_MAX_AGE", &mut self.session.absolute_max_age)?;
+        seconds("AUTH_SESSION_CHECK_INTERVAL", &mut self.session.check_interval)?;
+        seconds("AUTH_RATE_LIMIT_WINDOW", &mut self.rate_limits.window)?;
+        seconds("AUTH_LOCKOUT_WINDOW", &mut self.lockout.window)?;
+        seconds("AUTH_LOCKOUT_DURATION", &mut self.lockout.duration)?;
+        if let Some(value) = var("AUTH_SESSION_STRATEGY") {
+            self.session.strategy = value.parse()?;
+        }
+        if let Some(value) = var("AUTH_RATE_LIMIT_MAX_REQUESTS") {
+            self.rate_limits.max_requests = number("AUTH_RATE_LIMIT_MAX_REQUESTS", value)?;
+        }
+        if let Some(value) = var("AUTH_LOCKOUT_MAX_FAILURES") {
+            self.lockout.max_failures = number("AUTH_LOCKOUT_MAX_FAILURES", value)?;
+        }
+        if let Some(prefix) = var("AUTH_COOKIE_PREFIX") {
+            self.cookie_prefix = prefix;
+        }
+        Ok(())
     }
 
     /// Adds a sign-in provider.

@@ -3,7 +3,7 @@
 
 use std::{sync::Arc, time::SystemTime};
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, request::Parts};
 use serde_json::{Map, Value};
 use url::Url;
 
@@ -11,12 +11,13 @@ use crate::{
     AuthConfig, AuthError, AuthPaths, Session, SessionUser, SignedInUser,
     callbacks::{JwtParams, JwtTrigger},
     keys::Keys,
-    limits::LocalBlocks,
+    limits::{ClientIp, LocalBlocks},
     oauth::OAuthState,
     session::{
         cookies::{CookieJar, RequestCookies},
-        csrf::{self, random_hex},
+        csrf,
         jwt::{self, Token},
+        lifecycle::ConfirmedSessions,
     },
     store::{SealedTokens, Store, User},
 };
@@ -34,6 +35,7 @@ struct Inner {
     oauth: OAuthState,
     paths: AuthPaths,
     limits: LocalBlocks,
+    confirmed: ConfirmedSessions,
 }
 
 /// What one request tells the auth layer: which site it is for and which cookies it carries.
@@ -42,6 +44,11 @@ pub(crate) struct RequestContext {
     pub base_url: Url,
     pub cookies: RequestCookies,
     pub jar: CookieJar,
+    /// The browser's `User-Agent`, kept with a new session.
+    pub user_agent: Option<String>,
+    /// The client's address, when the request came through [`Auth::layer`] or an extractor
+    /// that resolved it.
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 impl Auth {
@@ -67,6 +74,7 @@ impl Auth {
                 keys,
                 oauth: OAuthState::new(),
                 limits: LocalBlocks::default(),
+                confirmed: ConfirmedSessions::default(),
             }),
         }
     }
@@ -98,26 +106,31 @@ impl Auth {
         &self.inner.limits
     }
 
+    pub(crate) fn confirmed_sessions(&self) -> &ConfirmedSessions {
+        &self.inner.confirmed
+    }
+
     /// The session of the request with these headers, or `None` when signed out
     /// (the `getServerSession` of Auth.js). Runs the `jwt` and `session` callbacks.
     pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
         self.signed_in_user(headers).await.map(|user| user.session)
     }
 
-    /// Signs `user` in: the `Set-Cookie` values of a fresh session, built through the `jwt`
-    /// callback with `trigger`. For flows that end outside the REST endpoints (sign-up).
+    /// Signs `user` in: the `Set-Cookie` values of a fresh session (stored, listable,
+    /// revocable), built through the `jwt` callback with `trigger`. For flows that end
+    /// outside the REST endpoints (sign-up).
     pub async fn issue_session(
         &self,
-        headers: &HeaderMap,
+        request: &Parts,
         user: &User,
         trigger: JwtTrigger,
     ) -> Result<Vec<String>, AuthError> {
-        let ctx = self.context(headers);
+        let ctx = self.context_of(request);
         let token = self.new_token(user);
         let token = self
             .run_jwt_callback(token, trigger, Some(user), None)
             .await;
-        self.session_cookies(&ctx, &token)
+        self.start_session(&ctx, &token).await
     }
 
     /// Signs a session token with the current secret: the value of a session cookie. For
@@ -133,7 +146,7 @@ impl Auth {
     /// extractor gives), or `None` when signed out.
     pub async fn signed_in_user(&self, headers: &HeaderMap) -> Option<SignedInUser> {
         let ctx = self.context(headers);
-        let token = self.read_token(&ctx)?;
+        let token = self.read_token(&ctx).await?;
         let token = self
             .run_jwt_callback(token, JwtTrigger::None, None, None)
             .await;
@@ -144,28 +157,28 @@ impl Auth {
     }
 
     /// The user id of the request's session, without running callbacks.
-    pub fn session_user_id(&self, headers: &HeaderMap) -> Option<String> {
+    pub async fn session_user_id(&self, headers: &HeaderMap) -> Option<String> {
         self.read_token(&self.context(headers))
+            .await
             .map(|token| token.sub)
     }
 
     /// Re-issues the request's session with `error` set (e.g. `RefreshTokenError`), so
     /// `use_session()` can tell the user to sign in with the provider again. `Set-Cookie`
     /// values, empty when signed out.
-    pub fn flag_session_error(&self, headers: &HeaderMap, error: &str) -> Vec<String> {
+    pub async fn flag_session_error(&self, headers: &HeaderMap, error: &str) -> Vec<String> {
         let ctx = self.context(headers);
-        let Some(mut token) = self.read_token(&ctx) else {
+        let Some(mut token) = self.read_token(&ctx).await else {
             return Vec::new();
         };
         token.extra.insert("error".into(), error.into());
-        self.session_cookies(&ctx, &token).unwrap_or_default()
+        self.save_session(&ctx, &token).await.unwrap_or_default()
     }
 
-    /// `Set-Cookie` values that end the session of the request with these headers.
-    pub fn clear_session(&self, headers: &HeaderMap) -> Vec<String> {
-        let ctx = self.context(headers);
-        ctx.jar
-            .expire_chunked(&ctx.jar.session_token(), &ctx.cookies)
+    /// Ends the session of the request with these headers (its row is deleted, so no copy of
+    /// it works anywhere); the `Set-Cookie` values that clear it.
+    pub async fn clear_session(&self, headers: &HeaderMap) -> Vec<String> {
+        self.end_session(&self.context(headers)).await
     }
 
     /// The public origin of the site for this request (`AUTH_URL`, or the request's host).
@@ -178,6 +191,13 @@ impl Auth {
         self.csrf_token(&self.context(headers))
     }
 
+    /// [`Auth::context`] with the client address resolved too.
+    pub(crate) fn context_of(&self, request: &Parts) -> RequestContext {
+        let mut ctx = self.context(&request.headers);
+        ctx.client_ip = ClientIp::of(self, request).0;
+        ctx
+    }
+
     pub(crate) fn context(&self, headers: &HeaderMap) -> RequestContext {
         let base_url = self.base_url(headers);
         let secure = self
@@ -188,6 +208,11 @@ impl Auth {
             jar: CookieJar::new(&self.config().cookie_prefix, secure),
             cookies: RequestCookies::from_headers(headers),
             base_url,
+            user_agent: headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            client_ip: None,
         }
     }
 
@@ -284,47 +309,6 @@ impl Auth {
 
     // ---- sessions ------------------------------------------------------------------------
 
-    pub(crate) fn read_token(&self, ctx: &RequestContext) -> Option<Token> {
-        let jwt = ctx.cookies.get_chunked(&ctx.jar.session_token())?;
-        jwt::decode(self.keys(), &jwt).filter(|token| now_secs() < self.absolute_expiry(token))
-    }
-
-    /// When the session ends however active it is: `absolute_max_age` after sign-in.
-    fn absolute_expiry(&self, token: &Token) -> i64 {
-        let signed_in = token.auth_time.unwrap_or(token.iat);
-        signed_in.saturating_add(self.config().session.absolute_max_age.as_secs() as i64)
-    }
-
-    pub(crate) fn new_token(&self, user: &User) -> Token {
-        let now = now_secs();
-        Token {
-            sub: user.id.clone(),
-            name: user.name.clone(),
-            email: user.email.clone(),
-            picture: user.image.clone(),
-            iat: now,
-            exp: now + self.config().session.max_age.as_secs() as i64,
-            jti: random_hex(16),
-            auth_time: Some(now),
-            extra: Map::new(),
-        }
-    }
-
-    /// Restarts the token's lifetime (sliding expiry).
-    pub(crate) fn refresh_token_times(&self, token: &mut Token) {
-        let now = now_secs();
-        token.auth_time = Some(token.auth_time.unwrap_or(token.iat));
-        token.iat = now;
-        token.exp =
-            (now + self.config().session.max_age.as_secs() as i64).min(self.absolute_expiry(token));
-        token.jti = random_hex(16);
-    }
-
-    /// Whether the token is old enough for `GET /session` to re-issue it.
-    pub(crate) fn refresh_due(&self, token: &Token) -> bool {
-        now_secs() - token.iat >= self.config().session.update_age.as_secs() as i64
-    }
-
     pub(crate) async fn run_jwt_callback(
         &self,
         token: Token,
@@ -338,18 +322,6 @@ impl Auth {
             session_update,
         };
         self.config().callbacks.jwt(token, params).await
-    }
-
-    pub(crate) fn session_cookies(
-        &self,
-        ctx: &RequestContext,
-        token: &Token,
-    ) -> Result<Vec<String>, AuthError> {
-        let jwt = self.encode_session_token(token)?;
-        let max_age = (token.exp - now_secs()).max(0) as u64;
-        Ok(ctx
-            .jar
-            .set_chunked(&ctx.jar.session_token(), &jwt, max_age, &ctx.cookies))
     }
 
     pub(crate) async fn session_from_token(&self, token: &Token) -> Session {
@@ -382,7 +354,7 @@ pub(crate) fn now_secs() -> i64 {
         .unwrap_or_default()
 }
 
-fn iso8601(unix: i64) -> String {
+pub(crate) fn iso8601(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| {

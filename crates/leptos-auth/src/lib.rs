@@ -84,7 +84,7 @@ pub use paths::{AuthPaths, DEFAULT_BASE_PATH};
 pub use redirect::{is_safe_local_path, local_callback_url};
 pub use server_fns::{
     CsrfToken, GetSession, ListProviders, LoadSessionState, ProviderKind, ProviderSummary,
-    SessionState, SignIn, SignOut, csrf_token, get_session, list_providers, load_session_state,
+    SessionInfo, SessionState, SignIn, SignOut, csrf_token, get_session, list_providers, load_session_state,
 };
 pub use session::{Session, SessionUser};
 
@@ -116,12 +116,16 @@ mod register;
 #[cfg(feature = "ssr")]
 mod secret;
 #[cfg(feature = "ssr")]
+mod passwords;
+#[cfg(feature = "ssr")]
+mod sessions;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 #[cfg(feature = "ssr")]
 pub use self::{
     callbacks::{Callbacks, DefaultCallbacks, Events, JwtParams, JwtTrigger, NoEvents},
-    config::{AuthConfig, AuthConfigError, MIN_SECRET_LEN, Pages, SessionOptions},
+    config::{AuthConfig, AuthConfigError, MIN_SECRET_LEN, Pages, SessionOptions, SessionStrategy},
     core::Auth,
     extract::SignedInUser,
     layer::{AuthLayer, AuthService},
@@ -131,7 +135,9 @@ pub use self::{
     oauth::ProviderTokenError,
     providers::{Credentials, OAuth, Provider},
     redirect::default_redirect,
+    passwords::PasswordChangeError,
     register::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, RegisterError, is_valid_email},
+    sessions::{RevokeSessions, Revoked},
     secret::{AccessToken, ClientSecret, RefreshToken},
     server_fns::append_set_cookies,
     session::jwt::Token,
@@ -141,5 +147,7 @@ pub use self::{
 /// [`providers::Authorize`] without adding the crate themselves.
 #[cfg(feature = "ssr")]
 pub use async_trait::async_trait;
+#[cfg(feature = "postgres")]
+pub use store::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use store::SqliteStore;

@@ -269,7 +269,7 @@ pub(crate) struct LocalBlocks {
 }
 
 const MAX_LOCAL_BLOCKS: usize = 16 * 1024;
-/// Expired store counters are deleted once every this many counted events.
+/// Expired counters and sessions are deleted once every this many counted events.
 const PRUNE_EVERY: u32 = 1024;
 
 impl LocalBlocks {
@@ -351,7 +351,7 @@ impl Auth {
                 return Ok(());
             }
         };
-        self.maybe_prune_counters(now).await;
+        self.maybe_prune_expired(now).await;
         if counter.count > limits.max_requests {
             let until = counter.window_start + window;
             self.limits().block(&key, until, now);
@@ -437,11 +437,13 @@ impl Auth {
         }
     }
 
-    async fn maybe_prune_counters(&self, now: i64) {
+    /// Once in a while (every so many counted events), deletes expired counters and
+    /// sessions.
+    pub(crate) async fn maybe_prune_expired(&self, now: i64) {
         if self.limits().should_prune()
-            && let Err(e) = self.store().prune_counters(now).await
+            && let Err(e) = self.store().prune_expired(now).await
         {
-            tracing::error!(error = %e, "could not prune expired counters");
+            tracing::error!(error = %e, "could not prune expired counters and sessions");
         }
     }
 

@@ -89,4 +89,19 @@ impl AuthPaths {
     pub fn verify_request(&self) -> String {
         self.join("/verify-request")
     }
+
+    /// `GET`: the signed-in user's sessions.
+    pub fn sessions(&self) -> String {
+        self.join("/sessions")
+    }
+
+    /// `POST` `{"id"}` or `{"others":true}`: ends sessions of the signed-in user.
+    pub fn revoke_sessions(&self) -> String {
+        self.join("/sessions/revoke")
+    }
+
+    /// `POST` `{"currentPassword","newPassword"}`: changes the signed-in user's password.
+    pub fn change_password(&self) -> String {
+        self.join("/password/change")
+    }
 }

@@ -75,6 +75,7 @@ impl Auth {
             email: Some(normalize_email(email)),
             image: None,
             password_hash: Some(password_hash),
+            data: None,
         };
         let user = self
             .store()

@@ -28,6 +28,7 @@ fn token_for(sub: &str, iat: i64, exp: i64) -> Token {
         exp,
         jti: "test".into(),
         auth_time: None,
+        sid: None,
         extra: Default::default(),
     }
 }

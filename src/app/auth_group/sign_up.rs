@@ -15,7 +15,8 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
     };
 
     let auth: Auth = leptos_axum::extract().await?;
-    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    let parts: http::request::Parts = leptos_axum::extract().await?;
+    let headers = &parts.headers;
     let client_ip: ClientIp = leptos_axum::extract().await?;
     // Plain form posts accept HTML; the client library's fetches do not.
     let from_plain_form = headers
@@ -38,7 +39,7 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
 
     let outcome = match auth.register(&email, Some(&name), &password).await {
         Ok(user) => auth
-            .issue_session(&headers, &user, JwtTrigger::SignUp)
+            .issue_session(&parts, &user, JwtTrigger::SignUp)
             .await
             .map_err(|e| e.user_message().to_owned()),
         Err(e) => {

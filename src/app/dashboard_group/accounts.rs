@@ -76,8 +76,8 @@ pub async fn sign_in_methods() -> Result<AccountMethods, AuthFnError> {
 }
 
 /// Unlinks a provider, unless it is the last way the user can sign in. Posted by the
-/// settings page's plain form, it answers with a redirect back to `/settings` (with `?error=`
-/// when refused), so it works with and without JavaScript.
+/// settings page's plain form, it answers with a redirect back to `/settings` (with
+/// `?unlinkError=` when refused), so it works with and without JavaScript.
 #[server(prefix = "/api/app", endpoint = "unlink_account")]
 pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
     let user: SignedInUser = leptos_axum::extract().await?;
@@ -90,7 +90,7 @@ pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
         .count();
     if !methods.has_password && others == 0 {
         let message = "This is your only way to sign in: link another provider first.";
-        let query = serde_urlencoded::to_string([("error", message)]).unwrap_or_default();
+        let query = serde_urlencoded::to_string([("unlinkError", message)]).unwrap_or_default();
         leptos_axum::redirect(&format!("/settings?{query}"));
         return Ok(());
     }
@@ -125,7 +125,7 @@ pub async fn top_artists(time_range: String, limit: u32) -> Result<Vec<Artist>, 
             if let ProviderTokenError::RefreshFailed(_) = error {
                 // The session shows the error too, so every page can ask for a new sign-in.
                 let headers: http::HeaderMap = leptos_axum::extract().await?;
-                append_set_cookies(auth.flag_session_error(&headers, "RefreshTokenError"));
+                append_set_cookies(auth.flag_session_error(&headers, "RefreshTokenError").await);
             }
             return Err(error.into());
         }

@@ -3,6 +3,7 @@
 //! client redirects the same way when the session ends while the page is open.
 
 mod accounts;
+mod security;
 
 use leptos::{either::EitherOf4, prelude::*, task::spawn_local};
 use leptos_auth::{AuthFnError, ProviderButton, RequireSession, use_session};
@@ -105,11 +106,12 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-/// `/settings`: linked sign-in methods; link another provider or unlink one.
+/// `/settings`: linked sign-in methods (link another provider or unlink one), active
+/// sessions, and the password.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let methods = Resource::new(|| (), |_| accounts::sign_in_methods());
-    let unlink_error = use_query_map().read_untracked().get("error");
+    let unlink_error = use_query_map().read_untracked().get("unlinkError");
     let unlink_url = <accounts::UnlinkAccount as leptos::server_fn::ServerFn>::PATH;
 
     let content = move || {
@@ -150,6 +152,8 @@ pub fn SettingsPage() -> impl IntoView {
         <h2>"Sign-in methods"</h2>
         {unlink_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
         <Transition fallback=|| ()>{content}</Transition>
+        <security::SessionsSection/>
+        <security::PasswordSection/>
     }
 }
 

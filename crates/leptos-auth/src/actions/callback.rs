@@ -219,7 +219,7 @@ impl Auth {
         let token = self
             .run_jwt_callback(token, trigger, Some(user), None)
             .await;
-        let cookies = self.session_cookies(ctx, &token)?;
+        let cookies = self.start_session(ctx, &token).await?;
         self.config()
             .events
             .sign_in(user, provider_id, is_new_user)
@@ -242,15 +242,14 @@ impl Auth {
         fields: &HashMap<String, String>,
         callback_url: Option<&str>,
     ) -> Result<SignedIn, AuthFnError> {
-        let ctx = self.context(&parts.headers);
+        let ctx = self.context_of(parts);
         let Some(Provider::Credentials(credentials)) = self.provider(provider_id) else {
             return Err(AuthError::Configuration.into());
         };
         let callback_url = self.allowed_callback_url(&ctx, callback_url);
-        let client_ip = ClientIp::of(self, parts);
         self.credentials_sign_in(
             &ctx,
-            client_ip,
+            ClientIp(ctx.client_ip),
             credentials,
             fields,
             callback_url.as_deref(),

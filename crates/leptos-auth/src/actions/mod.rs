@@ -9,6 +9,7 @@ mod providers;
 pub(crate) mod reply;
 pub(crate) mod request;
 mod session;
+mod sessions;
 mod signin;
 mod signout;
 mod verify_request;
@@ -39,6 +40,9 @@ impl Auth {
             .route(&paths.sign_out(), get(signout::get).post(signout::post))
             .route(&paths.error(), get(error::get))
             .route(&paths.verify_request(), get(verify_request::get))
+            .route(&paths.sessions(), get(sessions::list))
+            .route(&paths.revoke_sessions(), post(sessions::revoke))
+            .route(&paths.change_password(), post(sessions::change_password))
             .with_state(self.clone())
     }
 

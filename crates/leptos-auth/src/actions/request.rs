@@ -33,8 +33,8 @@ impl FromRequest<Auth> for ActionPost {
 
     async fn from_request(request: Request, auth: &Auth) -> Result<Self, Reply> {
         let (parts, body) = request.into_parts();
-        let ctx = auth.context(&parts.headers);
-        let client_ip = ClientIp::of(auth, &parts);
+        let ctx = auth.context_of(&parts);
+        let client_ip = ClientIp(ctx.client_ip);
         let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
             .await
             .map_err(|_| {

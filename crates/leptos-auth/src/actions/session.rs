@@ -12,7 +12,7 @@ use crate::{Auth, AuthError, callbacks::JwtTrigger};
 pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
     let ctx = auth.context(&headers);
     let session_cookie = ctx.jar.session_token();
-    let Some(token) = auth.read_token(&ctx) else {
+    let Some(token) = auth.read_token(&ctx).await else {
         // A cookie that does not verify is dropped so the browser stops sending it.
         let stale = ctx.cookies.get_chunked(&session_cookie).is_some();
         let cookies = if stale {
@@ -32,7 +32,7 @@ pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
         auth.refresh_token_times(&mut token);
     }
     let cookies = if refresh || token != before {
-        match auth.session_cookies(&ctx, &token) {
+        match auth.save_session(&ctx, &token).await {
             Ok(cookies) => cookies,
             Err(_) => return Reply::json(json!({})),
         }
@@ -56,7 +56,7 @@ pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Reply {
         );
         return refused;
     }
-    let Some(token) = auth.read_token(&req.ctx) else {
+    let Some(token) = auth.read_token(&req.ctx).await else {
         return Reply::json(json!({}));
     };
     let data = req.body.0.get("data");
@@ -64,7 +64,7 @@ pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Reply {
         .run_jwt_callback(token, JwtTrigger::Update, None, data)
         .await;
     auth.refresh_token_times(&mut token);
-    let cookies = match auth.session_cookies(&req.ctx, &token) {
+    let cookies = match auth.save_session(&req.ctx, &token).await {
         Ok(cookies) => cookies,
         Err(_) => return Reply::json(json!({})),
     };

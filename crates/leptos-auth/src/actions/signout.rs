@@ -20,11 +20,10 @@ pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
 pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Result<Reply, Reply> {
     req.require_csrf()?;
     let ctx = &req.ctx;
-    let token = auth.read_token(ctx);
+    let token = auth.read_token(ctx).await;
     auth.config().events.sign_out(token.as_ref()).await;
-    let cookies = ctx
-        .jar
-        .expire_chunked(&ctx.jar.session_token(), &ctx.cookies);
+    // The row goes too: a copy of the cookie stops working everywhere.
+    let cookies = auth.end_session(ctx).await;
     let url = auth
         .redirect_target(ctx, req.callback_url().as_deref())
         .await;

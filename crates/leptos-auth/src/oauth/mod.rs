@@ -248,7 +248,7 @@ impl Auth {
         let (url, state) = request.url();
 
         let jar = &ctx.jar;
-        let binding = self.check_binding(ctx, provider);
+        let binding = self.check_binding(ctx, provider).await;
         let check_cookie = |name: String, value: &str| {
             jar.set(
                 &name,
@@ -292,16 +292,16 @@ impl Auth {
         .collect()
     }
 
-    fn check(&self, ctx: &RequestContext, provider: &OAuth, name: String) -> Option<String> {
-        let binding = self.check_binding(ctx, provider);
+    async fn check(&self, ctx: &RequestContext, provider: &OAuth, name: String) -> Option<String> {
+        let binding = self.check_binding(ctx, provider).await;
         checks::open(self.keys(), &name, &binding, ctx.cookies.get(&name)?)
     }
 
     /// What the check cookies are bound to: the provider, and the browser as it was when the
     /// sign-in started (its CSRF cookie, and who was signed in, which decides linking).
-    fn check_binding(&self, ctx: &RequestContext, provider: &OAuth) -> String {
+    async fn check_binding(&self, ctx: &RequestContext, provider: &OAuth) -> String {
         let csrf_cookie = ctx.cookies.get(&ctx.jar.csrf_token()).unwrap_or_default();
-        let user = self.read_token(ctx).map(|t| t.sub).unwrap_or_default();
+        let user = self.read_token(ctx).await.map(|t| t.sub).unwrap_or_default();
         format!("{}|{user}|{csrf_cookie}", provider.id)
     }
 
@@ -329,15 +329,14 @@ impl Auth {
         let code = query
             .get("code")
             .ok_or_else(|| Failure::new(AuthError::OAuthCallback, "no code"))?;
-        let expected_state = self.check(ctx, provider, ctx.jar.state()).ok_or_else(|| {
+        let expected_state = self.check(ctx, provider, ctx.jar.state()).await.ok_or_else(|| {
             Failure::new(AuthError::OAuthCallback, "state cookie missing or invalid")
         })?;
         let returned_state = query.get("state").map(String::as_str).unwrap_or_default();
         if !checks::matches(returned_state, &expected_state) {
             return Err(Failure::new(AuthError::OAuthCallback, "state mismatch"));
         }
-        let verifier = self
-            .check(ctx, provider, ctx.jar.pkce_code_verifier())
+        let verifier = self.check(ctx, provider, ctx.jar.pkce_code_verifier()).await
             .ok_or_else(|| {
                 Failure::new(AuthError::OAuthCallback, "PKCE cookie missing or invalid")
             })?;
@@ -361,7 +360,7 @@ impl Auth {
 
         let profile = match provider.kind {
             OAuthKind::Oidc => {
-                let nonce = self.check(ctx, provider, ctx.jar.nonce());
+                let nonce = self.check(ctx, provider, ctx.jar.nonce()).await;
                 let mut claims = self
                     .verified_id_token(provider, &endpoints, &tokens, nonce.as_deref())
                     .await?;
@@ -502,7 +501,7 @@ impl Auth {
         tokens: AccountTokens,
     ) -> Result<(User, bool), Failure> {
         let store = self.store();
-        let signed_in = self.read_token(ctx).map(|t| t.sub);
+        let signed_in = self.read_token(ctx).await.map(|t| t.sub);
         if let Some(account) = store
             .account(&provider.id, &profile.id)
             .await
@@ -554,6 +553,7 @@ impl Auth {
             email: profile.email.clone(),
             image: profile.image.clone(),
             password_hash: None,
+            data: None,
         };
         let retry_tokens = account.tokens.clone();
         match store

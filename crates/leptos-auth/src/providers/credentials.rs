@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use crate::{
     MAX_PASSWORD_LEN,
-    store::{Store, User, verify_password},
+    store::{Store, User, hash_password, needs_rehash, verify_password},
 };
 
 /// A failure of an `authorize` function (not "wrong credentials"): logged with its causes,
@@ -85,7 +85,17 @@ impl Authorize for EmailPassword {
             None => (None, None),
         };
         // Verified even when there is no such user, so both cases take the same time.
-        let valid = verify_password(password, hash).await;
-        Ok(user.filter(|_| valid))
+        let valid = verify_password(password.clone(), hash.clone()).await;
+        let user = user.filter(|_| valid);
+        // An imported bcrypt hash is replaced by argon2id now that the password is known.
+        if let (Some(user), Some(hash)) = (&user, &hash)
+            && needs_rehash(hash)
+        {
+            match hash_password(password).await {
+                Ok(new_hash) => store.set_password_hash(&user.id, &new_hash).await?,
+                Err(e) => tracing::warn!(error = %e, "could not rehash a legacy password"),
+            }
+        }
+        Ok(user)
     }
 }

@@ -37,6 +37,10 @@ pub struct Token {
     /// counts from here, however often it slides. Tokens without it count from `iat`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<i64>,
+    /// The session's id in the store: listing, revoking and signing out go by it. Tokens
+    /// without one (from before sessions were stored) cannot be revoked; they expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     /// Custom claims added by the `jwt` callback.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -10,6 +10,8 @@ pub(crate) mod cookies;
 pub(crate) mod csrf;
 #[cfg(feature = "ssr")]
 pub(crate) mod jwt;
+#[cfg(feature = "ssr")]
+pub(crate) mod lifecycle;
 
 /// The JSON of `GET /api/auth/session` when signed in, and what `use_session()` and
 /// `get_session()` return: `{"user":{"name","email","image",…},"expires":"<ISO 8601>"}`.

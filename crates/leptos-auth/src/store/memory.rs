@@ -5,8 +5,8 @@ use std::{collections::HashMap, sync::Mutex};
 use async_trait::async_trait;
 
 use super::{
-    Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, Store, StoreError, User,
-    normalize_email,
+    Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, SessionRecord, Store,
+    StoreError, User, normalize_email,
 };
 
 /// Users and accounts in a `Mutex`, in insertion order.
@@ -38,6 +38,7 @@ struct Data {
     accounts: Vec<Account>,
     /// Counters with the time they may be forgotten.
     counters: HashMap<String, (Counter, i64)>,
+    sessions: Vec<SessionRecord>,
     next_id: u64,
 }
 
@@ -123,6 +124,30 @@ impl Store for MemoryStore {
             }
             data.accounts.push(account);
             Ok(())
+        })
+    }
+
+    async fn import_users(&self, users: Vec<NewUser>) -> Result<Vec<bool>, StoreError> {
+        self.with(|data| {
+            Ok(users
+                .into_iter()
+                .map(|user| {
+                    let email = user.email.as_deref().map(normalize_email);
+                    if email.is_some() && data.users.iter().any(|(u, _)| u.email == email) {
+                        return false;
+                    }
+                    data.next_id += 1;
+                    let created = User {
+                        id: format!("user-{}", data.next_id),
+                        name: user.name,
+                        email,
+                        image: user.image,
+                        email_verified: None,
+                    };
+                    data.users.push((created, user.password_hash));
+                    true
+                })
+                .collect())
         })
     }
 
@@ -256,8 +281,103 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn prune_counters(&self, now: i64) -> Result<(), StoreError> {
-        self.with(|data| data.counters.retain(|_, (_, expires)| *expires >= now));
+    async fn prune_expired(&self, now: i64) -> Result<(), StoreError> {
+        self.with(|data| {
+            data.counters.retain(|_, (_, expires)| *expires >= now);
+            data.sessions
+                .retain(|s| s.expires_at >= now && s.absolute_expires_at >= now);
+        });
+        Ok(())
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.with(|data| {
+            if data.sessions.iter().any(|s| s.id == session.id) {
+                return Err(StoreError::Conflict);
+            }
+            data.sessions.push(session.clone());
+            Ok(())
+        })
+    }
+
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
+        Ok(self.with(|data| data.sessions.iter().find(|s| s.id == id).cloned()))
+    }
+
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        Ok(self.with(|data| {
+            data.sessions
+                .iter()
+                .find(|s| s.token_hash.as_deref() == Some(token_hash))
+                .cloned()
+        }))
+    }
+
+    async fn touch_session(
+        &self,
+        id: &str,
+        last_seen_at: i64,
+        expires_at: i64,
+        new_data: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.with(|data| {
+            if let Some(session) = data.sessions.iter_mut().find(|s| s.id == id) {
+                session.last_seen_at = last_seen_at;
+                session.expires_at = expires_at;
+                if let Some(new_data) = new_data {
+                    session.data = Some(new_data.to_owned());
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn sessions_of_user(&self, user_id: &str) -> Result<Vec<SessionRecord>, StoreError> {
+        let mut sessions: Vec<SessionRecord> = self.with(|data| {
+            data.sessions
+                .iter()
+                .filter(|s| s.user_id == user_id)
+                .cloned()
+                .collect()
+        });
+        sessions.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
+        Ok(sessions)
+    }
+
+    async fn delete_session(&self, user_id: &str, id: &str) -> Result<bool, StoreError> {
+        Ok(self.with(|data| {
+            let before = data.sessions.len();
+            data.sessions.retain(|s| !(s.user_id == user_id && s.id == id));
+            data.sessions.len() < before
+        }))
+    }
+
+    async fn delete_sessions_of_user(
+        &self,
+        user_id: &str,
+        except: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        Ok(self.with(|data| {
+            let before = data.sessions.len();
+            data.sessions
+                .retain(|s| s.user_id != user_id || Some(s.id.as_str()) == except);
+            (before - data.sessions.len()) as u64
+        }))
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        self.with(|data| {
+            if let Some((_, hash)) = data.users.iter_mut().find(|(u, _)| u.id == user_id) {
+                *hash = Some(password_hash.to_owned());
+            }
+        });
         Ok(())
     }
 }

@@ -4,6 +4,8 @@
 mod memory;
 mod password;
 mod sealed;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -13,8 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::ProviderKind;
 pub use crate::secret::{AccessToken, RefreshToken};
 pub use memory::MemoryStore;
-pub use password::{PasswordHashError, hash_password, verify_password};
+pub use password::{PasswordHashError, hash_password, needs_rehash, verify_password};
 pub(crate) use sealed::SealedTokens;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -42,8 +46,12 @@ pub struct NewUser {
     pub email: Option<String>,
     /// Avatar URL.
     pub image: Option<String>,
-    /// argon2id PHC string, for users who sign in with a password.
+    /// argon2id PHC string, for users who sign in with a password (a bcrypt hash from an
+    /// import is accepted too, and replaced by argon2id at the first sign-in).
     pub password_hash: Option<String>,
+    /// The app's own data about the user, as JSON (kept in `users.data`), e.g. the fields of
+    /// an imported record that the auth layer has no column for.
+    pub data: Option<String>,
 }
 
 /// An OAuth account linked to a user (Auth.js `Account`). Its tokens stay on the server.
@@ -61,6 +69,33 @@ pub struct Account {
     pub kind: ProviderKind,
     /// Provider tokens: never sent to the browser.
     pub tokens: AccountTokens,
+}
+
+/// A signed-in browser: one row per sign-in, whatever the session strategy, so sessions can
+/// be listed and ended (SPEC §8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Opaque id, shown to the user and named by `POST /sessions/revoke`.
+    pub id: String,
+    /// Whose session it is.
+    pub user_id: String,
+    /// SHA-256 (hex) of the cookie value of a `database`-strategy session; `None` for JWT
+    /// sessions, whose cookie carries the id.
+    pub token_hash: Option<String>,
+    /// The session's claims as JSON (`database` strategy).
+    pub data: Option<String>,
+    /// Sign-in time (unix seconds).
+    pub created_at: i64,
+    /// Last time the session was seen (unix seconds, updated at most every few minutes).
+    pub last_seen_at: i64,
+    /// Idle expiry (unix seconds), slid forward as the session is used.
+    pub expires_at: i64,
+    /// When the session ends however active (unix seconds).
+    pub absolute_expires_at: i64,
+    /// The browser's `User-Agent` at sign-in (truncated).
+    pub user_agent: Option<String>,
+    /// The client address at sign-in.
+    pub ip: Option<String>,
 }
 
 /// Provider tokens of an account.
@@ -89,6 +124,16 @@ pub enum StoreError {
     /// The database failed or is unreachable.
     #[error("database error")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            _ => StoreError::Database(Box::new(e)),
+        }
+    }
 }
 
 /// The storage interface of the authentication layer. One screen on purpose: a new backend
@@ -139,6 +184,10 @@ pub trait Store: Send + Sync + 'static {
     async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError>;
     /// Whether the user can sign in with a password.
     async fn has_password(&self, user_id: &str) -> Result<bool, StoreError>;
+    /// Creates many users in one transaction (an import): for each, whether it was created
+    /// (`false`: its email was taken, in the store or earlier in `users`). A database error
+    /// creates none of them.
+    async fn import_users(&self, users: Vec<NewUser>) -> Result<Vec<bool>, StoreError>;
 
     /// Counts one event against `key` (rate limits, sign-in failures) in a fixed window of
     /// `window` seconds that starts with the first event after the previous window ended;
@@ -150,8 +199,41 @@ pub trait Store: Send + Sync + 'static {
     async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError>;
     /// Deletes the counter of `key`.
     async fn clear_counter(&self, key: &str) -> Result<(), StoreError>;
-    /// Deletes counters whose window and lock (and a day of backoff memory) are over.
-    async fn prune_counters(&self, now: i64) -> Result<(), StoreError>;
+    /// Deletes counters whose window and lock (and a day of backoff memory) are over, and
+    /// sessions past their expiry.
+    async fn prune_expired(&self, now: i64) -> Result<(), StoreError>;
+
+    /// Stores a new session.
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+    /// The session with this id.
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError>;
+    /// The `database`-strategy session whose cookie value hashes to `token_hash`.
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionRecord>, StoreError>;
+    /// Records activity: new `last_seen_at` and `expires_at`, and new claims when `data` is
+    /// given.
+    async fn touch_session(
+        &self,
+        id: &str,
+        last_seen_at: i64,
+        expires_at: i64,
+        data: Option<&str>,
+    ) -> Result<(), StoreError>;
+    /// A user's sessions, most recently seen first.
+    async fn sessions_of_user(&self, user_id: &str) -> Result<Vec<SessionRecord>, StoreError>;
+    /// Deletes one session of `user_id` (never another user's); whether there was one.
+    async fn delete_session(&self, user_id: &str, id: &str) -> Result<bool, StoreError>;
+    /// Deletes every session of `user_id` but `except`; how many went.
+    async fn delete_sessions_of_user(
+        &self,
+        user_id: &str,
+        except: Option<&str>,
+    ) -> Result<u64, StoreError>;
+    /// Replaces a user's password hash.
+    async fn set_password_hash(&self, user_id: &str, password_hash: &str)
+    -> Result<(), StoreError>;
 }
 
 /// A rate-limit or lockout counter (see [`Store::count_event`]).

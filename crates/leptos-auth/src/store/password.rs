@@ -58,6 +58,9 @@ pub async fn verify_password(password: String, phc: Option<String>) -> bool {
     let _permit = argon2_permits().acquire().await.ok();
     tokio::task::spawn_blocking(move || {
         let phc = phc.unwrap_or_else(|| DUMMY_HASH.to_owned());
+        if is_bcrypt(&phc) {
+            return bcrypt::verify(password.as_bytes(), &phc).unwrap_or(false);
+        }
         let ok = PasswordHash::new(&phc)
             .map(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
             .unwrap_or(false);
@@ -65,6 +68,17 @@ pub async fn verify_password(password: String, phc: Option<String>) -> bool {
     })
     .await
     .unwrap_or(false)
+}
+
+/// A bcrypt hash (`$2a$`, `$2b$`, `$2y$`), as imported from NextAuth + MongoDB setups.
+fn is_bcrypt(hash: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"].iter().any(|p| hash.starts_with(p))
+}
+
+/// Whether a stored hash should be replaced by a fresh argon2id one after a successful
+/// sign-in: imported bcrypt hashes, and argon2 hashes with other parameters.
+pub fn needs_rehash(hash: &str) -> bool {
+    is_bcrypt(hash) || !hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
 }
 
 /// argon2id hash (OWASP parameters) of a random password nobody knows.
@@ -84,5 +98,15 @@ mod tests {
         assert!(verify_password("correct horse".into(), Some(hash.clone())).await);
         assert!(!verify_password("wrong".into(), Some(hash)).await);
         assert!(!verify_password("anything".into(), None).await);
+    }
+
+    #[tokio::test]
+    async fn imported_bcrypt_hashes_verify_and_ask_to_be_replaced() {
+        let bcrypt = bcrypt::hash("old password", 4).unwrap();
+        assert!(needs_rehash(&bcrypt));
+        assert!(verify_password("old password".into(), Some(bcrypt.clone())).await);
+        assert!(!verify_password("wrong".into(), Some(bcrypt)).await);
+        let argon = hash_password("new password".into()).await.unwrap();
+        assert!(!needs_rehash(&argon));
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{Account, AccountTokens, Counter, NewUser, Store, StoreError, User};
+use super::{Account, AccountTokens, Counter, NewUser, SessionRecord, Store, StoreError, User};
 use crate::{
     keys::Keys,
     secret::{AccessToken, RefreshToken},
@@ -141,6 +141,10 @@ impl Store for SealedTokens {
         self.inner.has_password(user_id).await
     }
 
+    async fn import_users(&self, users: Vec<NewUser>) -> Result<Vec<bool>, StoreError> {
+        self.inner.import_users(users).await
+    }
+
     async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError> {
         self.inner.count_event(key, now, window).await
     }
@@ -157,7 +161,58 @@ impl Store for SealedTokens {
         self.inner.clear_counter(key).await
     }
 
-    async fn prune_counters(&self, now: i64) -> Result<(), StoreError> {
-        self.inner.prune_counters(now).await
+    async fn prune_expired(&self, now: i64) -> Result<(), StoreError> {
+        self.inner.prune_expired(now).await
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.inner.create_session(session).await
+    }
+
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
+        self.inner.session(id).await
+    }
+
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        self.inner.session_by_token_hash(token_hash).await
+    }
+
+    async fn touch_session(
+        &self,
+        id: &str,
+        last_seen_at: i64,
+        expires_at: i64,
+        data: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.inner
+            .touch_session(id, last_seen_at, expires_at, data)
+            .await
+    }
+
+    async fn sessions_of_user(&self, user_id: &str) -> Result<Vec<SessionRecord>, StoreError> {
+        self.inner.sessions_of_user(user_id).await
+    }
+
+    async fn delete_session(&self, user_id: &str, id: &str) -> Result<bool, StoreError> {
+        self.inner.delete_session(user_id, id).await
+    }
+
+    async fn delete_sessions_of_user(
+        &self,
+        user_id: &str,
+        except: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        self.inner.delete_sessions_of_user(user_id, except).await
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        self.inner.set_password_hash(user_id, password_hash).await
     }
 }

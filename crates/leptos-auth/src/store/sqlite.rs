@@ -14,8 +14,8 @@ use crate::{
 };
 
 use super::{
-    Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, Store, StoreError, User,
-    normalize_email,
+    Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, SessionRecord, Store,
+    StoreError, User, normalize_email,
 };
 
 /// A [`Store`] on a SQLite file (or `sqlite::memory:`).
@@ -24,14 +24,6 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
-            _ => StoreError::Database(Box::new(e)),
-        }
-    }
-}
 
 const USER_COLUMNS: &str = "id, name, email, image, email_verified";
 
@@ -106,14 +98,15 @@ impl Store for SqliteStore {
     async fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
         let id = crate::session::csrf::random_hex(16);
         let row = sqlx::query(&format!(
-            "INSERT INTO users (id, name, email, image, password_hash) VALUES (?, ?, ?, ?, ?) \
-             RETURNING {USER_COLUMNS}"
+            "INSERT INTO users (id, name, email, image, password_hash, data) \
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING {USER_COLUMNS}"
         ))
         .bind(&id)
         .bind(user.name)
         .bind(user.email.as_deref().map(normalize_email))
         .bind(user.image)
         .bind(user.password_hash)
+        .bind(user.data)
         .fetch_one(&self.pool)
         .await?;
         Ok(user_from_row(&row))
@@ -168,6 +161,28 @@ impl Store for SqliteStore {
 
     async fn link_account(&self, account: Account) -> Result<(), StoreError> {
         insert_account(&self.pool, &account).await
+    }
+
+    async fn import_users(&self, users: Vec<NewUser>) -> Result<Vec<bool>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut created = Vec::with_capacity(users.len());
+        for user in users {
+            let done = sqlx::query(
+                "INSERT INTO users (id, name, email, image, password_hash, data) \
+                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
+            )
+            .bind(crate::session::csrf::random_hex(16))
+            .bind(user.name)
+            .bind(user.email.as_deref().map(normalize_email))
+            .bind(user.image)
+            .bind(user.password_hash)
+            .bind(user.data)
+            .execute(&mut *tx)
+            .await?;
+            created.push(done.rows_affected() == 1);
+        }
+        tx.commit().await?;
+        Ok(created)
     }
 
     async fn create_user_with_account(
@@ -316,12 +331,140 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn prune_counters(&self, now: i64) -> Result<(), StoreError> {
+    async fn prune_expired(&self, now: i64) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM auth_counters WHERE expires_at < ?")
             .bind(now)
             .execute(&self.pool)
             .await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < ?1 OR absolute_expires_at < ?1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(())
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        sqlx::query(&format!(
+            "INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(&session.id)
+        .bind(&session.user_id)
+        .bind(&session.token_hash)
+        .bind(&session.data)
+        .bind(session.created_at)
+        .bind(session.last_seen_at)
+        .bind(session.expires_at)
+        .bind(session.absolute_expires_at)
+        .bind(&session.user_agent)
+        .bind(&session.ip)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(session_from_row))
+    }
+
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = ?"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(session_from_row))
+    }
+
+    async fn touch_session(
+        &self,
+        id: &str,
+        last_seen_at: i64,
+        expires_at: i64,
+        data: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = ?, expires_at = ?, data = COALESCE(?, data) \
+             WHERE id = ?",
+        )
+        .bind(last_seen_at)
+        .bind(expires_at)
+        .bind(data)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn sessions_of_user(&self, user_id: &str) -> Result<Vec<SessionRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = ? \
+             ORDER BY last_seen_at DESC, id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(session_from_row).collect())
+    }
+
+    async fn delete_session(&self, user_id: &str, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id = ?")
+            .bind(user_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn delete_sessions_of_user(
+        &self,
+        user_id: &str,
+        except: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?")
+            .bind(user_id)
+            .bind(except)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+const SESSION_COLUMNS: &str = "id, user_id, token_hash, data, created_at, last_seen_at, \
+     expires_at, absolute_expires_at, user_agent, ip";
+
+fn session_from_row(row: &SqliteRow) -> SessionRecord {
+    SessionRecord {
+        id: row.get("id"),
+        user_id: row.get("user_id"),
+        token_hash: row.get("token_hash"),
+        data: row.get("data"),
+        created_at: row.get("created_at"),
+        last_seen_at: row.get("last_seen_at"),
+        expires_at: row.get("expires_at"),
+        absolute_expires_at: row.get("absolute_expires_at"),
+        user_agent: row.get("user_agent"),
+        ip: row.get("ip"),
     }
 }
 

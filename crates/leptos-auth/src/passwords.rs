@@ -1,0 +1,127 @@
+//! Changing a password while signed in: the current password is required (and wrong guesses
+//! count towards the account's lockout, so a stolen session cannot brute-force it), the new
+//! one must pass the sign-up rule, and every other session of the user ends.
+
+use axum::http::request::Parts;
+
+use crate::{
+    Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
+    TooManyAttempts,
+    core::RequestContext,
+    limits::LockoutCheck,
+    store::{hash_password, verify_password},
+};
+
+/// Why a password was not changed. The messages are fit to show next to the form; the cause
+/// of `Unavailable` is for the log only.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordChangeError {
+    /// Not signed in.
+    #[error("Please sign in again.")]
+    SessionRequired,
+    /// The current password is wrong.
+    #[error("The current password is not correct.")]
+    WrongPassword,
+    /// The account signs in another way and has no password to change.
+    #[error("This account has no password.")]
+    NoPassword,
+    /// The new password is too short or too long.
+    #[error(
+        "The new password must be between {MIN_PASSWORD_LEN} and {MAX_PASSWORD_LEN} characters long."
+    )]
+    WeakPassword,
+    /// Too many attempts from this address, or too many wrong passwords for this account.
+    #[error("{}", .0.code.user_message_after(Some(.0.retry_after.as_secs())))]
+    TooManyAttempts(TooManyAttempts),
+    /// Hashing or the database failed.
+    #[error("The password could not be changed right now. Please try again.")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl PasswordChangeError {
+    /// The wire code for JSON answers.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PasswordChangeError::SessionRequired => AuthError::SessionRequired.code(),
+            PasswordChangeError::WrongPassword => "WrongPassword",
+            PasswordChangeError::NoPassword => "NoPassword",
+            PasswordChangeError::WeakPassword => "WeakPassword",
+            PasswordChangeError::TooManyAttempts(refusal) => refusal.code.code(),
+            PasswordChangeError::Unavailable(_) => AuthError::Configuration.code(),
+        }
+    }
+}
+
+impl Auth {
+    /// Changes the password of the request's user, then ends every other session of theirs
+    /// (the current one stays signed in). Limited per address like sign-in.
+    pub async fn change_password(
+        &self,
+        request: &Parts,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<(), PasswordChangeError> {
+        let ctx = self.context_of(request);
+        self.change_password_in(&ctx, current_password, new_password)
+            .await
+    }
+
+    pub(crate) async fn change_password_in(
+        &self,
+        ctx: &RequestContext,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<(), PasswordChangeError> {
+        self.rate_limit(ClientIp(ctx.client_ip), LimitedAction::Password)
+            .await
+            .map_err(PasswordChangeError::TooManyAttempts)?;
+        let token = self
+            .read_token(ctx)
+            .await
+            .ok_or(PasswordChangeError::SessionRequired)?;
+        let unavailable = |e: crate::StoreError| PasswordChangeError::Unavailable(e.into());
+        let user = self
+            .store()
+            .user_by_id(&token.sub)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PasswordChangeError::SessionRequired)?;
+        let email = user.email.clone().ok_or(PasswordChangeError::NoPassword)?;
+        self.check_lockout(&email).await.map_err(|check| match check {
+            LockoutCheck::Locked(refusal) => PasswordChangeError::TooManyAttempts(refusal),
+            LockoutCheck::Unavailable(e) => unavailable(e),
+        })?;
+        let (_, hash) = self
+            .store()
+            .user_with_password(&email)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PasswordChangeError::NoPassword)?;
+        let too_long = current_password.chars().count() > MAX_PASSWORD_LEN;
+        if too_long || !verify_password(current_password.to_owned(), Some(hash)).await {
+            if let Some(lockout) = self.count_sign_in_failure(&email).await {
+                return Err(PasswordChangeError::TooManyAttempts(lockout));
+            }
+            return Err(PasswordChangeError::WrongPassword);
+        }
+        let length = new_password.chars().count();
+        if !(MIN_PASSWORD_LEN..=MAX_PASSWORD_LEN).contains(&length) {
+            return Err(PasswordChangeError::WeakPassword);
+        }
+        let new_hash = hash_password(new_password.to_owned())
+            .await
+            .map_err(|e| PasswordChangeError::Unavailable(e.into()))?;
+        self.store()
+            .set_password_hash(&user.id, &new_hash)
+            .await
+            .map_err(unavailable)?;
+        self.clear_sign_in_failures(&email).await;
+        // Whoever else holds a session (a stolen cookie, say) is out.
+        let ended = self
+            .revoke_all_sessions(&user.id, Some(&token))
+            .await
+            .map_err(unavailable)?;
+        tracing::info!(user = %user.id, other_sessions_ended = ended, "password changed");
+        Ok(())
+    }
+}

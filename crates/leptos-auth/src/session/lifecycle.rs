@@ -1,0 +1,272 @@
+//! A session's life on the server: started at sign-in (a row in the store for either
+//! strategy), read on every request, saved when it slides or changes, ended at sign-out or
+//! revocation.
+//!
+//! With the `jwt` strategy the cookie is the signed token and the row is only checked every
+//! `check_interval` (so revoking reaches the session within that time, at the cost of one
+//! lookup per interval per instance). With `database` the cookie is an opaque random value,
+//! the row holds the claims, and only the value's hash is stored.
+
+use std::{collections::HashMap, sync::Mutex};
+
+use serde_json::Map;
+use sha2::{Digest, Sha256};
+
+use super::{csrf::random_hex, jwt::Token};
+use crate::{
+    Auth, AuthError, SessionStrategy,
+    core::{RequestContext, now_secs},
+    keys::hex,
+    store::{SessionRecord, User},
+};
+
+/// The longest `User-Agent` kept with a session.
+const MAX_USER_AGENT: usize = 256;
+/// `last_seen_at` is written at most this often per session (seconds).
+const LAST_SEEN_RESOLUTION: i64 = 60;
+/// Sessions this instance confirmed recently; emptied when it grows past this.
+const MAX_CONFIRMED: usize = 64 * 1024;
+
+/// When this instance last confirmed each `jwt` session against the store.
+#[derive(Default)]
+pub(crate) struct ConfirmedSessions(Mutex<HashMap<String, i64>>);
+
+impl ConfirmedSessions {
+    fn confirmed_since(&self, sid: &str, since: i64) -> bool {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(sid).is_some_and(|at| *at >= since)
+    }
+
+    fn confirm(&self, sid: &str, now: i64) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= MAX_CONFIRMED {
+            map.clear();
+        }
+        map.insert(sid.to_owned(), now);
+    }
+
+    fn forget(&self, sid: &str) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(sid);
+    }
+}
+
+fn token_hash(cookie_value: &str) -> String {
+    hex(&Sha256::digest(cookie_value.as_bytes()))
+}
+
+impl Auth {
+    fn strategy(&self) -> SessionStrategy {
+        self.config().session.strategy
+    }
+
+    /// The session token of the request, if it carries a live one.
+    pub(crate) async fn read_token(&self, ctx: &RequestContext) -> Option<Token> {
+        let cookie = ctx.cookies.get_chunked(&ctx.jar.session_token())?;
+        let now = now_secs();
+        let token = match self.strategy() {
+            SessionStrategy::Jwt => {
+                let token = super::jwt::decode(self.keys(), &cookie)?;
+                if let Some(sid) = &token.sid
+                    && !self.jwt_session_alive(sid, now).await
+                {
+                    return None;
+                }
+                token
+            }
+            SessionStrategy::Database => {
+                let record = match self.store().session_by_token_hash(&token_hash(&cookie)).await {
+                    Ok(record) => record?,
+                    Err(e) => {
+                        tracing::error!(error = %e, "session lookup failed");
+                        return None;
+                    }
+                };
+                if record.expires_at <= now || record.absolute_expires_at <= now {
+                    return None;
+                }
+                self.note_activity(&record, now).await;
+                let mut token: Token = serde_json::from_str(record.data.as_deref()?).ok()?;
+                token.sid = Some(record.id);
+                token.exp = record.expires_at;
+                token
+            }
+        };
+        (now < self.absolute_expiry(&token)).then_some(token)
+    }
+
+    /// Whether the `jwt` session `sid` still has its row. Asked of the store at most every
+    /// `check_interval` per instance; a store that cannot answer lets the (signed, unexpired)
+    /// token through, and says so in the log.
+    async fn jwt_session_alive(&self, sid: &str, now: i64) -> bool {
+        let interval = self.config().session.check_interval.as_secs() as i64;
+        if self.confirmed_sessions().confirmed_since(sid, now - interval) {
+            return true;
+        }
+        match self.store().session(sid).await {
+            Ok(Some(record)) if record.expires_at > now && record.absolute_expires_at > now => {
+                self.confirmed_sessions().confirm(sid, now);
+                self.note_activity(&record, now).await;
+                true
+            }
+            Ok(_) => {
+                self.confirmed_sessions().forget(sid);
+                false
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "session check failed; the token is trusted meanwhile");
+                true
+            }
+        }
+    }
+
+    /// Moves `last_seen_at` forward, at most once a minute per session.
+    async fn note_activity(&self, record: &SessionRecord, now: i64) {
+        if now - record.last_seen_at < LAST_SEEN_RESOLUTION {
+            return;
+        }
+        if let Err(e) = self
+            .store()
+            .touch_session(&record.id, now, record.expires_at, None)
+            .await
+        {
+            tracing::warn!(error = %e, "could not record session activity");
+        }
+    }
+
+    /// When the session ends however active it is: `absolute_max_age` after sign-in.
+    pub(crate) fn absolute_expiry(&self, token: &Token) -> i64 {
+        let signed_in = token.auth_time.unwrap_or(token.iat);
+        signed_in.saturating_add(self.config().session.absolute_max_age.as_secs() as i64)
+    }
+
+    /// The token of a new sign-in, with a fresh session id.
+    pub(crate) fn new_token(&self, user: &User) -> Token {
+        let now = now_secs();
+        Token {
+            sub: user.id.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            picture: user.image.clone(),
+            iat: now,
+            exp: now + self.config().session.max_age.as_secs() as i64,
+            jti: random_hex(16),
+            auth_time: Some(now),
+            sid: Some(random_hex(16)),
+            extra: Map::new(),
+        }
+    }
+
+    /// Restarts the token's lifetime (sliding expiry).
+    pub(crate) fn refresh_token_times(&self, token: &mut Token) {
+        let now = now_secs();
+        token.auth_time = Some(token.auth_time.unwrap_or(token.iat));
+        token.iat = now;
+        token.exp =
+            (now + self.config().session.max_age.as_secs() as i64).min(self.absolute_expiry(token));
+        token.jti = random_hex(16);
+    }
+
+    /// Whether the token is old enough for `GET /session` to re-issue it.
+    pub(crate) fn refresh_due(&self, token: &Token) -> bool {
+        now_secs() - token.iat >= self.config().session.update_age.as_secs() as i64
+    }
+
+    /// Stores the session of a new sign-in and returns its `Set-Cookie` values. The row is
+    /// what makes the session listable and revocable, whatever the strategy.
+    pub(crate) async fn start_session(
+        &self,
+        ctx: &RequestContext,
+        token: &Token,
+    ) -> Result<Vec<String>, AuthError> {
+        let now = now_secs();
+        let sid = token.sid.clone().ok_or(AuthError::Configuration)?;
+        let cookie_value = match self.strategy() {
+            SessionStrategy::Jwt => None,
+            SessionStrategy::Database => Some(random_hex(32)),
+        };
+        let record = SessionRecord {
+            id: sid,
+            user_id: token.sub.clone(),
+            token_hash: cookie_value.as_deref().map(token_hash),
+            data: match self.strategy() {
+                SessionStrategy::Jwt => None,
+                SessionStrategy::Database => Some(token_json(token)?),
+            },
+            created_at: now,
+            last_seen_at: now,
+            expires_at: token.exp,
+            absolute_expires_at: self.absolute_expiry(token),
+            user_agent: ctx
+                .user_agent
+                .as_deref()
+                .map(|ua| ua.chars().take(MAX_USER_AGENT).collect()),
+            ip: ctx.client_ip.map(|ip| ip.to_string()),
+        };
+        self.store().create_session(&record).await.map_err(|e| {
+            tracing::error!(error = %e, "could not store the new session");
+            AuthError::Configuration
+        })?;
+        let value = match cookie_value {
+            Some(value) => value,
+            None => self.encode_session_token(token)?,
+        };
+        Ok(self.session_cookie(ctx, &value, token.exp))
+    }
+
+    /// Saves a changed or slid session and returns its `Set-Cookie` values.
+    pub(crate) async fn save_session(
+        &self,
+        ctx: &RequestContext,
+        token: &Token,
+    ) -> Result<Vec<String>, AuthError> {
+        match self.strategy() {
+            SessionStrategy::Jwt => {
+                let jwt = self.encode_session_token(token)?;
+                Ok(self.session_cookie(ctx, &jwt, token.exp))
+            }
+            SessionStrategy::Database => {
+                let sid = token.sid.as_deref().ok_or(AuthError::Configuration)?;
+                let value = ctx
+                    .cookies
+                    .get_chunked(&ctx.jar.session_token())
+                    .ok_or(AuthError::SessionRequired)?;
+                self.store()
+                    .touch_session(sid, now_secs(), token.exp, Some(&token_json(token)?))
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "could not save the session");
+                        AuthError::Configuration
+                    })?;
+                Ok(self.session_cookie(ctx, &value, token.exp))
+            }
+        }
+    }
+
+    /// Ends the request's session: deletes its row (so its id, or a copy of its JWT, no
+    /// longer works anywhere) and returns the `Set-Cookie` values that clear it.
+    pub(crate) async fn end_session(&self, ctx: &RequestContext) -> Vec<String> {
+        if let Some(token) = self.read_token(ctx).await
+            && let Some(sid) = &token.sid
+        {
+            if let Err(e) = self.store().delete_session(&token.sub, sid).await {
+                tracing::error!(error = %e, "could not delete the session row");
+            }
+            self.confirmed_sessions().forget(sid);
+        }
+        ctx.jar
+            .expire_chunked(&ctx.jar.session_token(), &ctx.cookies)
+    }
+
+    fn session_cookie(&self, ctx: &RequestContext, value: &str, expires_at: i64) -> Vec<String> {
+        let max_age = (expires_at - now_secs()).max(0) as u64;
+        ctx.jar
+            .set_chunked(&ctx.jar.session_token(), value, max_age, &ctx.cookies)
+    }
+}
+
+fn token_json(token: &Token) -> Result<String, AuthError> {
+    serde_json::to_string(token).map_err(|e| {
+        tracing::error!(error = %e, "cannot serialise the session");
+        AuthError::Configuration
+    })
+}

@@ -1,0 +1,186 @@
+//! Every store keeps the same contract: the in-memory store, SQLite, and PostgreSQL (on the
+//! server named by `TEST_DATABASE_URL`, a fresh database per run; skipped without it, which
+//! the test command always sets).
+
+use std::sync::Arc;
+
+use leptos_auth::{
+    MemoryStore, PostgresStore, ProviderKind, SqliteStore, Store, StoreError,
+    store::{Account, AccountTokens, NewUser, SessionRecord},
+};
+
+async fn stores() -> Vec<(&'static str, Arc<dyn Store>)> {
+    let dir = std::env::temp_dir().join(format!("leptos-auth-store-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sqlite = SqliteStore::connect(&format!("sqlite://{}/store.db", dir.display()))
+        .await
+        .unwrap();
+    let mut stores: Vec<(&'static str, Arc<dyn Store>)> = vec![
+        ("memory", Arc::new(MemoryStore::default())),
+        ("sqlite", Arc::new(sqlite)),
+    ];
+    if let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        use sqlx::Connection;
+        let name = format!("leptos_auth_store_{}", std::process::id());
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+        for statement in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            sqlx::query(&statement).execute(&mut admin).await.unwrap();
+        }
+        let (base, _) = admin_url.rsplit_once('/').unwrap();
+        let postgres = PostgresStore::connect(&format!("{base}/{name}")).await.unwrap();
+        stores.push(("postgres", Arc::new(postgres)));
+    }
+    stores
+}
+
+fn session(id: &str, user_id: &str, now: i64) -> SessionRecord {
+    SessionRecord {
+        id: id.into(),
+        user_id: user_id.into(),
+        token_hash: Some(format!("hash-{id}")),
+        data: Some("{}".into()),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + 3600,
+        absolute_expires_at: now + 7200,
+        user_agent: Some("Test Browser".into()),
+        ip: Some("127.0.0.1".into()),
+    }
+}
+
+fn account(provider_account_id: &str) -> Account {
+    Account {
+        id: format!("acc-{provider_account_id}"),
+        user_id: String::new(),
+        provider: "oidc".into(),
+        provider_account_id: provider_account_id.into(),
+        kind: ProviderKind::Oidc,
+        tokens: AccountTokens::default(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_stored_listed_touched_and_deleted_per_user() {
+    for (name, store) in stores().await {
+        let ada = store
+            .create_user(NewUser {
+                email: Some(format!("ada-{name}@example.com")),
+                ..NewUser::default()
+            })
+            .await
+            .unwrap();
+        let eve = store
+            .create_user(NewUser {
+                email: Some(format!("eve-{name}@example.com")),
+                ..NewUser::default()
+            })
+            .await
+            .unwrap();
+        let now = 1_900_000_000;
+        for (id, user) in [("s1", &ada), ("s2", &ada), ("s3", &eve)] {
+            store.create_session(&session(id, &user.id, now)).await.unwrap();
+        }
+        assert!(
+            matches!(
+                store.create_session(&session("s1", &ada.id, now)).await,
+                Err(StoreError::Conflict)
+            ),
+            "{name}: ids are unique"
+        );
+        assert_eq!(store.session("s1").await.unwrap().unwrap().user_id, ada.id, "{name}");
+        let by_hash = store.session_by_token_hash("hash-s2").await.unwrap().unwrap();
+        assert_eq!(by_hash.id, "s2", "{name}");
+
+        store.touch_session("s2", now + 60, now + 4000, Some(r#"{"a":1}"#)).await.unwrap();
+        let touched = store.session("s2").await.unwrap().unwrap();
+        assert_eq!(
+            (touched.last_seen_at, touched.expires_at, touched.data.as_deref()),
+            (now + 60, now + 4000, Some(r#"{"a":1}"#)),
+            "{name}"
+        );
+        store.touch_session("s2", now + 120, now + 4000, None).await.unwrap();
+        assert_eq!(
+            store.session("s2").await.unwrap().unwrap().data.as_deref(),
+            Some(r#"{"a":1}"#),
+            "{name}: claims kept when not given"
+        );
+        let listed = store.sessions_of_user(&ada.id).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+            ["s2", "s1"],
+            "{name}: most recently seen first"
+        );
+
+        assert!(!store.delete_session(&ada.id, "s3").await.unwrap(), "{name}: not Ada's");
+        assert!(store.session("s3").await.unwrap().is_some(), "{name}");
+        assert_eq!(store.delete_sessions_of_user(&ada.id, Some("s2")).await.unwrap(), 1);
+        assert_eq!(store.sessions_of_user(&ada.id).await.unwrap().len(), 1, "{name}");
+        assert_eq!(store.delete_sessions_of_user(&ada.id, None).await.unwrap(), 1);
+        assert!(store.session("s2").await.unwrap().is_none(), "{name}");
+
+        store.prune_expired(now + 10_000).await.unwrap();
+        assert!(store.session("s3").await.unwrap().is_none(), "{name}: expired rows go");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counters_count_in_windows_lock_and_clear() {
+    for (name, store) in stores().await {
+        let key = format!("ip:sign-in:{name}");
+        let now = 1_900_000_000;
+        for expected in 1..=3 {
+            let counter = store.count_event(&key, now + i64::from(expected), 10).await.unwrap();
+            assert_eq!((counter.count, counter.window_start), (expected, now + 1), "{name}");
+        }
+        let next_window = store.count_event(&key, now + 20, 10).await.unwrap();
+        assert_eq!((next_window.count, next_window.window_start), (1, now + 20), "{name}");
+
+        store.lock_counter(&key, now + 900).await.unwrap();
+        let locked = store.counter(&key).await.unwrap().unwrap();
+        assert_eq!((locked.locked_until, locked.strikes, locked.count), (now + 900, 1, 0));
+        let after_lock = store.count_event(&key, now + 21, 10).await.unwrap();
+        assert_eq!(after_lock.count, 1, "{name}: a lock starts the count over");
+        assert_eq!(after_lock.strikes, 1, "{name}: strikes are remembered");
+
+        store.clear_counter(&key).await.unwrap();
+        assert!(store.counter(&key).await.unwrap().is_none(), "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_and_their_first_account_are_created_together_or_not_at_all() {
+    for (name, store) in stores().await {
+        let email = format!("frank-{name}@example.com");
+        let new_user = || NewUser {
+            email: Some(email.clone()),
+            ..NewUser::default()
+        };
+        let user = store
+            .create_user_with_account(new_user(), true, account(&format!("{name}-1")))
+            .await
+            .unwrap();
+        assert!(user.email_verified.is_some(), "{name}");
+        let linked = store.accounts_of_user(&user.id).await.unwrap();
+        assert_eq!(linked.len(), 1, "{name}");
+
+        // The same provider account again (a parallel callback): refused, nothing left over.
+        let users_before = store.list_users().await.unwrap().len();
+        let other = NewUser {
+            email: Some(format!("other-{name}@example.com")),
+            ..NewUser::default()
+        };
+        assert!(matches!(
+            store
+                .create_user_with_account(other, false, account(&format!("{name}-1")))
+                .await,
+            Err(StoreError::Conflict)
+        ));
+        assert_eq!(store.list_users().await.unwrap().len(), users_before, "{name}");
+    }
+}

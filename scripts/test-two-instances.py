@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Two release servers, one PostgreSQL database (SPEC §8 scale-out), driven over HTTP.
+
+Shows: a session started on A works on B; revoking it on B makes A refuse it within
+AUTH_SESSION_CHECK_INTERVAL; a lockout triggered through A holds on B; sign-ups racing on
+both for one email make exactly one user.
+
+Usage: TEST_DATABASE_URL=postgres://... scripts/test-two-instances.py  (run by test.sh after
+the release build; TEST_DATABASE_URL is an admin URL, a fresh database is created).
+"""
+
+import http.cookiejar
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "target", "release", "leptos-auth")
+EMAIL = "ada@example.com"
+PASSWORD = "correct horse battery staple"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """Keeps cookies, follows no redirects; talks to whichever server it is told."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
+        )
+
+    def request(self, method, url, form=None, body=None):
+        data, headers = None, {"User-Agent": "two-instances-test"}
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def json(self, url):
+        status, _, body = self.request("GET", url)
+        assert status == 200, (url, status, body)
+        return json.loads(body)
+
+    def csrf(self, base):
+        return self.json(base + "/api/auth/csrf")["csrfToken"]
+
+    def sign_in(self, base, password=PASSWORD):
+        form = {"csrfToken": self.csrf(base), "email": EMAIL, "password": password}
+        status, headers, _ = self.request("POST", base + "/api/auth/callback/credentials", form)
+        return status, headers.get("Location", "")
+
+
+def fresh_database(admin_url):
+    name = f"leptos_auth_two_{os.getpid()}"
+    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", admin_url, "-qc", sql], check=True)
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def start(port, database_url, data_dir):
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        AUTH_SECRET="two-instances-test-secret-that-is-long-enough-0123",
+        AUTH_URL=f"http://127.0.0.1:{port}",
+        LEPTOS_SITE_ADDR=f"127.0.0.1:{port}",
+        LEPTOS_AUTH_DATA_DIR=data_dir,
+        AUTH_SESSION_CHECK_INTERVAL="1",
+        AUTH_RATE_LIMITS="off",
+        RUST_LOG="warn",
+    )
+    process = subprocess.Popen([BINARY], env=env, cwd=data_dir)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    sys.exit(f"the server on port {port} did not start")
+
+
+def main():
+    admin_url = os.environ.get("TEST_DATABASE_URL")
+    if not admin_url:
+        sys.exit("TEST_DATABASE_URL is not set (test.sh starts a PostgreSQL server)")
+    database_url = fresh_database(admin_url)
+    data_dir = tempfile.mkdtemp(prefix="leptos-auth-two-")
+    port_a = random.randint(20000, 29999)
+    port_b = port_a + 1
+    a_url, b_url = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
+    subprocess.run(
+        [BINARY, "user", "add", "--email", EMAIL, "--name", "Ada", "--password-stdin"],
+        input=PASSWORD.encode(),
+        env=dict(os.environ, DATABASE_URL=database_url, LEPTOS_AUTH_DATA_DIR=data_dir),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    servers = [start(port_a, database_url, data_dir), start(port_b, database_url, data_dir)]
+    try:
+        # 1. Signed in on A, the same cookie works on B.
+        ada = Browser()
+        status, location = ada.sign_in(a_url)
+        assert status == 302 and location.endswith("/dashboard"), (status, location)
+        assert ada.json(b_url + "/api/auth/session")["user"]["email"] == EMAIL
+        print("ok: a session started on A works on B")
+
+        # 2. Revoked on B (the session ends itself by id), refused by A within the interval.
+        own = [s for s in ada.json(b_url + "/api/auth/sessions") if s["current"]][0]
+        copy = Browser()
+        for cookie in ada.jar:
+            copy.jar.set_cookie(cookie)
+        status, _, body = ada.request(
+            "POST",
+            b_url + "/api/auth/sessions/revoke",
+            body={"csrfToken": ada.csrf(b_url), "id": own["id"]},
+        )
+        assert json.loads(body) == {"revoked": 1}, body
+        time.sleep(1.2)
+        assert copy.json(a_url + "/api/auth/session") == {}, "A still accepts a revoked session"
+        print("ok: revoked on B, refused by A within session_check_interval")
+
+        # 3. A lockout through A holds on B.
+        attacker = Browser()
+        for _ in range(10):
+            attacker.sign_in(a_url, password="wrong password")
+        status, location = Browser().sign_in(b_url)
+        assert "error=AccountLocked" in location, (status, location)
+        print("ok: a lockout triggered through A holds on B")
+
+        # 4. Sign-ups racing on A and B for one email: exactly one user.
+        results = []
+
+        def sign_up(base):
+            form = {"name": "Racer", "email": "racer@example.com", "password": "long enough"}
+            results.append(Browser().request("POST", base + "/api/app/sign_up", form)[0])
+
+        threads = [threading.Thread(target=sign_up, args=(url,)) for url in (a_url, b_url) * 3]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        listed = subprocess.run(
+            [BINARY, "user", "list"],
+            env=dict(os.environ, DATABASE_URL=database_url, LEPTOS_AUTH_DATA_DIR=data_dir),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        racers = [line for line in listed.splitlines() if "racer@example.com" in line]
+        assert len(racers) == 1, listed
+        assert all(status < 500 for status in results), results
+        print(f"ok: six racing sign-ups on two instances made one user (statuses {results})")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
