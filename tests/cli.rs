@@ -9,16 +9,25 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-/// A folder for one test's runs of the binary, with its own database (see
-/// `common::test_config`).
+/// A folder for one test's runs of the binary: the default SQLite database in its `data`
+/// folder, or with `TEST_DATABASE_URL` a fresh PostgreSQL database (see
+/// `common::test_config`), whose URL is kept in `.database_url`.
 fn cli_dir() -> std::path::PathBuf {
     let config = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap()
         .block_on(common::test_config("cli"));
-    std::fs::write(config.data_dir.join(".database_url"), &config.database_url).unwrap();
+    if config.database_url.starts_with("postgres") {
+        std::fs::write(config.data_dir.join(".database_url"), &config.database_url).unwrap();
+    }
     config.data_dir
+}
+
+/// The database the binary uses in `dir`.
+fn database_url(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join(".database_url"))
+        .unwrap_or_else(|_| format!("sqlite://{}/data/leptos-auth.db", dir.display()))
 }
 
 /// Runs the binary in `dir` with a clean auth environment and the folder's database,
@@ -158,10 +167,13 @@ fn migrate_and_help() {
     let dir = cli_dir();
     let migrate = run(&dir, &["migrate"], &[], "");
     assert!(migrate.status.success(), "{}", text(&migrate.stderr));
-    assert!(
-        dir.join("data/leptos-auth.db").exists(),
-        "SQLite file in the data folder"
-    );
+    assert!(text(&migrate.stdout).contains("database schema is up to date"));
+    if !dir.join(".database_url").exists() {
+        assert!(
+            dir.join("data/leptos-auth.db").exists(),
+            "SQLite file in the data folder"
+        );
+    }
     let help = run(&dir, &["--help"], &[], "");
     assert!(help.status.success());
     assert!(text(&help.stdout).contains("user add --email E"));
@@ -251,7 +263,7 @@ fn user_sessions_lists_and_user_revoke_ends_them() {
         "--password-stdin",
     ];
     assert!(run(&dir, &add, &[], "a strong password").status.success());
-    let database_url = std::fs::read_to_string(dir.join(".database_url")).unwrap();
+    let database_url = database_url(&dir);
     // Two browsers sign in through a real server on the same database.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -289,7 +301,12 @@ fn user_sessions_lists_and_user_revoke_ends_them() {
         }
     });
 
-    let listed = run(&dir, &["user", "sessions", "--email", "ada@example.com"], &[], "");
+    let listed = run(
+        &dir,
+        &["user", "sessions", "--email", "ada@example.com"],
+        &[],
+        "",
+    );
     assert!(listed.status.success(), "{}", text(&listed.stderr));
     let out = text(&listed.stdout);
     for agent in user_agents {
@@ -297,13 +314,34 @@ fn user_sessions_lists_and_user_revoke_ends_them() {
     }
     assert!(out.contains("127.0.0.1"), "{out}");
 
-    let revoked = run(&dir, &["user", "revoke", "--email", "ada@example.com"], &[], "");
+    let revoked = run(
+        &dir,
+        &["user", "revoke", "--email", "ada@example.com"],
+        &[],
+        "",
+    );
     assert!(revoked.status.success());
-    assert!(text(&revoked.stdout).contains("ended 2 session(s)"), "{}", text(&revoked.stdout));
-    let listed = run(&dir, &["user", "sessions", "--email", "ada@example.com"], &[], "");
-    assert_eq!(text(&listed.stdout).lines().count(), 1, "only the header is left");
+    assert!(
+        text(&revoked.stdout).contains("ended 2 session(s)"),
+        "{}",
+        text(&revoked.stdout)
+    );
+    let listed = run(
+        &dir,
+        &["user", "sessions", "--email", "ada@example.com"],
+        &[],
+        "",
+    );
+    let out = text(&listed.stdout);
+    assert!(out.contains("user agent"), "{out}");
+    assert!(!out.contains("Browser"), "no session is left: {out}");
 
-    let unknown = run(&dir, &["user", "revoke", "--email", "nobody@example.com"], &[], "");
+    let unknown = run(
+        &dir,
+        &["user", "revoke", "--email", "nobody@example.com"],
+        &[],
+        "",
+    );
     assert!(!unknown.status.success());
     assert!(text(&unknown.stderr).contains("no user with email"));
 }
@@ -327,30 +365,44 @@ fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() 
     ]);
     let file = dir.join("users.json");
     std::fs::write(&file, export.to_string()).unwrap();
-    let args = ["user", "import", "--from", "mongo-export", file.to_str().unwrap()];
+    let args = [
+        "user",
+        "import",
+        "--from",
+        "mongo-export",
+        file.to_str().unwrap(),
+    ];
 
     let imported = run(&dir, &args, &[], "");
     assert!(imported.status.success(), "{}", text(&imported.stderr));
-    assert_eq!(
-        text(&imported.stdout).trim(),
-        "imported 1, skipped 1 (duplicate email), rejected 2 (malformed)"
+    assert!(
+        text(&imported.stdout)
+            .contains("imported 1, skipped 1 (duplicate email), rejected 2 (malformed)"),
+        "{}",
+        text(&imported.stdout)
     );
     assert!(text(&imported.stderr).contains("rejected row 3: no valid email"));
     // Importing again changes nothing.
     let again = run(&dir, &args, &[], "");
-    assert!(text(&again.stdout).starts_with("imported 0, skipped 2"));
+    assert!(text(&again.stdout).contains("imported 0, skipped 2"));
 
     // A file that is not a mongoexport array: an error, nothing written.
     std::fs::write(dir.join("bad.json"), "{\"email\": \"x\"").unwrap();
     let bad = run(
         &dir,
-        &["user", "import", "--from", "mongo-export", dir.join("bad.json").to_str().unwrap()],
+        &[
+            "user",
+            "import",
+            "--from",
+            "mongo-export",
+            dir.join("bad.json").to_str().unwrap(),
+        ],
         &[],
         "",
     );
     assert!(!bad.status.success());
 
-    let database_url = std::fs::read_to_string(dir.join(".database_url")).unwrap();
+    let database_url = database_url(&dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -359,7 +411,9 @@ fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() 
         let server = common::spawn_on_database(&database_url).await;
         let wrong = server.sign_in("grace@example.com", "not it").await;
         assert!(common::location(&wrong).contains("error=CredentialsSignin"));
-        let right = server.sign_in("grace@example.com", "my old nextauth password").await;
+        let right = server
+            .sign_in("grace@example.com", "my old nextauth password")
+            .await;
         assert!(common::location(&right).ends_with("/dashboard"));
         let (_, stored) = server
             .auth
@@ -368,7 +422,10 @@ fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() 
             .await
             .unwrap()
             .unwrap();
-        assert!(stored.starts_with("$argon2id$"), "rehashed at the first sign-in: {stored}");
+        assert!(
+            stored.starts_with("$argon2id$"),
+            "rehashed at the first sign-in: {stored}"
+        );
         // And the new hash works too.
         let browser = common::client();
         let fresh = common::TestServer {
@@ -378,7 +435,9 @@ fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() 
             data_dir: server.data_dir.clone(),
             database_url: server.database_url.clone(),
         };
-        let again = fresh.sign_in("grace@example.com", "my old nextauth password").await;
+        let again = fresh
+            .sign_in("grace@example.com", "my old nextauth password")
+            .await;
         assert!(common::location(&again).ends_with("/dashboard"));
     });
 }

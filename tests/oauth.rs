@@ -11,7 +11,6 @@ use common::{
     oidc::{Claims, spawn_with_provider, spawn_with_provider_claims},
     set_cookies,
 };
-use leptos_auth::Store;
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

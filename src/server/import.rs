@@ -41,8 +41,14 @@ fn to_new_user(row: &Value) -> Result<NewUser, &'static str> {
         Some(Value::String(hash)) if is_bcrypt(hash) => Some(hash.clone()),
         Some(_) => return Err("password is not a bcrypt hash"),
     };
-    let name = fields.get("name").and_then(Value::as_str).map(str::to_owned);
-    let image = fields.get("image").and_then(Value::as_str).map(str::to_owned);
+    let name = fields
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let image = fields
+        .get("image")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     let mut data = Map::new();
     for (key, value) in fields {
         match key.as_str() {

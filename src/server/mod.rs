@@ -23,8 +23,6 @@ use leptos_auth::{Auth, AuthConfig};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
-use std::{sync::Arc, time::Duration};
-
 use crate::app::App;
 pub use assets::AssetLookup;
 pub use config::{ConfigError, SiteConfig};

@@ -1,13 +1,13 @@
 //! The local OpenID provider (`end2end/oidc/provider.mjs`, panva's oidc-provider) and an app
 //! server wired to it, for OAuth integration tests.
 
-use std::{process::Stdio, sync::Arc, time::Duration};
+use std::{process::Stdio, time::Duration};
 
 use leptos_auth::{
     Auth, AuthConfig, OAuth, Provider,
     providers::{github, spotify, with_github_emails_url},
 };
-use leptos_auth_demo::server::{self, SiteConfig};
+use leptos_auth_demo::server;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use super::{SiteAssets, TestServer, client};

@@ -363,8 +363,14 @@ impl AuthConfig {
         };
         seconds("AUTH_SESSION_MAX_AGE", &mut self.session.max_age)?;
         seconds("AUTH_SESSION_UPDATE_AGE", &mut self.session.update_age)?;
-        seconds("AUTH_SESSION_ABSOLUTE_MAX_AGE", &mut self.session.absolute_max_age)?;
-        seconds("AUTH_SESSION_CHECK_INTERVAL", &mut self.session.check_interval)?;
+        seconds(
+            "AUTH_SESSION_ABSOLUTE_MAX_AGE",
+            &mut self.session.absolute_max_age,
+        )?;
+        seconds(
+            "AUTH_SESSION_CHECK_INTERVAL",
+            &mut self.session.check_interval,
+        )?;
         seconds("AUTH_RATE_LIMIT_WINDOW", &mut self.rate_limits.window)?;
         seconds("AUTH_LOCKOUT_WINDOW", &mut self.lockout.window)?;
         seconds("AUTH_LOCKOUT_DURATION", &mut self.lockout.duration)?;

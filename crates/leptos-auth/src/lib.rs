@@ -84,7 +84,8 @@ pub use paths::{AuthPaths, DEFAULT_BASE_PATH};
 pub use redirect::{is_safe_local_path, local_callback_url};
 pub use server_fns::{
     CsrfToken, GetSession, ListProviders, LoadSessionState, ProviderKind, ProviderSummary,
-    SessionInfo, SessionState, SignIn, SignOut, csrf_token, get_session, list_providers, load_session_state,
+    SessionInfo, SessionState, SignIn, SignOut, csrf_token, get_session, list_providers,
+    load_session_state,
 };
 pub use session::{Session, SessionUser};
 
@@ -110,13 +111,13 @@ mod oauth;
 #[cfg(feature = "ssr")]
 mod pages;
 #[cfg(feature = "ssr")]
+mod passwords;
+#[cfg(feature = "ssr")]
 pub mod providers;
 #[cfg(feature = "ssr")]
 mod register;
 #[cfg(feature = "ssr")]
 mod secret;
-#[cfg(feature = "ssr")]
-mod passwords;
 #[cfg(feature = "ssr")]
 mod sessions;
 #[cfg(feature = "ssr")]
@@ -133,14 +134,14 @@ pub use self::{
         ClientIp, InvalidProxy, LimitedAction, Lockout, RateLimits, TooManyAttempts, TrustedProxies,
     },
     oauth::ProviderTokenError,
+    passwords::PasswordChangeError,
     providers::{Credentials, OAuth, Provider},
     redirect::default_redirect,
-    passwords::PasswordChangeError,
     register::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, RegisterError, is_valid_email},
-    sessions::{RevokeSessions, Revoked},
     secret::{AccessToken, ClientSecret, RefreshToken},
     server_fns::append_set_cookies,
     session::jwt::Token,
+    sessions::{RevokeSessions, Revoked},
     store::{MemoryStore, Store, StoreError, User},
 };
 /// Re-exported so apps implement [`Callbacks`], [`Events`], [`Store`] and

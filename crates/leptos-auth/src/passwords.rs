@@ -5,8 +5,7 @@
 use axum::http::request::Parts;
 
 use crate::{
-    Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
-    TooManyAttempts,
+    Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, TooManyAttempts,
     core::RequestContext,
     limits::LockoutCheck,
     store::{hash_password, verify_password},
@@ -87,10 +86,12 @@ impl Auth {
             .map_err(unavailable)?
             .ok_or(PasswordChangeError::SessionRequired)?;
         let email = user.email.clone().ok_or(PasswordChangeError::NoPassword)?;
-        self.check_lockout(&email).await.map_err(|check| match check {
-            LockoutCheck::Locked(refusal) => PasswordChangeError::TooManyAttempts(refusal),
-            LockoutCheck::Unavailable(e) => unavailable(e),
-        })?;
+        self.check_lockout(&email)
+            .await
+            .map_err(|check| match check {
+                LockoutCheck::Locked(refusal) => PasswordChangeError::TooManyAttempts(refusal),
+                LockoutCheck::Unavailable(e) => unavailable(e),
+            })?;
         let (_, hash) = self
             .store()
             .user_with_password(&email)

@@ -112,7 +112,11 @@ impl Auth {
                 let own = token.sid.as_deref() == Some(id.as_str());
                 Revoked {
                     count: u64::from(deleted),
-                    cookies: if own { self.end_session(ctx).await } else { Vec::new() },
+                    cookies: if own {
+                        self.end_session(ctx).await
+                    } else {
+                        Vec::new()
+                    },
                 }
             }
         };

@@ -70,24 +70,55 @@ async fn sessions_are_listed_and_revoked_for_both_strategies() {
         assert_eq!(listed.iter().filter(|s| s["current"] == true).count(), 1);
         for session in &listed {
             for field in ["id", "createdAt", "lastSeenAt", "ip"] {
-                assert!(session[field].is_string(), "{strategy:?}: {field} in {session}");
+                assert!(
+                    session[field].is_string(),
+                    "{strategy:?}: {field} in {session}"
+                );
             }
             assert_eq!(session["ip"], "127.0.0.1");
         }
 
         // End the phone's session from the laptop: the phone is signed out at once.
-        let phone_id = sessions(&phone).await.into_iter().find(|s| s["current"] == true).unwrap()
-            ["id"]
+        let phone_id = sessions(&phone)
+            .await
+            .into_iter()
+            .find(|s| s["current"] == true)
+            .unwrap()["id"]
             .clone();
-        let revoked = post_json(&laptop, "/api/auth/sessions/revoke", json!({ "id": phone_id })).await;
-        assert_eq!(revoked.json::<Value>().await.unwrap(), json!({ "revoked": 1 }));
-        assert!(!signed_in(&phone.session().await), "{strategy:?}: phone signed out");
-        assert!(signed_in(&laptop.session().await), "{strategy:?}: laptop still in");
+        let revoked = post_json(
+            &laptop,
+            "/api/auth/sessions/revoke",
+            json!({ "id": phone_id }),
+        )
+        .await;
+        assert_eq!(
+            revoked.json::<Value>().await.unwrap(),
+            json!({ "revoked": 1 })
+        );
+        assert!(
+            !signed_in(&phone.session().await),
+            "{strategy:?}: phone signed out"
+        );
+        assert!(
+            signed_in(&laptop.session().await),
+            "{strategy:?}: laptop still in"
+        );
 
         // "Sign out all other sessions".
-        let others = post_json(&laptop, "/api/auth/sessions/revoke", json!({ "others": true })).await;
-        assert_eq!(others.json::<Value>().await.unwrap(), json!({ "revoked": 1 }));
-        assert!(!signed_in(&tablet.session().await), "{strategy:?}: tablet signed out");
+        let others = post_json(
+            &laptop,
+            "/api/auth/sessions/revoke",
+            json!({ "others": true }),
+        )
+        .await;
+        assert_eq!(
+            others.json::<Value>().await.unwrap(),
+            json!({ "revoked": 1 })
+        );
+        assert!(
+            !signed_in(&tablet.session().await),
+            "{strategy:?}: tablet signed out"
+        );
         assert!(signed_in(&laptop.session().await));
         assert_eq!(sessions(&laptop).await.len(), 1);
     }
@@ -105,13 +136,21 @@ async fn another_users_sessions_cannot_be_listed_or_revoked() {
     assert_eq!(sessions(&eve).await.len(), 1, "Eve sees only her own");
 
     let attempt = post_json(&eve, "/api/auth/sessions/revoke", json!({ "id": ada_id })).await;
-    assert_eq!(attempt.json::<Value>().await.unwrap(), json!({ "revoked": 0 }));
+    assert_eq!(
+        attempt.json::<Value>().await.unwrap(),
+        json!({ "revoked": 0 })
+    );
     assert!(signed_in(&ada.session().await), "Ada's session survives");
 
     // Signed out: nothing to list, nothing to revoke; without CSRF: refused.
     let stranger = browser(&ada);
     assert_eq!(stranger.get("/api/auth/sessions").await.status(), 401);
-    let unsigned = post_json(&stranger, "/api/auth/sessions/revoke", json!({ "others": true })).await;
+    let unsigned = post_json(
+        &stranger,
+        "/api/auth/sessions/revoke",
+        json!({ "others": true }),
+    )
+    .await;
     assert_eq!(unsigned.status(), 401);
     let no_csrf = ada
         .client
@@ -137,20 +176,41 @@ async fn sign_out_deletes_the_row_so_a_copied_cookie_stops_working() {
         if strategy == SessionStrategy::Database {
             let opaque = value.trim_start_matches("authjs.session-token=");
             assert!(!opaque.contains('.'), "an opaque id, not a JWT: {opaque}");
-            let user = server.auth.store().user_by_email(EMAIL).await.unwrap().unwrap();
-            let rows = server.auth.store().sessions_of_user(&user.id).await.unwrap();
-            assert_ne!(rows[0].token_hash.as_deref(), Some(opaque), "only its hash is stored");
+            let user = server
+                .auth
+                .store()
+                .user_by_email(EMAIL)
+                .await
+                .unwrap()
+                .unwrap();
+            let rows = server
+                .auth
+                .store()
+                .sessions_of_user(&user.id)
+                .await
+                .unwrap();
+            assert_ne!(
+                rows[0].token_hash.as_deref(),
+                Some(opaque),
+                "only its hash is stored"
+            );
         }
 
         let csrf = server.csrf_token().await;
-        server.post_form("/api/auth/signout", &[("csrfToken", &csrf)]).await;
+        server
+            .post_form("/api/auth/signout", &[("csrfToken", &csrf)])
+            .await;
         let replayed = reqwest::Client::new()
             .get(server.url("/api/auth/session"))
             .header("cookie", &value)
             .send()
             .await
             .unwrap();
-        assert_eq!(replayed.json::<Value>().await.unwrap(), json!({}), "{strategy:?}");
+        assert_eq!(
+            replayed.json::<Value>().await.unwrap(),
+            json!({}),
+            "{strategy:?}"
+        );
     }
 }
 
@@ -166,9 +226,21 @@ async fn a_database_session_slides_updates_and_ends_at_its_idle_expiry() {
     .await;
     server.register(EMAIL, "Ada", PASSWORD).await;
     server.sign_in(EMAIL, PASSWORD).await;
-    let updated = post_json(&server, "/api/auth/session", json!({ "data": { "name": "Countess" } })).await;
-    assert_eq!(updated.json::<Value>().await.unwrap()["user"]["name"], "Countess");
-    assert_eq!(server.session().await["user"]["numberKey"], 7, "callbacks ran at sign-in");
+    let updated = post_json(
+        &server,
+        "/api/auth/session",
+        json!({ "data": { "name": "Countess" } }),
+    )
+    .await;
+    assert_eq!(
+        updated.json::<Value>().await.unwrap()["user"]["name"],
+        "Countess"
+    );
+    assert_eq!(
+        server.session().await["user"]["numberKey"],
+        7,
+        "callbacks ran at sign-in"
+    );
     // Used every second, it outlives its 3 s idle lifetime...
     for _ in 0..4 {
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -196,16 +268,28 @@ async fn changing_the_password_ends_every_other_session() {
 
     let wrong = change("not my password", "a brand new password").await;
     assert_eq!(wrong.status(), 403);
-    assert_eq!(wrong.json::<Value>().await.unwrap()["error"], "WrongPassword");
+    assert_eq!(
+        wrong.json::<Value>().await.unwrap()["error"],
+        "WrongPassword"
+    );
     let weak = change(PASSWORD, "short").await;
     assert_eq!(weak.status(), 400);
     assert_eq!(weak.json::<Value>().await.unwrap()["error"], "WeakPassword");
-    assert!(signed_in(&thief.session().await), "failed attempts change nothing");
+    assert!(
+        signed_in(&thief.session().await),
+        "failed attempts change nothing"
+    );
 
     let done = change(PASSWORD, "a brand new password").await;
     assert_eq!(done.json::<Value>().await.unwrap(), json!({ "ok": true }));
-    assert!(signed_in(&laptop.session().await), "this device stays signed in");
-    assert!(!signed_in(&thief.session().await), "every other session ends");
+    assert!(
+        signed_in(&laptop.session().await),
+        "this device stays signed in"
+    );
+    assert!(
+        !signed_in(&thief.session().await),
+        "every other session ends"
+    );
 
     let old = browser(&laptop);
     let refused = old.sign_in(EMAIL, PASSWORD).await;
@@ -235,7 +319,11 @@ async fn plain_forms_come_back_to_their_page() {
     let others = server
         .post_form(
             "/api/auth/sessions/revoke",
-            &[("csrfToken", &csrf), ("others", "true"), ("callbackUrl", "/settings")],
+            &[
+                ("csrfToken", &csrf),
+                ("others", "true"),
+                ("callbackUrl", "/settings"),
+            ],
         )
         .await;
     assert_eq!(common::location(&others), "/settings");
@@ -281,9 +369,20 @@ async fn a_revoked_jwt_session_is_noticed_within_the_check_interval() {
     // Revoked through A ("sign out all sessions" from another device of Ada's).
     let other_device = browser(&a);
     other_device.sign_in(EMAIL, PASSWORD).await;
-    let revoked = post_json(&other_device, "/api/auth/sessions/revoke", json!({ "others": true }))
-        .await;
-    assert_eq!(revoked.json::<Value>().await.unwrap(), json!({ "revoked": 1 }));
+    let revoked = post_json(
+        &other_device,
+        "/api/auth/sessions/revoke",
+        json!({ "others": true }),
+    )
+    .await;
+    assert_eq!(
+        revoked.json::<Value>().await.unwrap(),
+        json!({ "revoked": 1 })
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(on_b().await, json!({}), "B refuses it once its check is due");
+    assert_eq!(
+        on_b().await,
+        json!({}),
+        "B refuses it once its check is due"
+    );
 }

@@ -10,7 +10,14 @@ use leptos_auth::{
 };
 
 async fn stores() -> Vec<(&'static str, Arc<dyn Store>)> {
-    let dir = std::env::temp_dir().join(format!("leptos-auth-store-{}", std::process::id()));
+    // Each test gets its own databases: tests run in parallel.
+    static RUN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let run = format!(
+        "{}_{}",
+        std::process::id(),
+        RUN.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let dir = std::env::temp_dir().join(format!("leptos-auth-store-{run}"));
     let _ = std::fs::remove_dir_all(&dir);
     let sqlite = SqliteStore::connect(&format!("sqlite://{}/store.db", dir.display()))
         .await
@@ -24,7 +31,7 @@ async fn stores() -> Vec<(&'static str, Arc<dyn Store>)> {
         .filter(|u| !u.is_empty())
     {
         use sqlx::Connection;
-        let name = format!("leptos_auth_store_{}", std::process::id());
+        let name = format!("leptos_auth_store_{run}");
         let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
         for statement in [
             format!("DROP DATABASE IF EXISTS {name}"),
@@ -33,7 +40,9 @@ async fn stores() -> Vec<(&'static str, Arc<dyn Store>)> {
             sqlx::query(&statement).execute(&mut admin).await.unwrap();
         }
         let (base, _) = admin_url.rsplit_once('/').unwrap();
-        let postgres = PostgresStore::connect(&format!("{base}/{name}")).await.unwrap();
+        let postgres = PostgresStore::connect(&format!("{base}/{name}"))
+            .await
+            .unwrap();
         stores.push(("postgres", Arc::new(postgres)));
     }
     stores
@@ -84,7 +93,10 @@ async fn sessions_are_stored_listed_touched_and_deleted_per_user() {
             .unwrap();
         let now = 1_900_000_000;
         for (id, user) in [("s1", &ada), ("s2", &ada), ("s3", &eve)] {
-            store.create_session(&session(id, &user.id, now)).await.unwrap();
+            store
+                .create_session(&session(id, &user.id, now))
+                .await
+                .unwrap();
         }
         assert!(
             matches!(
@@ -93,18 +105,36 @@ async fn sessions_are_stored_listed_touched_and_deleted_per_user() {
             ),
             "{name}: ids are unique"
         );
-        assert_eq!(store.session("s1").await.unwrap().unwrap().user_id, ada.id, "{name}");
-        let by_hash = store.session_by_token_hash("hash-s2").await.unwrap().unwrap();
+        assert_eq!(
+            store.session("s1").await.unwrap().unwrap().user_id,
+            ada.id,
+            "{name}"
+        );
+        let by_hash = store
+            .session_by_token_hash("hash-s2")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(by_hash.id, "s2", "{name}");
 
-        store.touch_session("s2", now + 60, now + 4000, Some(r#"{"a":1}"#)).await.unwrap();
+        store
+            .touch_session("s2", now + 60, now + 4000, Some(r#"{"a":1}"#))
+            .await
+            .unwrap();
         let touched = store.session("s2").await.unwrap().unwrap();
         assert_eq!(
-            (touched.last_seen_at, touched.expires_at, touched.data.as_deref()),
+            (
+                touched.last_seen_at,
+                touched.expires_at,
+                touched.data.as_deref()
+            ),
             (now + 60, now + 4000, Some(r#"{"a":1}"#)),
             "{name}"
         );
-        store.touch_session("s2", now + 120, now + 4000, None).await.unwrap();
+        store
+            .touch_session("s2", now + 120, now + 4000, None)
+            .await
+            .unwrap();
         assert_eq!(
             store.session("s2").await.unwrap().unwrap().data.as_deref(),
             Some(r#"{"a":1}"#),
@@ -117,15 +147,34 @@ async fn sessions_are_stored_listed_touched_and_deleted_per_user() {
             "{name}: most recently seen first"
         );
 
-        assert!(!store.delete_session(&ada.id, "s3").await.unwrap(), "{name}: not Ada's");
+        assert!(
+            !store.delete_session(&ada.id, "s3").await.unwrap(),
+            "{name}: not Ada's"
+        );
         assert!(store.session("s3").await.unwrap().is_some(), "{name}");
-        assert_eq!(store.delete_sessions_of_user(&ada.id, Some("s2")).await.unwrap(), 1);
-        assert_eq!(store.sessions_of_user(&ada.id).await.unwrap().len(), 1, "{name}");
-        assert_eq!(store.delete_sessions_of_user(&ada.id, None).await.unwrap(), 1);
+        assert_eq!(
+            store
+                .delete_sessions_of_user(&ada.id, Some("s2"))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store.sessions_of_user(&ada.id).await.unwrap().len(),
+            1,
+            "{name}"
+        );
+        assert_eq!(
+            store.delete_sessions_of_user(&ada.id, None).await.unwrap(),
+            1
+        );
         assert!(store.session("s2").await.unwrap().is_none(), "{name}");
 
         store.prune_expired(now + 10_000).await.unwrap();
-        assert!(store.session("s3").await.unwrap().is_none(), "{name}: expired rows go");
+        assert!(
+            store.session("s3").await.unwrap().is_none(),
+            "{name}: expired rows go"
+        );
     }
 }
 
@@ -135,15 +184,29 @@ async fn counters_count_in_windows_lock_and_clear() {
         let key = format!("ip:sign-in:{name}");
         let now = 1_900_000_000;
         for expected in 1..=3 {
-            let counter = store.count_event(&key, now + i64::from(expected), 10).await.unwrap();
-            assert_eq!((counter.count, counter.window_start), (expected, now + 1), "{name}");
+            let counter = store
+                .count_event(&key, now + i64::from(expected), 10)
+                .await
+                .unwrap();
+            assert_eq!(
+                (counter.count, counter.window_start),
+                (expected, now + 1),
+                "{name}"
+            );
         }
         let next_window = store.count_event(&key, now + 20, 10).await.unwrap();
-        assert_eq!((next_window.count, next_window.window_start), (1, now + 20), "{name}");
+        assert_eq!(
+            (next_window.count, next_window.window_start),
+            (1, now + 20),
+            "{name}"
+        );
 
         store.lock_counter(&key, now + 900).await.unwrap();
         let locked = store.counter(&key).await.unwrap().unwrap();
-        assert_eq!((locked.locked_until, locked.strikes, locked.count), (now + 900, 1, 0));
+        assert_eq!(
+            (locked.locked_until, locked.strikes, locked.count),
+            (now + 900, 1, 0)
+        );
         let after_lock = store.count_event(&key, now + 21, 10).await.unwrap();
         assert_eq!(after_lock.count, 1, "{name}: a lock starts the count over");
         assert_eq!(after_lock.strikes, 1, "{name}: strikes are remembered");
@@ -181,6 +244,10 @@ async fn a_user_and_their_first_account_are_created_together_or_not_at_all() {
                 .await,
             Err(StoreError::Conflict)
         ));
-        assert_eq!(store.list_users().await.unwrap().len(), users_before, "{name}");
+        assert_eq!(
+            store.list_users().await.unwrap().len(),
+            users_before,
+            "{name}"
+        );
     }
 }

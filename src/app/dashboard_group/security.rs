@@ -73,15 +73,30 @@ pub fn PasswordSection() -> impl IntoView {
     let query = use_query_map();
     let message = move || {
         // The endpoint sends the form back to its callbackUrl, with ?error=<code> on failure.
-        query.with(|q| match (q.get("error").as_deref(), q.get("password").as_deref()) {
-            (Some("WrongPassword"), _) => Some(("form-error", "The current password is not correct.")),
-            (Some("WeakPassword"), _) => Some(("form-error", "The new password must be between 8 and 256 characters long.")),
-            (Some("NoPassword"), _) => Some(("form-error", "This account has no password.")),
-            (Some("RateLimited" | "AccountLocked"), _) => Some(("form-error", "Too many attempts. Try again later.")),
-            (Some(_), _) => Some(("form-error", "The password could not be changed. Please try again.")),
-            (None, Some("changed")) => Some(("notice", "Password changed. Your other sessions were signed out.")),
-            _ => None,
-        })
+        query.with(
+            |q| match (q.get("error").as_deref(), q.get("password").as_deref()) {
+                (Some("WrongPassword"), _) => {
+                    Some(("form-error", "The current password is not correct."))
+                }
+                (Some("WeakPassword"), _) => Some((
+                    "form-error",
+                    "The new password must be between 8 and 256 characters long.",
+                )),
+                (Some("NoPassword"), _) => Some(("form-error", "This account has no password.")),
+                (Some("RateLimited" | "AccountLocked"), _) => {
+                    Some(("form-error", "Too many attempts. Try again later."))
+                }
+                (Some(_), _) => Some((
+                    "form-error",
+                    "The password could not be changed. Please try again.",
+                )),
+                (None, Some("changed")) => Some((
+                    "notice",
+                    "Password changed. Your other sessions were signed out.",
+                )),
+                _ => None,
+            },
+        )
     };
     view! {
         <h2>"Password"</h2>

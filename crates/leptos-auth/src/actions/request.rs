@@ -42,7 +42,10 @@ impl FromRequest<Auth> for ActionPost {
                     .with_status(StatusCode::PAYLOAD_TOO_LARGE)
             })?;
         let body = PostBody::parse(&parts.headers, &bytes);
+        // A client that posts JSON reads JSON: it gets `{"url"}` (or the endpoint's own
+        // JSON), never a redirect.
         let json_mode = body.field("json") == Some("true")
+            || PostBody::is_json(&parts.headers)
             || parts
                 .headers
                 .get("x-auth-return-redirect")
@@ -91,12 +94,15 @@ impl ActionPost {
 pub(crate) struct PostBody(pub Map<String, Value>);
 
 impl PostBody {
-    pub fn parse(headers: &HeaderMap, body: &[u8]) -> PostBody {
-        let is_json = headers
+    fn is_json(headers: &HeaderMap) -> bool {
+        headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        let map = if is_json {
+            .is_some_and(|v| v.starts_with("application/json"))
+    }
+
+    pub fn parse(headers: &HeaderMap, body: &[u8]) -> PostBody {
+        let map = if PostBody::is_json(headers) {
             serde_json::from_slice::<Map<String, Value>>(body).unwrap_or_default()
         } else {
             serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)

@@ -28,7 +28,12 @@ pub(super) async fn revoke(State(auth): State<Auth>, req: ActionPost) -> Result<
     let which = match (others, req.field("id")) {
         (true, _) => RevokeSessions::Others,
         (false, Some(id)) if !id.is_empty() => RevokeSessions::One(id.to_owned()),
-        _ => return Err(answer(&req, Err(("InvalidRequest", StatusCode::BAD_REQUEST)))),
+        _ => {
+            return Err(answer(
+                &req,
+                Err(("InvalidRequest", StatusCode::BAD_REQUEST)),
+            ));
+        }
     };
     match auth.revoke_sessions_in(&req.ctx, which).await {
         Ok(revoked) => {
@@ -89,7 +94,9 @@ fn failure(code: &str, status: StatusCode) -> Reply {
 fn answer(req: &ActionPost, outcome: Result<Value, (&str, StatusCode)>) -> Reply {
     match (req.callback_url().filter(|_| !req.json_mode), outcome) {
         (Some(page), Ok(_)) => Reply::redirect(page),
-        (Some(page), Err((code, _))) => Reply::redirect(with_query(&page, &[("error", Some(code))])),
+        (Some(page), Err((code, _))) => {
+            Reply::redirect(with_query(&page, &[("error", Some(code))]))
+        }
         (None, Ok(body)) => Reply::json(body),
         (None, Err((code, status))) => failure(code, status),
     }

@@ -301,7 +301,11 @@ impl Auth {
     /// sign-in started (its CSRF cookie, and who was signed in, which decides linking).
     async fn check_binding(&self, ctx: &RequestContext, provider: &OAuth) -> String {
         let csrf_cookie = ctx.cookies.get(&ctx.jar.csrf_token()).unwrap_or_default();
-        let user = self.read_token(ctx).await.map(|t| t.sub).unwrap_or_default();
+        let user = self
+            .read_token(ctx)
+            .await
+            .map(|t| t.sub)
+            .unwrap_or_default();
         format!("{}|{user}|{csrf_cookie}", provider.id)
     }
 
@@ -329,14 +333,19 @@ impl Auth {
         let code = query
             .get("code")
             .ok_or_else(|| Failure::new(AuthError::OAuthCallback, "no code"))?;
-        let expected_state = self.check(ctx, provider, ctx.jar.state()).await.ok_or_else(|| {
-            Failure::new(AuthError::OAuthCallback, "state cookie missing or invalid")
-        })?;
+        let expected_state = self
+            .check(ctx, provider, ctx.jar.state())
+            .await
+            .ok_or_else(|| {
+                Failure::new(AuthError::OAuthCallback, "state cookie missing or invalid")
+            })?;
         let returned_state = query.get("state").map(String::as_str).unwrap_or_default();
         if !checks::matches(returned_state, &expected_state) {
             return Err(Failure::new(AuthError::OAuthCallback, "state mismatch"));
         }
-        let verifier = self.check(ctx, provider, ctx.jar.pkce_code_verifier()).await
+        let verifier = self
+            .check(ctx, provider, ctx.jar.pkce_code_verifier())
+            .await
             .ok_or_else(|| {
                 Failure::new(AuthError::OAuthCallback, "PKCE cookie missing or invalid")
             })?;
@@ -524,6 +533,17 @@ impl Auth {
             let verified_on_both_sides =
                 profile.email_verified && existing.email_verified.is_some();
             if !provider.allow_email_linking || !verified_on_both_sides {
+                // Unless a parallel callback for this very provider account created that
+                // user a moment ago: then it is this user.
+                if let Some(account) = store
+                    .account(&provider.id, &profile.id)
+                    .await
+                    .map_err(store_failure)?
+                {
+                    return self
+                        .existing_account_user(signed_in.as_deref(), account, tokens)
+                        .await;
+                }
                 return Err(Failure::new(
                     AuthError::OAuthAccountNotLinked,
                     "email already used by another user",

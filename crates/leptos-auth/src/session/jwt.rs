@@ -96,6 +96,7 @@ mod tests {
             exp,
             jti: "j".into(),
             auth_time: None,
+            sid: None,
             extra: Map::new(),
         }
     }

@@ -32,9 +32,11 @@ const MAX_CONFIRMED: usize = 64 * 1024;
 pub(crate) struct ConfirmedSessions(Mutex<HashMap<String, i64>>);
 
 impl ConfirmedSessions {
+    /// Whether `sid` was confirmed after `since` (whole seconds: a session confirmed at
+    /// second 100 with a 1 s interval is asked about again from second 101 on).
     fn confirmed_since(&self, sid: &str, since: i64) -> bool {
         let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(sid).is_some_and(|at| *at >= since)
+        map.get(sid).is_some_and(|at| *at > since)
     }
 
     fn confirm(&self, sid: &str, now: i64) {
@@ -45,7 +47,7 @@ impl ConfirmedSessions {
         map.insert(sid.to_owned(), now);
     }
 
-    fn forget(&self, sid: &str) {
+    pub(crate) fn forget(&self, sid: &str) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(sid);
     }
 }
@@ -74,7 +76,11 @@ impl Auth {
                 token
             }
             SessionStrategy::Database => {
-                let record = match self.store().session_by_token_hash(&token_hash(&cookie)).await {
+                let record = match self
+                    .store()
+                    .session_by_token_hash(&token_hash(&cookie))
+                    .await
+                {
                     Ok(record) => record?,
                     Err(e) => {
                         tracing::error!(error = %e, "session lookup failed");
@@ -99,7 +105,10 @@ impl Auth {
     /// token through, and says so in the log.
     async fn jwt_session_alive(&self, sid: &str, now: i64) -> bool {
         let interval = self.config().session.check_interval.as_secs() as i64;
-        if self.confirmed_sessions().confirmed_since(sid, now - interval) {
+        if self
+            .confirmed_sessions()
+            .confirmed_since(sid, now - interval)
+        {
             return true;
         }
         match self.store().session(sid).await {

@@ -343,14 +343,15 @@ impl Store for MemoryStore {
                 .cloned()
                 .collect()
         });
-        sessions.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
+        sessions.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
         Ok(sessions)
     }
 
     async fn delete_session(&self, user_id: &str, id: &str) -> Result<bool, StoreError> {
         Ok(self.with(|data| {
             let before = data.sessions.len();
-            data.sessions.retain(|s| !(s.user_id == user_id && s.id == id));
+            data.sessions
+                .retain(|s| !(s.user_id == user_id && s.id == id));
             data.sessions.len() < before
         }))
     }

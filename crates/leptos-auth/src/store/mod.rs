@@ -3,9 +3,9 @@
 
 mod memory;
 mod password;
-mod sealed;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod sealed;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -16,9 +16,9 @@ use crate::ProviderKind;
 pub use crate::secret::{AccessToken, RefreshToken};
 pub use memory::MemoryStore;
 pub use password::{PasswordHashError, hash_password, needs_rehash, verify_password};
-pub(crate) use sealed::SealedTokens;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub(crate) use sealed::SealedTokens;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 

@@ -29,7 +29,8 @@ pub struct PostgresStore {
 const USER_COLUMNS: &str = "id, name, email, image, email_verified";
 
 /// `email_verified` as the SQLite store writes it: ISO 8601 with milliseconds, UTC.
-const NOW_ISO: &str = r#"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#;
+const NOW_ISO: &str =
+    r#"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#;
 
 fn user_from_row(row: &PgRow) -> User {
     User {
@@ -169,10 +170,12 @@ impl Store for PostgresStore {
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-            .bind(normalize_email(email))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(normalize_email(email))
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(user_from_row))
     }
 
@@ -319,11 +322,10 @@ impl Store for PostgresStore {
     }
 
     async fn has_password(&self, user_id: &str) -> Result<bool, StoreError> {
-        let row =
-            sqlx::query("SELECT password_hash IS NOT NULL AS has FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query("SELECT password_hash IS NOT NULL AS has FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.is_some_and(|r| r.get::<bool, _>("has")))
     }
 

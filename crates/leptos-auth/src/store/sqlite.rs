@@ -24,7 +24,6 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-
 const USER_COLUMNS: &str = "id, name, email, image, email_verified";
 
 fn user_from_row(row: &SqliteRow) -> User {
@@ -363,10 +362,12 @@ impl Store for SqliteStore {
     }
 
     async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(session_from_row))
     }
 

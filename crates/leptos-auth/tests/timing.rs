@@ -1,0 +1,63 @@
+//! Whether the time of a failed sign-in tells an unknown email from a wrong password. Alone
+//! in its test binary, so no other test competes for the cores while it measures.
+
+mod common;
+
+use std::{sync::Arc, time::Instant};
+
+use common::spawn_with;
+use leptos_auth::MemoryStore;
+
+const EMAIL: &str = "ada@example.com";
+const PASSWORD: &str = "correct horse battery staple";
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_email_fails_in_the_time_of_a_wrong_password() {
+    // The lockout would end both runs early (and fast): raise it for this measurement.
+    let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.rate_limits.enabled = false;
+        config.lockout.max_failures = 1_000;
+        config
+    })
+    .await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    let csrf = server.csrf_token().await;
+    let attempt = |email: &'static str| {
+        let server = &server;
+        let csrf = csrf.clone();
+        async move {
+            let started = Instant::now();
+            let response = server
+                .post_form(
+                    "/api/auth/callback/credentials",
+                    &[
+                        ("csrfToken", &csrf),
+                        ("email", email),
+                        ("password", "wrong password"),
+                    ],
+                )
+                .await;
+            let elapsed = started.elapsed().as_secs_f64();
+            let location = response.headers()["location"].to_str().unwrap().to_owned();
+            assert!(location.contains("error=CredentialsSignin"), "{location}");
+            elapsed
+        }
+    };
+    attempt(EMAIL).await; // warm-up: first hash, first connection
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    // Interleaved, so a slow moment of the machine hits both sides alike.
+    for _ in 0..20 {
+        known.push(attempt(EMAIL).await);
+        unknown.push(attempt("nobody@example.com").await);
+    }
+    let ratio = median(unknown) / median(known);
+    assert!(
+        (0.8..=1.25).contains(&ratio),
+        "unknown-email / wrong-password time ratio {ratio:.3}"
+    );
+}
