@@ -351,6 +351,41 @@ impl From<AuthError> for Failure {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AuthFnError {
+    /// The HTTP status this error stands for: `Invalid` 400, `SessionRequired` and
+    /// `RefreshTokenError` 401, `NotLinked` 404, `TooManyAttempts` 429, `Unavailable` and
+    /// server problems 503, the rest 400.
+    pub fn http_status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AuthFnError::Auth(AuthError::SessionRequired) | AuthFnError::RefreshTokenError => {
+                StatusCode::UNAUTHORIZED
+            }
+            AuthFnError::Auth(AuthError::AccessDenied | AuthError::MissingCSRF) => {
+                StatusCode::FORBIDDEN
+            }
+            AuthFnError::Auth(AuthError::RateLimited | AuthError::AccountLocked)
+            | AuthFnError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AuthFnError::NotLinked => StatusCode::NOT_FOUND,
+            AuthFnError::Auth(AuthError::Configuration)
+            | AuthFnError::Unavailable
+            | AuthFnError::ServerFn(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AuthFnError::Auth(_) | AuthFnError::Invalid(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// Sets [`AuthFnError::http_status`] on the current server function's response and
+    /// returns the error: a server function's `Err` is otherwise a 500, as if the server had
+    /// failed. `return Err(AuthFnError::Invalid(message).respond());`
+    pub fn respond(self) -> Self {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(self.http_status());
+        }
+        self
+    }
+}
+
 /// In a server function, a refusal also sets the response's status (429) and `Retry-After`.
 #[cfg(feature = "ssr")]
 impl From<crate::TooManyAttempts> for AuthFnError {

@@ -188,7 +188,8 @@ pub async fn sign_in(
         .ok_or(AuthFnError::Auth(crate::AuthError::Configuration))?;
     let signed_in = auth
         .sign_in_with_credentials(&parts, &provider, &fields, callback_url.as_deref())
-        .await?;
+        .await
+        .map_err(AuthFnError::respond)?;
     ssr::append_set_cookies(signed_in.cookies);
     Ok(signed_in.url)
 }

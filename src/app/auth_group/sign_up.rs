@@ -67,7 +67,8 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
             leptos_axum::redirect(&format!("/sign-up?{query}"));
             Ok(())
         }
-        (Err(message), false) => Err(AuthFnError::Invalid(message)),
+        // A 400, not the 500 a server function's error would otherwise be.
+        (Err(message), false) => Err(AuthFnError::Invalid(message).respond()),
     }
 }
 

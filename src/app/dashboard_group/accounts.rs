@@ -20,6 +20,9 @@ pub struct AccountMethods {
     pub accounts: Vec<LinkedAccount>,
     /// OAuth providers not linked yet: (id, name).
     pub linkable: Vec<(String, String)>,
+    /// The active sessions and the password form, as an HTML fragment made by the server
+    /// (`security.rs`).
+    pub security_html: String,
 }
 
 /// One artist of `/v1/me/top/artists`.
@@ -38,11 +41,12 @@ mod server {
     /// A store failure: logged here, `Unavailable` for the browser.
     pub fn unavailable(error: StoreError) -> AuthFnError {
         tracing::error!(error = %error, cause = ?std::error::Error::source(&error), "settings");
-        AuthFnError::Unavailable
+        AuthFnError::Unavailable.respond()
     }
 }
 
-/// How the signed-in user can sign in (password, linked providers).
+/// How the signed-in user can sign in (password, linked providers), and where they are
+/// signed in (one request for the whole settings page).
 #[server(prefix = "/api/app", endpoint = "sign_in_methods")]
 pub async fn sign_in_methods() -> Result<AccountMethods, AuthFnError> {
     let user: SignedInUser = leptos_axum::extract().await?;
@@ -68,10 +72,14 @@ pub async fn sign_in_methods() -> Result<AccountMethods, AuthFnError> {
         .filter(|p| p.kind().redirects() && !accounts.iter().any(|a| a.provider == p.id()))
         .map(|p| (p.id().to_owned(), p.name().to_owned()))
         .collect();
+    let parts: http::request::Parts = leptos_axum::extract().await?;
+    let query = parts.uri.query().unwrap_or_default();
+    let security_html = super::security::security_fragment(&auth, &parts.headers, query).await?;
     Ok(AccountMethods {
         has_password,
         accounts,
         linkable,
+        security_html,
     })
 }
 
@@ -127,7 +135,7 @@ pub async fn top_artists(time_range: String, limit: u32) -> Result<Vec<Artist>, 
                 let headers: http::HeaderMap = leptos_axum::extract().await?;
                 append_set_cookies(auth.flag_session_error(&headers, "RefreshTokenError").await);
             }
-            return Err(error.into());
+            return Err(AuthFnError::from(error).respond());
         }
     };
     let artists = body

@@ -3,6 +3,7 @@
 //! client redirects the same way when the session ends while the page is open.
 
 mod accounts;
+#[cfg(feature = "ssr")]
 mod security;
 
 use leptos::{either::EitherOf4, prelude::*, task::spawn_local};
@@ -143,6 +144,7 @@ pub fn SettingsPage() -> impl IntoView {
                         })
                         .collect_view()}
                 </div>
+                <div inner_html=m.security_html></div>
             }
         })
     };
@@ -152,8 +154,6 @@ pub fn SettingsPage() -> impl IntoView {
         <h2>"Sign-in methods"</h2>
         {unlink_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
         <Transition fallback=|| ()>{content}</Transition>
-        <security::SessionsSection/>
-        <security::PasswordSection/>
     }
 }
 
