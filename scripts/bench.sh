@@ -25,7 +25,7 @@ if ! command -v wrk >/dev/null; then
 fi
 
 echo "[bench] building the release binary"
-cargo leptos build --release --precompress >/dev/null
+cargo leptos build --release --precompress >/dev/null 2>&1
 
 out=target/bench
 rm -rf "$out" && mkdir -p "$out"
@@ -66,7 +66,8 @@ start_server() {
   curl -fs -b "$jar" -c "$jar" -o /dev/null \
     --data-urlencode "csrfToken=$csrf" --data-urlencode "email=bench@example.com" \
     --data-urlencode "password=a benchmark password" "$base/api/auth/callback/credentials"
-  cookie_header=$(awk '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " }' "$jar")
+  # curl marks HttpOnly cookies with a "#HttpOnly_" prefix, not as comments.
+  cookie_header=$(awk '(!/^#/ || /^#HttpOnly_/) && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " }' "$jar")
   if ! curl -fs -H "Cookie: $cookie_header" "$base/api/auth/session" | grep -q bench@example.com; then
     echo "[bench] $label: could not sign in" >&2
     exit 1
@@ -75,7 +76,8 @@ start_server() {
 
 fresh_postgres_database() {
   local name="leptos_auth_bench_$1"
-  psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+  PGOPTIONS=--client-min-messages=warning psql "$TEST_DATABASE_URL" -q \
+    -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
   echo "${TEST_DATABASE_URL%/*}/$name"
 }
 

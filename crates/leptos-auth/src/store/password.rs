@@ -26,14 +26,15 @@ pub enum PasswordHashError {
     Task(#[source] tokio::task::JoinError),
 }
 
-/// How many argon2 computations may run at once. Each takes 19 MiB and a core for tens of
-/// milliseconds: a flood of sign-ins waits its turn here instead of taking gigabytes of
-/// memory and every blocking thread, and session reads keep their cores.
+/// How many argon2 computations may run at once: half the cores (at least one, at most 8).
+/// Each takes 19 MiB and a core for tens of milliseconds: a flood of sign-ins waits its turn
+/// here instead of taking gigabytes of memory and every core, and session reads keep the
+/// other half of the machine (`scripts/bench.sh` measures both).
 fn argon2_permits() -> &'static Semaphore {
     static PERMITS: OnceLock<Semaphore> = OnceLock::new();
     PERMITS.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        Semaphore::new(cores.clamp(1, 8))
+        Semaphore::new((cores / 2).clamp(1, 8))
     })
 }
 
