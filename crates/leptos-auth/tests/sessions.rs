@@ -215,40 +215,47 @@ async fn sign_out_deletes_the_row_so_a_copied_cookie_stops_working() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_database_session_slides_updates_and_ends_at_its_idle_expiry() {
-    let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
-        config.rate_limits.enabled = false;
-        config.session.strategy = SessionStrategy::Database;
-        config.session.max_age = Duration::from_secs(3);
-        config.session.update_age = Duration::ZERO;
-        config
-    })
-    .await;
-    server.register(EMAIL, "Ada", PASSWORD).await;
-    server.sign_in(EMAIL, PASSWORD).await;
-    let updated = post_json(
-        &server,
-        "/api/auth/session",
-        json!({ "data": { "name": "Countess" } }),
-    )
-    .await;
-    assert_eq!(
-        updated.json::<Value>().await.unwrap()["user"]["name"],
-        "Countess"
-    );
-    assert_eq!(
-        server.session().await["user"]["numberKey"],
-        7,
-        "callbacks ran at sign-in"
-    );
-    // Used every second, it outlives its 3 s idle lifetime...
-    for _ in 0..4 {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        assert_eq!(server.session().await["user"]["name"], "Countess");
+async fn a_used_session_slides_updates_and_ends_at_its_idle_expiry() {
+    for strategy in [SessionStrategy::Jwt, SessionStrategy::Database] {
+        let server = spawn_with(Arc::new(MemoryStore::default()), move |mut config| {
+            config.rate_limits.enabled = false;
+            config.session.strategy = strategy;
+            config.session.check_interval = Duration::ZERO;
+            config.session.max_age = Duration::from_secs(3);
+            config.session.update_age = Duration::ZERO;
+            config
+        })
+        .await;
+        server.register(EMAIL, "Ada", PASSWORD).await;
+        server.sign_in(EMAIL, PASSWORD).await;
+        let updated = post_json(
+            &server,
+            "/api/auth/session",
+            json!({ "data": { "name": "Countess" } }),
+        )
+        .await;
+        assert_eq!(
+            updated.json::<Value>().await.unwrap()["user"]["name"],
+            "Countess"
+        );
+        assert_eq!(
+            server.session().await["user"]["numberKey"],
+            7,
+            "callbacks ran at sign-in"
+        );
+        // Used every second, it outlives its 3 s idle lifetime (the row slides too)...
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            assert_eq!(
+                server.session().await["user"]["name"],
+                "Countess",
+                "{strategy:?}"
+            );
+        }
+        // ...left alone, it does not.
+        tokio::time::sleep(Duration::from_millis(4100)).await;
+        assert_eq!(server.session().await, json!({}), "{strategy:?}");
     }
-    // ...left alone, it does not.
-    tokio::time::sleep(Duration::from_millis(4100)).await;
-    assert_eq!(server.session().await, json!({}));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

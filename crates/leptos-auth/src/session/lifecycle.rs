@@ -215,6 +215,8 @@ impl Auth {
             tracing::error!(error = %e, "could not store the new session");
             AuthError::Configuration
         })?;
+        // Every so many sign-ins, expired sessions (and counters) are deleted.
+        self.maybe_prune_expired(now).await;
         let value = match cookie_value {
             Some(value) => value,
             None => self.encode_session_token(token)?,
@@ -231,6 +233,16 @@ impl Auth {
         match self.strategy() {
             SessionStrategy::Jwt => {
                 let jwt = self.encode_session_token(token)?;
+                // The row slides with the token, or the session would end at its first
+                // expiry however active it is.
+                if let Some(sid) = &token.sid
+                    && let Err(e) = self
+                        .store()
+                        .touch_session(sid, now_secs(), token.exp, None)
+                        .await
+                {
+                    tracing::warn!(error = %e, "could not slide the session row");
+                }
                 Ok(self.session_cookie(ctx, &jwt, token.exp))
             }
             SessionStrategy::Database => {
