@@ -10,12 +10,14 @@ const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple";
 
 /// Every POST endpoint of the library (with a provider id where the path takes one).
-const POST_ENDPOINTS: [&str; 6] = [
+const POST_ENDPOINTS: [&str; 8] = [
     "/api/auth/signin/credentials",
     "/api/auth/signin/no-such-provider",
     "/api/auth/callback/credentials",
     "/api/auth/callback/no-such-provider",
     "/api/auth/session",
+    "/api/auth/sessions/revoke",
+    "/api/auth/password/change",
     "/api/auth/signout",
 ];
 
@@ -144,9 +146,26 @@ async fn every_state_changing_endpoint_requires_the_csrf_token() {
     )
     .await;
     assert_refused_without_csrf(&server, "/api/auth/signin/credentials", &[]).await;
+    assert_refused_without_csrf(&server, "/api/auth/sessions/revoke", &[("others", "true")]).await;
+    assert_refused_without_csrf(
+        &server,
+        "/api/auth/password/change",
+        &[
+            ("currentPassword", PASSWORD),
+            ("newPassword", "a brand new password"),
+        ],
+    )
+    .await;
 
-    // Still signed in, still named Ada: nothing happened.
+    // Still signed in, still named Ada, same password: nothing happened.
     assert_eq!(server.session().await["user"]["name"], "Ada");
+    let other = TestServer {
+        base_url: server.base_url.clone(),
+        client: common::client(),
+        auth: server.auth.clone(),
+    };
+    let old_password = other.sign_in(EMAIL, PASSWORD).await;
+    assert!(common::location(&old_password).ends_with("/dashboard"));
     // JSON bodies are checked the same way.
     let update = server
         .client
