@@ -314,6 +314,22 @@ fn user_sessions_lists_and_user_revoke_ends_them() {
     }
     assert!(out.contains("127.0.0.1"), "{out}");
 
+    // Both sign-ins are in the audit log, newest first, limited on request.
+    let audit = run(
+        &dir,
+        &["audit", "list", "--email", "ada@example.com"],
+        &[],
+        "",
+    );
+    assert!(audit.status.success(), "{}", text(&audit.stderr));
+    let out = text(&audit.stdout);
+    assert_eq!(out.matches(" sign_in ").count(), 2, "{out}");
+    assert!(out.contains("Browser Two"), "{out}");
+    let one = run(&dir, &["audit", "list", "--limit", "1"], &[], "");
+    assert_eq!(text(&one.stdout).matches(" sign_in ").count(), 1);
+    let bad = run(&dir, &["audit", "list", "--limit", "many"], &[], "");
+    assert!(!bad.status.success());
+
     let revoked = run(
         &dir,
         &["user", "revoke", "--email", "ada@example.com"],

@@ -23,6 +23,8 @@ pub enum Command {
     UserRevoke { email: String },
     /// `user import --from mongo-export FILE`
     UserImport { file: String },
+    /// `audit list [--email E] [--limit N]`
+    AuditList { email: Option<String>, limit: u32 },
     /// `migrate`
     Migrate,
 }
@@ -41,6 +43,9 @@ Usage:
   leptos-auth user import --from mongo-export FILE
                                            import users from a `mongoexport --jsonArray` dump
                                            (NextAuth + MongoDB; bcrypt passwords keep working)
+  leptos-auth audit list [--email E] [--limit N]
+                                           the newest security events (default 50), of all
+                                           users or of one
   leptos-auth migrate                      bring the database schema up to date
   leptos-auth --help                       show this help
 
@@ -65,6 +70,22 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             file: file.to_string(),
         }),
         ["user", "import", ..] => Err("usage: user import --from mongo-export FILE".into()),
+        ["audit", "list", rest @ ..] => {
+            let (mut email, mut limit) = (None, 50);
+            let mut rest = rest.iter();
+            while let Some(flag) = rest.next() {
+                match (*flag, rest.next()) {
+                    ("--email", Some(value)) => email = Some(value.to_string()),
+                    ("--limit", Some(value)) => {
+                        limit = value
+                            .parse()
+                            .map_err(|_| format!("--limit needs a number, not {value:?}"))?;
+                    }
+                    _ => return Err("usage: audit list [--email E] [--limit N]".into()),
+                }
+            }
+            Ok(Command::AuditList { email, limit })
+        }
         ["user", "sessions" | "revoke", ..] => Err(format!(
             "`user {}` needs --email E",
             args.get(1).copied().unwrap_or_default()
@@ -201,6 +222,15 @@ pub async fn run(command: Command, auth: &Auth) -> ExitCode {
                 }
             }
         }
+        Command::AuditList { email, limit } => {
+            match audit_list(auth, email.as_deref(), limit).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         // Opening the store already migrated it.
         Command::Migrate => {
             println!("database schema is up to date");
@@ -236,6 +266,34 @@ async fn user_sessions(auth: &Auth, email: &str) -> Result<(), String> {
             session.last_seen_at,
             session.ip.unwrap_or_default(),
             session.user_agent.unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+async fn audit_list(auth: &Auth, email: Option<&str>, limit: u32) -> Result<(), String> {
+    let user_id = match email {
+        Some(email) => Some(user_id(auth, email).await?),
+        None => None,
+    };
+    let events = auth
+        .store()
+        .audit_events(user_id.as_deref(), limit)
+        .await
+        .map_err(|e| with_causes(&e))?;
+    println!(
+        "{:<21} {:<34} {:<16} {:<12} {:<16} user agent",
+        "time", "user", "event", "provider", "ip"
+    );
+    for event in events {
+        println!(
+            "{:<21} {:<34} {:<16} {:<12} {:<16} {}",
+            event.time_iso8601(),
+            event.user_id.unwrap_or_default(),
+            event.event,
+            event.provider.unwrap_or_default(),
+            event.ip.unwrap_or_default(),
+            event.user_agent.unwrap_or_default()
         );
     }
     Ok(())

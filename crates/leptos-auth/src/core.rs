@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::{
-    AuthConfig, AuthError, AuthPaths, Session, SessionUser, SignedInUser,
+    AuditEvent, AuthConfig, AuthError, AuthPaths, Session, SessionUser, SignedInUser,
     callbacks::{JwtParams, JwtTrigger},
     keys::Keys,
     limits::{ClientIp, LocalBlocks},
@@ -130,7 +130,14 @@ impl Auth {
         let token = self
             .run_jwt_callback(token, trigger, Some(user), None)
             .await;
-        self.start_session(&ctx, &token).await
+        let cookies = self.start_session(&ctx, &token).await?;
+        let event = match trigger {
+            JwtTrigger::SignUp => AuditEvent::SignUp,
+            _ => AuditEvent::SignIn,
+        };
+        self.audit(&ctx, Some(&user.id), event, Some("credentials"))
+            .await;
+        Ok(cookies)
     }
 
     /// Signs a session token with the current secret: the value of a session cookie. For

@@ -93,6 +93,8 @@ pub use session::{Session, SessionUser};
 #[cfg(feature = "ssr")]
 mod actions;
 #[cfg(feature = "ssr")]
+mod audit;
+#[cfg(feature = "ssr")]
 mod callbacks;
 #[cfg(feature = "ssr")]
 mod config;
@@ -125,6 +127,7 @@ pub mod store;
 
 #[cfg(feature = "ssr")]
 pub use self::{
+    audit::{AuditEvent, AuditRecord},
     callbacks::{Callbacks, DefaultCallbacks, Events, JwtParams, JwtTrigger, NoEvents},
     config::{AuthConfig, AuthConfigError, MIN_SECRET_LEN, Pages, SessionOptions, SessionStrategy},
     core::Auth,

@@ -5,7 +5,8 @@
 use axum::http::request::Parts;
 
 use crate::{
-    Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, TooManyAttempts,
+    AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
+    TooManyAttempts,
     core::RequestContext,
     limits::LockoutCheck,
     store::{hash_password, verify_password},
@@ -123,6 +124,8 @@ impl Auth {
             .await
             .map_err(unavailable)?;
         tracing::info!(user = %user.id, other_sessions_ended = ended, "password changed");
+        self.audit(ctx, Some(&user.id), AuditEvent::PasswordChange, None)
+            .await;
         Ok(())
     }
 }

@@ -100,6 +100,11 @@ impl AuthPaths {
         self.join("/sessions/revoke")
     }
 
+    /// `GET`: the signed-in user's recent security events (the audit log).
+    pub fn audit(&self) -> String {
+        self.join("/audit")
+    }
+
     /// `POST` `{"currentPassword","newPassword"}`: changes the signed-in user's password.
     pub fn change_password(&self) -> String {
         self.join("/password/change")

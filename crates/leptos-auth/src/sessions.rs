@@ -4,7 +4,7 @@
 use axum::http::HeaderMap;
 
 use crate::{
-    Auth, AuthError, SessionInfo, StoreError,
+    AuditEvent, Auth, AuthError, SessionInfo, StoreError,
     core::{RequestContext, now_secs},
     session::jwt::Token,
 };
@@ -122,6 +122,8 @@ impl Auth {
         };
         if revoked.count > 0 {
             tracing::info!(user = %token.sub, count = revoked.count, "sessions revoked");
+            self.audit(ctx, Some(&token.sub), AuditEvent::SessionRevoked, None)
+                .await;
         }
         Ok(revoked)
     }

@@ -251,3 +251,40 @@ async fn a_user_and_their_first_account_are_created_together_or_not_at_all() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_log_lists_newest_first_per_user_or_all() {
+    for (name, store) in stores().await {
+        for (time, user, event) in [
+            (1, Some("u1"), "sign_in"),
+            (2, None, "sign_in_failed"),
+            (3, Some("u2"), "sign_in"),
+            (4, Some("u1"), "sign_out"),
+        ] {
+            let record = leptos_auth::AuditRecord {
+                time,
+                user_id: user.map(str::to_owned),
+                event: event.into(),
+                provider: Some("credentials".into()),
+                ip: Some("127.0.0.1".into()),
+                user_agent: None,
+            };
+            store.record_audit_event(&record).await.unwrap();
+        }
+        let u1: Vec<String> = store
+            .audit_events(Some("u1"), 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event)
+            .collect();
+        assert_eq!(u1, ["sign_out", "sign_in"], "{name}");
+        let all = store.audit_events(None, 3).await.unwrap();
+        assert_eq!(
+            all.iter().map(|e| e.time).collect::<Vec<_>>(),
+            [4, 3, 2],
+            "{name}: newest first, limited"
+        );
+        assert_eq!(all[0].provider.as_deref(), Some("credentials"));
+    }
+}

@@ -1,5 +1,6 @@
 //! The security part of the settings page: the active sessions with "Sign out" per session
-//! and "Sign out all other sessions", and the change-password form. All are plain HTML forms
+//! and "Sign out all other sessions", the recent security activity, and the change-password
+//! form. All are plain HTML forms
 //! posting to the library's endpoints, which send the browser back here (`?error=<code>` on
 //! failure), so they work the same with and without JavaScript. The whole part is an HTML
 //! fragment made on the server and shown with `inner_html`: the client bundle carries no
@@ -47,6 +48,23 @@ pub async fn security_fragment(
         others = hidden("others", "true"),
     ));
 
+    let events = auth.recent_security_events(headers).await?;
+    html.push_str(r#"<h2>Recent security activity</h2><ul class="audit" data-testid="audit">"#);
+    for event in events.iter().take(10) {
+        html.push_str(&format!(
+            r#"<li><strong>{what}</strong><span class="muted"> · {provider}{ip} · {time} UTC</span></li>"#,
+            what = describe(&event.event),
+            provider = event
+                .provider
+                .as_deref()
+                .map(|p| format!("{} · ", escape(p)))
+                .unwrap_or_default(),
+            ip = escape(event.ip.as_deref().unwrap_or("unknown address")),
+            time = event.time_iso8601().get(..16).unwrap_or_default().replace('T', " "),
+        ));
+    }
+    html.push_str("</ul>");
+
     let message = password_message(query)
         .map(|(class, text)| format!(r#"<p class="{class}" role="status">{text}</p>"#))
         .unwrap_or_default();
@@ -83,6 +101,22 @@ fn password_message(query: &str) -> Option<(&'static str, &'static str)> {
             "Password changed. Your other sessions were signed out.",
         )),
         _ => None,
+    }
+}
+
+/// An audit event name as the user reads it.
+fn describe(event: &str) -> &'static str {
+    match event {
+        "sign_in" => "Signed in",
+        "sign_in_failed" => "Failed sign-in attempt",
+        "sign_out" => "Signed out",
+        "sign_up" => "Account created",
+        "link_account" => "Sign-in method linked",
+        "unlink_account" => "Sign-in method unlinked",
+        "password_change" => "Password changed",
+        "session_revoked" => "Sessions signed out",
+        "lockout" => "Sign-in locked after failed attempts",
+        _ => "Security event",
     }
 }
 

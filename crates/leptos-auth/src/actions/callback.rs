@@ -9,7 +9,7 @@ use axum::{
 
 use super::{reply::Reply, request::ActionPost};
 use crate::{
-    Auth, AuthError, AuthFnError, ClientIp, LimitedAction, Provider, TooManyAttempts,
+    AuditEvent, Auth, AuthError, AuthFnError, ClientIp, LimitedAction, Provider, TooManyAttempts,
     callbacks::JwtTrigger, core::RequestContext, error::Failure, limits::LockoutCheck,
     providers::Credentials, store::User,
 };
@@ -46,6 +46,8 @@ async fn oauth_callback(
         Ok(signed_in) => Reply::redirect(signed_in.url).with_cookies(signed_in.cookies),
         Err(failure) => {
             let code = failure.log(provider_id);
+            auth.audit(ctx, None, AuditEvent::SignInFailed, Some(provider_id))
+                .await;
             auth.error_reply(
                 ctx,
                 false,
@@ -179,9 +181,19 @@ impl Auth {
             .await
             .map_err(|cause| Failure::new(AuthError::Configuration, cause))?;
         let Some(user) = user else {
+            // The log names the account tried when it exists: its owner should see it.
+            let tried = match account {
+                Some(email) => self.store().user_by_email(email).await.ok().flatten(),
+                None => None,
+            };
+            let tried = tried.as_ref().map(|u| u.id.as_str());
+            let provider = Some(credentials.id.as_str());
+            self.audit(ctx, tried, AuditEvent::SignInFailed, provider)
+                .await;
             if let Some(account) = account
                 && let Some(lockout) = self.count_sign_in_failure(account).await
             {
+                self.audit(ctx, tried, AuditEvent::Lockout, provider).await;
                 return Err(lockout.into());
             }
             return Err(AuthError::CredentialsSignin.into());
@@ -220,6 +232,12 @@ impl Auth {
             .run_jwt_callback(token, trigger, Some(user), None)
             .await;
         let cookies = self.start_session(ctx, &token).await?;
+        if is_new_user {
+            self.audit(ctx, Some(&user.id), AuditEvent::SignUp, Some(provider_id))
+                .await;
+        }
+        self.audit(ctx, Some(&user.id), AuditEvent::SignIn, Some(provider_id))
+            .await;
         self.config()
             .events
             .sign_in(user, provider_id, is_new_user)

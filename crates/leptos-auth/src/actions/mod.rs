@@ -43,6 +43,7 @@ impl Auth {
             .route(&paths.sessions(), get(sessions::list))
             .route(&paths.revoke_sessions(), post(sessions::revoke))
             .route(&paths.change_password(), post(sessions::change_password))
+            .route(&paths.audit(), get(sessions::audit))
             .with_state(self.clone())
     }
 

@@ -1,5 +1,5 @@
-//! `GET /sessions` and `POST /sessions/revoke` (SPEC §8), and `POST /password/change`: the
-//! account endpoints of a signed-in user. They answer JSON, or — for plain HTML forms, which
+//! `GET /sessions` and `POST /sessions/revoke` (SPEC §8), `POST /password/change` and
+//! `GET /audit`: the account endpoints of a signed-in user. They answer JSON, or — for plain HTML forms, which
 //! post a `callbackUrl` — a 302 back to that page (`?error=<code>` on failure).
 
 use axum::{
@@ -17,6 +17,27 @@ use crate::{Auth, AuthError, PasswordChangeError, RevokeSessions};
 pub(super) async fn list(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
     match auth.list_sessions(&headers).await {
         Ok(sessions) => Reply::json(serde_json::to_value(sessions).unwrap_or_default()),
+        Err(code) => failure(code.code(), status_of(code)),
+    }
+}
+
+/// `GET /audit`: `[{"time","event","provider","ip","userAgent"}]`, newest first.
+pub(super) async fn audit(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
+    match auth.recent_security_events(&headers).await {
+        Ok(events) => Reply::json(Value::Array(
+            events
+                .into_iter()
+                .map(|e| {
+                    json!({
+                        "time": e.time_iso8601(),
+                        "event": e.event,
+                        "provider": e.provider,
+                        "ip": e.ip,
+                        "userAgent": e.user_agent,
+                    })
+                })
+                .collect(),
+        )),
         Err(code) => failure(code.code(), status_of(code)),
     }
 }

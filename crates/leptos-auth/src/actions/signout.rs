@@ -6,7 +6,7 @@ use axum::{
 };
 
 use super::{reply::Reply, request::ActionPost};
-use crate::{Auth, pages};
+use crate::{AuditEvent, Auth, pages};
 
 pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
     if let Some(page) = &auth.config().pages.sign_out {
@@ -22,6 +22,10 @@ pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Result<Re
     let ctx = &req.ctx;
     let token = auth.read_token(ctx).await;
     auth.config().events.sign_out(token.as_ref()).await;
+    if let Some(token) = &token {
+        auth.audit(ctx, Some(&token.sub), AuditEvent::SignOut, None)
+            .await;
+    }
     // The row goes too: a copy of the cookie stops working everywhere.
     let cookies = auth.end_session(ctx).await;
     let url = auth

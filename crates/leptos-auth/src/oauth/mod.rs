@@ -26,7 +26,7 @@ pub use refresh::ProviderTokenError;
 
 use self::oidc::ProviderError;
 use super::{
-    Auth, AuthError,
+    AuditEvent, Auth, AuthError,
     actions::callback::SignedIn,
     core::{RequestContext, now_secs},
     error::Failure,
@@ -565,6 +565,13 @@ impl Auth {
             };
             store.link_account(account).await.map_err(store_failure)?;
             self.config().events.link_account(&user, &provider.id).await;
+            self.audit(
+                ctx,
+                Some(&user.id),
+                AuditEvent::LinkAccount,
+                Some(&provider.id),
+            )
+            .await;
             return Ok((user, false));
         }
 
@@ -583,6 +590,13 @@ impl Auth {
             Ok(user) => {
                 self.config().events.create_user(&user).await;
                 self.config().events.link_account(&user, &provider.id).await;
+                self.audit(
+                    ctx,
+                    Some(&user.id),
+                    AuditEvent::LinkAccount,
+                    Some(&provider.id),
+                )
+                .await;
                 Ok((user, true))
             }
             // A parallel callback for the same provider account won the race: its user is

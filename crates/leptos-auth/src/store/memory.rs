@@ -4,6 +4,8 @@ use std::{collections::HashMap, sync::Mutex};
 
 use async_trait::async_trait;
 
+use crate::AuditRecord;
+
 use super::{
     Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, SessionRecord, Store,
     StoreError, User, normalize_email,
@@ -39,6 +41,7 @@ struct Data {
     /// Counters with the time they may be forgotten.
     counters: HashMap<String, (Counter, i64)>,
     sessions: Vec<SessionRecord>,
+    audit: Vec<AuditRecord>,
     next_id: u64,
 }
 
@@ -380,5 +383,26 @@ impl Store for MemoryStore {
             }
         });
         Ok(())
+    }
+
+    async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError> {
+        self.with(|data| data.audit.push(event.clone()));
+        Ok(())
+    }
+
+    async fn audit_events(
+        &self,
+        user_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        Ok(self.with(|data| {
+            data.audit
+                .iter()
+                .rev()
+                .filter(|e| user_id.is_none() || e.user_id.as_deref() == user_id)
+                .take(limit as usize)
+                .cloned()
+                .collect()
+        }))
     }
 }

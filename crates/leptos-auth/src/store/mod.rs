@@ -12,8 +12,8 @@ mod sqlite;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::ProviderKind;
 pub use crate::secret::{AccessToken, RefreshToken};
+use crate::{AuditRecord, ProviderKind};
 pub use memory::MemoryStore;
 pub use password::{PasswordHashError, hash_password, needs_rehash, verify_password};
 #[cfg(feature = "postgres")]
@@ -234,6 +234,15 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces a user's password hash.
     async fn set_password_hash(&self, user_id: &str, password_hash: &str)
     -> Result<(), StoreError>;
+
+    /// Appends a row to the audit log.
+    async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError>;
+    /// The newest `limit` audit rows, newest first: of `user_id`, or of everyone.
+    async fn audit_events(
+        &self,
+        user_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
 }
 
 /// A rate-limit or lockout counter (see [`Store::count_event`]).

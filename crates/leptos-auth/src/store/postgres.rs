@@ -11,7 +11,7 @@ use sqlx::{
 };
 
 use crate::{
-    ProviderKind,
+    AuditRecord, ProviderKind,
     secret::{AccessToken, RefreshToken},
 };
 
@@ -502,5 +502,58 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_events (time, user_id, event, provider, ip, user_agent) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(event.time)
+        .bind(&event.user_id)
+        .bind(&event.event)
+        .bind(&event.provider)
+        .bind(&event.ip)
+        .bind(&event.user_agent)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn audit_events(
+        &self,
+        user_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let columns = "time, user_id, event, provider, ip, user_agent";
+        let rows = match user_id {
+            Some(user_id) => sqlx::query(&format!(
+                "SELECT {columns} FROM audit_events WHERE user_id = $1 ORDER BY id DESC LIMIT $2"
+            ))
+            .bind(user_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?,
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {columns} FROM audit_events ORDER BY id DESC LIMIT $1"
+                ))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        Ok(rows.iter().map(audit_from_row).collect())
+    }
+}
+
+fn audit_from_row(row: &PgRow) -> AuditRecord {
+    AuditRecord {
+        time: row.get("time"),
+        user_id: row.get("user_id"),
+        event: row.get("event"),
+        provider: row.get("provider"),
+        ip: row.get("ip"),
+        user_agent: row.get("user_agent"),
     }
 }

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 
 use super::{Account, AccountTokens, Counter, NewUser, SessionRecord, Store, StoreError, User};
 use crate::{
+    AuditRecord,
     keys::Keys,
     secret::{AccessToken, RefreshToken},
 };
@@ -214,5 +215,17 @@ impl Store for SealedTokens {
         password_hash: &str,
     ) -> Result<(), StoreError> {
         self.inner.set_password_hash(user_id, password_hash).await
+    }
+
+    async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError> {
+        self.inner.record_audit_event(event).await
+    }
+
+    async fn audit_events(
+        &self,
+        user_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        self.inner.audit_events(user_id, limit).await
     }
 }

@@ -9,7 +9,7 @@ use sqlx::{
 };
 
 use crate::{
-    ProviderKind,
+    AuditRecord, ProviderKind,
     secret::{AccessToken, RefreshToken},
 };
 
@@ -449,6 +449,49 @@ impl Store for SqliteStore {
             .await?;
         Ok(())
     }
+
+    async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_events (time, user_id, event, provider, ip, user_agent) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(event.time)
+        .bind(&event.user_id)
+        .bind(&event.event)
+        .bind(&event.provider)
+        .bind(&event.ip)
+        .bind(&event.user_agent)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn audit_events(
+        &self,
+        user_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let columns = "time, user_id, event, provider, ip, user_agent";
+        let rows =
+            match user_id {
+                Some(user_id) => sqlx::query(&format!(
+                    "SELECT {columns} FROM audit_events WHERE user_id = ? ORDER BY id DESC LIMIT ?"
+                ))
+                .bind(user_id)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?,
+                None => {
+                    sqlx::query(&format!(
+                        "SELECT {columns} FROM audit_events ORDER BY id DESC LIMIT ?"
+                    ))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?
+                }
+            };
+        Ok(rows.iter().map(audit_from_row).collect())
+    }
 }
 
 const SESSION_COLUMNS: &str = "id, user_id, token_hash, data, created_at, last_seen_at, \
@@ -500,4 +543,15 @@ async fn insert_account<'e>(
     .execute(executor)
     .await?;
     Ok(())
+}
+
+fn audit_from_row(row: &SqliteRow) -> AuditRecord {
+    AuditRecord {
+        time: row.get("time"),
+        user_id: row.get("user_id"),
+        event: row.get("event"),
+        provider: row.get("provider"),
+        ip: row.get("ip"),
+        user_agent: row.get("user_agent"),
+    }
 }

@@ -1,0 +1,11 @@
+-- The audit log (SPEC §8): one row per security-relevant event.
+CREATE TABLE audit_events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    time       INTEGER NOT NULL,
+    user_id    TEXT,
+    event      TEXT NOT NULL,
+    provider   TEXT,
+    ip         TEXT,
+    user_agent TEXT
+);
+CREATE INDEX audit_events_user_id ON audit_events (user_id, id);

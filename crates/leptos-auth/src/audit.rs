@@ -1,0 +1,127 @@
+//! The audit log (SPEC §8): one row for every security-relevant event — sign-ins (success
+//! and failure), sign-out, sign-up, account linking, password change, session revocation,
+//! lockout — with time, user (when known), IP and user agent. Writing an event never fails
+//! the request it describes: a store error is logged instead.
+
+use serde::Serialize;
+
+use crate::{
+    Auth,
+    core::{RequestContext, now_secs},
+};
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditEvent {
+    /// A sign-in succeeded.
+    SignIn,
+    /// A sign-in failed (wrong credentials, refused by a provider or a callback).
+    SignInFailed,
+    /// The user signed out.
+    SignOut,
+    /// A new user signed up (or was created by a first OAuth sign-in).
+    SignUp,
+    /// A provider account was linked to the user.
+    LinkAccount,
+    /// A provider account was unlinked.
+    UnlinkAccount,
+    /// The user changed their password.
+    PasswordChange,
+    /// Sessions were revoked.
+    SessionRevoked,
+    /// Too many failed sign-ins locked an account.
+    Lockout,
+}
+
+impl AuditEvent {
+    /// The stored name, e.g. `sign_in_failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::SignIn => "sign_in",
+            AuditEvent::SignInFailed => "sign_in_failed",
+            AuditEvent::SignOut => "sign_out",
+            AuditEvent::SignUp => "sign_up",
+            AuditEvent::LinkAccount => "link_account",
+            AuditEvent::UnlinkAccount => "unlink_account",
+            AuditEvent::PasswordChange => "password_change",
+            AuditEvent::SessionRevoked => "session_revoked",
+            AuditEvent::Lockout => "lockout",
+        }
+    }
+}
+
+/// One row of the audit log, as stored and as `GET /api/auth/audit` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    /// When (unix seconds).
+    pub time: i64,
+    /// The user, when known.
+    pub user_id: Option<String>,
+    /// What happened: an [`AuditEvent`] name.
+    pub event: String,
+    /// The provider involved, if any (`credentials`, `github`, …).
+    pub provider: Option<String>,
+    /// The client address.
+    pub ip: Option<String>,
+    /// The browser's `User-Agent` (truncated).
+    pub user_agent: Option<String>,
+}
+
+impl AuditRecord {
+    /// [`AuditRecord::time`] as ISO 8601 (UTC), e.g. `2026-11-23T01:40:00Z`.
+    pub fn time_iso8601(&self) -> String {
+        crate::core::iso8601(self.time)
+    }
+}
+
+/// The longest `User-Agent` kept in the log.
+const MAX_USER_AGENT: usize = 256;
+
+/// How many events `GET /audit` lists.
+const RECENT_EVENTS: u32 = 50;
+
+impl Auth {
+    /// The request's user's most recent security events, newest first.
+    /// `SessionRequired` when signed out.
+    pub async fn recent_security_events(
+        &self,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<Vec<AuditRecord>, crate::AuthError> {
+        let token = self
+            .read_token(&self.context(headers))
+            .await
+            .ok_or(crate::AuthError::SessionRequired)?;
+        self.store()
+            .audit_events(Some(&token.sub), RECENT_EVENTS)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "could not read the audit log");
+                crate::AuthError::Configuration
+            })
+    }
+
+    /// Records `event` for the request `ctx`; never fails (a store error is logged).
+    pub(crate) async fn audit(
+        &self,
+        ctx: &RequestContext,
+        user_id: Option<&str>,
+        event: AuditEvent,
+        provider: Option<&str>,
+    ) {
+        let record = AuditRecord {
+            time: now_secs(),
+            user_id: user_id.map(str::to_owned),
+            event: event.as_str().to_owned(),
+            provider: provider.map(str::to_owned),
+            ip: ctx.client_ip.map(|ip| ip.to_string()),
+            user_agent: ctx
+                .user_agent
+                .as_deref()
+                .map(|ua| ua.chars().take(MAX_USER_AGENT).collect()),
+        };
+        if let Err(e) = self.store().record_audit_event(&record).await {
+            tracing::error!(error = %e, event = event.as_str(), "could not write the audit log");
+        }
+    }
+}
