@@ -2,26 +2,34 @@
 //! page, and callbacks that add custom fields to the session (as in the Auth.js docs).
 
 use leptos_auth::{
-    AuthConfig, Callbacks, Credentials, JwtParams, JwtTrigger, Pages, Session, Token, async_trait,
+    AuthConfig, Callbacks, Credentials, EmailLink, JwtParams, JwtTrigger, Pages, Session, Token,
+    async_trait,
 };
 use serde_json::Value;
 
 /// The demo's additions to the library defaults.
 pub fn configure_auth(config: AuthConfig) -> AuthConfig {
+    let config = config.with_provider(Credentials::email_password());
+    // Magic links only where mail can go out (SMTP, or the log in development).
+    let config = if config.can_send_mail() {
+        config.with_provider(EmailLink::magic_link())
+    } else {
+        config
+    };
     config
-        .with_provider(Credentials::email_password())
         .with_providers_from_env()
         .with_callbacks(DemoCallbacks)
         .with_pages(Pages {
             sign_in: Some("/sign-in".into()),
             new_user: Some("/dashboard".into()),
+            reset_password: Some("/reset-password".into()),
             ..Pages::default()
         })
 }
 
-/// Puts `numberKey` in the token on sign-in, and copies it and the user id into
-/// `session.user` (the seeds' `numberKey` and `_id` examples). `update({"name": …})` renames
-/// the user in the session.
+/// Puts `numberKey` and `emailVerified` in the token on sign-in, and copies them and the
+/// user id into `session.user` (the seeds' `numberKey` and `_id` examples).
+/// `update({"name": …})` renames the user in the session.
 struct DemoCallbacks;
 
 /// A per-user number, stable across sign-ins, to show that custom claims travel from the
@@ -38,6 +46,8 @@ impl Callbacks for DemoCallbacks {
                 token
                     .extra
                     .insert("numberKey".into(), number_key(&token.sub).into());
+                let verified = params.user.is_some_and(|u| u.email_verified.is_some());
+                token.extra.insert("emailVerified".into(), verified.into());
             }
             JwtTrigger::Update => {
                 let name = params
@@ -61,11 +71,10 @@ impl Callbacks for DemoCallbacks {
             .user
             .extra
             .insert("id".into(), token.sub.clone().into());
-        if let Some(number_key) = token.extra.get("numberKey") {
-            session
-                .user
-                .extra
-                .insert("numberKey".into(), number_key.clone());
+        for claim in ["numberKey", "emailVerified"] {
+            if let Some(value) = token.extra.get(claim) {
+                session.user.extra.insert(claim.into(), value.clone());
+            }
         }
         session
     }

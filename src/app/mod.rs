@@ -7,7 +7,7 @@ mod dashboard_group;
 mod home;
 mod not_found;
 
-use auth_group::{AuthLayout, SignInPage, SignUpPage};
+use auth_group::{AuthLayout, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage};
 #[cfg(feature = "ssr")]
 pub use auth_setup::configure_auth;
 use dashboard_group::{DashboardLayout, DashboardPage, ProfilePage, SettingsPage, TopArtistsPage};
@@ -44,6 +44,8 @@ pub fn App() -> impl IntoView {
                         <ParentRoute path=() view=AuthLayout ssr=SsrMode::Async>
                             <Route path=path!("/sign-in") view=SignInPage/>
                             <Route path=path!("/sign-up") view=SignUpPage/>
+                            <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                            <Route path=path!("/reset-password") view=ResetPasswordPage/>
                         </ParentRoute>
                         <ParentRoute path=() view=DashboardLayout ssr=SsrMode::Async>
                             <Route path=path!("/dashboard") view=DashboardPage/>

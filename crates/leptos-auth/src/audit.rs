@@ -1,6 +1,6 @@
 //! The audit log (SPEC §8): one row for every security-relevant event — sign-ins (success
-//! and failure), sign-out, sign-up, account linking, password change, session revocation,
-//! lockout — with time, user (when known), IP and user agent. Writing an event never fails
+//! and failure), sign-out, sign-up, account linking and unlinking, password change and
+//! reset, email verification, session revocation, lockout — with time, user (when known), IP and user agent. Writing an event never fails
 //! the request it describes: a store error is logged instead.
 
 use serde::Serialize;
@@ -27,6 +27,10 @@ pub enum AuditEvent {
     UnlinkAccount,
     /// The user changed their password.
     PasswordChange,
+    /// The user set a new password through a reset link.
+    PasswordReset,
+    /// The user confirmed their email address through a verification link.
+    EmailVerified,
     /// Sessions were revoked.
     SessionRevoked,
     /// Too many failed sign-ins locked an account.
@@ -44,6 +48,8 @@ impl AuditEvent {
             AuditEvent::LinkAccount => "link_account",
             AuditEvent::UnlinkAccount => "unlink_account",
             AuditEvent::PasswordChange => "password_change",
+            AuditEvent::PasswordReset => "password_reset",
+            AuditEvent::EmailVerified => "email_verified",
             AuditEvent::SessionRevoked => "session_revoked",
             AuditEvent::Lockout => "lockout",
         }
@@ -99,6 +105,20 @@ impl Auth {
                 tracing::error!(error = %e, "could not read the audit log");
                 crate::AuthError::Configuration
             })
+    }
+
+    /// Records `event` of `user_id` for `request` (its address and user agent), for the
+    /// security actions an app performs itself, e.g. unlinking an account. Never fails: a
+    /// store error is logged.
+    pub async fn record_audit_event(
+        &self,
+        request: &axum::http::request::Parts,
+        user_id: Option<&str>,
+        event: AuditEvent,
+        provider: Option<&str>,
+    ) {
+        let ctx = self.context_of(request);
+        self.audit(&ctx, user_id, event, provider).await;
     }
 
     /// Records `event` for the request `ctx`; never fails (a store error is logged).

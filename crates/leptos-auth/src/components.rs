@@ -4,13 +4,16 @@
 //!
 //! [`SessionProvider`]: crate::SessionProvider
 
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::{
+    either::{Either, EitherOf3},
+    prelude::*,
+};
 use leptos_router::{
     components::Redirect,
     hooks::{use_location, use_query_map},
 };
 
-use crate::{SessionStatus, local_callback_url, use_session};
+use crate::{ProviderKind, SessionStatus, local_callback_url, use_session};
 
 /// Shows `children` only to a signed-in user. Without a session the server answers a 302 to
 /// the sign-in page with `callbackUrl` (works without JavaScript), and after hydration the
@@ -134,8 +137,33 @@ pub fn ProviderButton(
     }
 }
 
+/// "Email me a sign-in link": the magic-link form of the `email` provider, a plain form
+/// posting to `/api/auth/signin/email` (then "check your email").
+#[component]
+pub fn EmailLinkForm(
+    /// The email provider's id (`email`).
+    #[prop(into)]
+    provider_id: String,
+    /// Where to land after following the link.
+    #[prop(into)]
+    callback_url: Signal<String>,
+) -> impl IntoView {
+    let session = use_session();
+    let action = session.paths().sign_in_with(&provider_id);
+    view! {
+        <form method="post" action=action class="provider-form email-link-form">
+            <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
+            <input type="hidden" name="callbackUrl" value=callback_url/>
+            <label for="link-email">"Email"</label>
+            <input id="link-email" name="email" type="email" autocomplete="email" required/>
+            <button type="submit" class="button wide">"Email me a sign-in link"</button>
+        </form>
+    }
+}
+
 /// One [`ProviderButton`] ("Sign in with <name>") per configured provider that signs in by
-/// redirect (OAuth, OIDC, email), in configuration order.
+/// redirect (OAuth, OIDC), and an [`EmailLinkForm`] for the email provider, in
+/// configuration order.
 #[component]
 pub fn ProviderButtons(
     /// Where to land after signing in.
@@ -147,10 +175,14 @@ pub fn ProviderButtons(
         session
             .providers()
             .into_iter()
-            .filter(|p| p.kind.redirects())
+            .filter(|p| p.kind.redirects() || p.kind == ProviderKind::Email)
             .map(|p| {
-                let label = format!("Sign in with {}", p.name);
-                view! { <ProviderButton provider_id=p.id label callback_url/> }
+                if p.kind == ProviderKind::Email {
+                    Either::Left(view! { <EmailLinkForm provider_id=p.id callback_url/> })
+                } else {
+                    let label = format!("Sign in with {}", p.name);
+                    Either::Right(view! { <ProviderButton provider_id=p.id label callback_url/> })
+                }
             })
             .collect_view()
     }

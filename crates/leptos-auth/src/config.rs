@@ -6,6 +6,7 @@ use url::Url;
 
 use crate::{
     callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
+    email::{LogMailer, Mailer, SmtpMailer},
     limits::{InvalidProxy, Lockout, RateLimits, TrustedProxies},
     providers::{OAuth, Provider, github, google, spotify, with_github_emails_url},
 };
@@ -27,6 +28,9 @@ pub struct Pages {
     pub verify_request: Option<String>,
     /// Where a user lands after signing up.
     pub new_user: Option<String>,
+    /// The app's "choose a new password" page, which password-reset links open with
+    /// `?token=`; the built-in page at `/api/auth/password/reset` when unset.
+    pub reset_password: Option<String>,
 }
 
 /// How sessions are kept (SPEC §4).
@@ -120,6 +124,10 @@ pub struct AuthConfig {
     pub lockout: Lockout,
     /// Proxies whose `X-Forwarded-For` names the client (`AUTH_TRUSTED_PROXIES`).
     pub trusted_proxies: TrustedProxies,
+    /// Refuse password sign-in until the account's email is verified
+    /// (`AUTH_REQUIRE_VERIFIED_EMAIL`); the refusal's code is `EmailNotVerified`.
+    pub require_verified_email: bool,
+    pub(crate) mailer: Option<Arc<dyn Mailer>>,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -142,6 +150,8 @@ impl fmt::Debug for AuthConfig {
             .field("rate_limits", &self.rate_limits)
             .field("lockout", &self.lockout)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("require_verified_email", &self.require_verified_email)
+            .field("can_send_mail", &self.can_send_mail())
             .finish_non_exhaustive()
     }
 }
@@ -244,12 +254,16 @@ impl AuthConfig {
             rate_limits: RateLimits::default(),
             lockout: Lockout::default(),
             trusted_proxies: TrustedProxies::default(),
+            require_verified_email: false,
+            mailer: None,
         }
     }
 
     /// Reads the Auth.js environment variables: `AUTH_SECRET` (or `NEXTAUTH_SECRET`, plus
     /// `AUTH_SECRET_1`, `AUTH_SECRET_2`, … as older secrets that still verify), `AUTH_URL`
-    /// (or `NEXTAUTH_URL`), `AUTH_TRUST_HOST` and `AUTH_USE_SECURE_COOKIES`.
+    /// (or `NEXTAUTH_URL`), `AUTH_TRUST_HOST`, `AUTH_USE_SECURE_COOKIES`, and the mail
+    /// transport `AUTH_EMAIL_SERVER` (`smtp://user:pass@host:port`, see [`SmtpMailer`]) with
+    /// `AUTH_EMAIL_FROM`.
     ///
     /// In `production`, a missing or short secret is an error, and so is a missing `AUTH_URL`
     /// unless `AUTH_TRUST_HOST` is set explicitly. In development a random secret
@@ -326,6 +340,19 @@ impl AuthConfig {
                 .parse()
                 .map_err(|e: InvalidProxy| AuthConfigError::InvalidProxies(e.to_string()))?;
         }
+        match var("AUTH_EMAIL_SERVER") {
+            Some(server) => {
+                let from = var("AUTH_EMAIL_FROM").ok_or(AuthConfigError::Invalid {
+                    name: "AUTH_EMAIL_FROM",
+                    value: String::new(),
+                    expected: "the sender's address (required with AUTH_EMAIL_SERVER)",
+                })?;
+                config.mailer = Some(Arc::new(SmtpMailer::new(&server, &from)?));
+            }
+            // Development without a mail server: the links go to the log.
+            None if !production => config.mailer = Some(Arc::new(LogMailer)),
+            None => {}
+        }
         // Without a fixed URL the site would take its origin (and so whether cookies are
         // Secure) from whatever Host header a request brings.
         if production && config.url.is_none() && var("AUTH_TRUST_HOST").is_none() {
@@ -339,7 +366,8 @@ impl AuthConfig {
     /// `AUTH_SESSION_UPDATE_AGE`, `AUTH_SESSION_ABSOLUTE_MAX_AGE`,
     /// `AUTH_SESSION_CHECK_INTERVAL`, `AUTH_RATE_LIMIT_WINDOW`, `AUTH_LOCKOUT_WINDOW`,
     /// `AUTH_LOCKOUT_DURATION` (seconds), `AUTH_RATE_LIMIT_MAX_REQUESTS`,
-    /// `AUTH_LOCKOUT_MAX_FAILURES` (counts) and `AUTH_COOKIE_PREFIX`. Unset ones keep their
+    /// `AUTH_LOCKOUT_MAX_FAILURES` (counts), `AUTH_COOKIE_PREFIX` and
+    /// `AUTH_REQUIRE_VERIFIED_EMAIL` (true/false). Unset ones keep their
     /// current value, so an app can apply its file settings first.
     pub fn apply_settings(
         &mut self,
@@ -386,7 +414,25 @@ impl AuthConfig {
         if let Some(prefix) = var("AUTH_COOKIE_PREFIX") {
             self.cookie_prefix = prefix;
         }
+        if let Some(value) = var("AUTH_REQUIRE_VERIFIED_EMAIL") {
+            self.require_verified_email = flag("AUTH_REQUIRE_VERIFIED_EMAIL", value)?;
+        }
         Ok(())
+    }
+
+    /// Sends the mails of the email flows (magic link, password reset, verification)
+    /// through `mailer`. [`AuthConfig::from_env`] sets an [`SmtpMailer`] from
+    /// `AUTH_EMAIL_SERVER` and `AUTH_EMAIL_FROM` (in development without them, a
+    /// [`LogMailer`]).
+    pub fn with_mailer(mut self, mailer: impl Mailer) -> Self {
+        self.mailer = Some(Arc::new(mailer));
+        self
+    }
+
+    /// Whether mail can be sent (a [`Mailer`] is configured): apps offer magic links and
+    /// "forgot password" only then.
+    pub fn can_send_mail(&self) -> bool {
+        self.mailer.is_some()
     }
 
     /// Adds a sign-in provider.

@@ -39,6 +39,7 @@ struct Inner {
 }
 
 /// What one request tells the auth layer: which site it is for and which cookies it carries.
+#[derive(Clone)]
 pub(crate) struct RequestContext {
     /// Origin of the site, with a trailing slash: `http://127.0.0.1:3000/`.
     pub base_url: Url,

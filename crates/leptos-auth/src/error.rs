@@ -39,13 +39,16 @@ pub enum AuthError {
     /// Too many failed sign-ins to this account: password sign-in is locked for a while
     /// (the same for emails that have no account).
     AccountLocked,
+    /// The account's email address must be verified before password sign-in
+    /// (`AuthConfig::require_verified_email`).
+    EmailNotVerified,
     /// Anything else.
     Default,
 }
 
 impl AuthError {
     /// Every code, in SPEC order.
-    pub const ALL: [AuthError; 13] = [
+    pub const ALL: [AuthError; 14] = [
         AuthError::Configuration,
         AuthError::AccessDenied,
         AuthError::Verification,
@@ -58,6 +61,7 @@ impl AuthError {
         AuthError::MissingCSRF,
         AuthError::RateLimited,
         AuthError::AccountLocked,
+        AuthError::EmailNotVerified,
         AuthError::Default,
     ];
 
@@ -76,6 +80,7 @@ impl AuthError {
             AuthError::MissingCSRF => "MissingCSRF",
             AuthError::RateLimited => "RateLimited",
             AuthError::AccountLocked => "AccountLocked",
+            AuthError::EmailNotVerified => "EmailNotVerified",
             AuthError::Default => "Default",
         }
     }
@@ -94,7 +99,7 @@ impl AuthError {
             AuthError::Configuration => "There is a problem with the server configuration.",
             AuthError::AccessDenied => "You do not have permission to sign in.",
             AuthError::Verification => {
-                "The sign-in link is no longer valid. It may have been used already or expired."
+                "This link is no longer valid. It may have been used already or expired."
             }
             AuthError::OAuthSignin | AuthError::OAuthCallback => {
                 "Signing in with this provider failed. Please try again."
@@ -108,6 +113,9 @@ impl AuthError {
             AuthError::MissingCSRF => "Your form expired. Please try again.",
             AuthError::RateLimited => "Too many attempts. Please wait a moment and try again.",
             AuthError::AccountLocked => "Too many failed sign-in attempts. Please try again later.",
+            AuthError::EmailNotVerified => {
+                "Please verify your email address first: open the link we sent you."
+            }
             AuthError::Default => "Something went wrong. Please try again.",
         }
     }

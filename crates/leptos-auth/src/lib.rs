@@ -78,7 +78,9 @@ pub use client::{
     SessionContext, SessionProvider, SessionStatus, SignInOptions, SignInResponse, sign_in,
     sign_out, use_session,
 };
-pub use components::{ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession};
+pub use components::{
+    EmailLinkForm, ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession,
+};
 pub use error::{AuthError, AuthFnError};
 pub use paths::{AuthPaths, DEFAULT_BASE_PATH};
 pub use redirect::{is_safe_local_path, local_callback_url};
@@ -100,6 +102,8 @@ mod callbacks;
 mod config;
 #[cfg(feature = "ssr")]
 mod core;
+#[cfg(feature = "ssr")]
+mod email;
 #[cfg(feature = "ssr")]
 mod extract;
 #[cfg(feature = "ssr")]
@@ -131,6 +135,7 @@ pub use self::{
     callbacks::{Callbacks, DefaultCallbacks, Events, JwtParams, JwtTrigger, NoEvents},
     config::{AuthConfig, AuthConfigError, MIN_SECRET_LEN, Pages, SessionOptions, SessionStrategy},
     core::Auth,
+    email::{LogMailer, Mail, MailError, Mailer, SmtpMailer},
     extract::SignedInUser,
     layer::{AuthLayer, AuthService},
     limits::{
@@ -138,7 +143,7 @@ pub use self::{
     },
     oauth::ProviderTokenError,
     passwords::PasswordChangeError,
-    providers::{Credentials, OAuth, Provider},
+    providers::{Credentials, EmailLink, OAuth, Provider},
     redirect::default_redirect,
     register::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, RegisterError, is_valid_email},
     secret::{AccessToken, ClientSecret, RefreshToken},

@@ -109,4 +109,27 @@ impl AuthPaths {
     pub fn change_password(&self) -> String {
         self.join("/password/change")
     }
+
+    /// `/password/forgot`: asks for a password-reset link (SPEC §8).
+    pub fn forgot_password(&self) -> String {
+        self.join("/password/forgot")
+    }
+
+    /// `/password/reset`: sets a new password with the token of such a link; its `GET` is
+    /// the built-in reset page.
+    pub fn reset_password(&self) -> String {
+        self.join("/password/reset")
+    }
+
+    /// `/email/send-verification`: mails the signed-in user a link that verifies their
+    /// email address.
+    pub fn send_verification(&self) -> String {
+        self.join("/email/send-verification")
+    }
+
+    /// `/email/verify`: where a verification link leads (a confirmation page whose `POST`
+    /// verifies).
+    pub fn verify_email(&self) -> String {
+        self.join("/email/verify")
+    }
 }

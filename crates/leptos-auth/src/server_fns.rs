@@ -45,7 +45,7 @@ impl ProviderKind {
 
     /// Whether signing in leaves the site for the provider (a button rather than a form).
     pub fn redirects(self) -> bool {
-        !matches!(self, ProviderKind::Credentials)
+        matches!(self, ProviderKind::OAuth | ProviderKind::Oidc)
     }
 }
 

@@ -1,6 +1,7 @@
-//! The `(auth)` route group: sign-in and sign-up pages in one centered-card layout. A user
-//! who is already signed in is sent on to `callbackUrl` (or the dashboard).
+//! The `(auth)` route group: sign-in, sign-up and password-reset pages in one centered-card
+//! layout. A user who is already signed in is sent on to `callbackUrl` (or the dashboard).
 
+mod password_reset;
 mod sign_in;
 mod sign_up;
 
@@ -8,6 +9,7 @@ use leptos::prelude::*;
 use leptos_auth::RedirectIfSignedIn;
 use leptos_router::components::Outlet;
 
+pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 

@@ -84,6 +84,10 @@ pub fn SignInPage() -> impl IntoView {
             </button>
         </form>
         <ProviderButtons callback_url=Signal::derive(callback_url)/>
-        <p class="muted">"No account yet? " <a href="/sign-up">"Sign up"</a></p>
+        <p class="muted">
+            <a href="/forgot-password">"Forgot your password?"</a>
+            " · No account yet? "
+            <a href="/sign-up">"Sign up"</a>
+        </p>
     }
 }

@@ -11,7 +11,7 @@ use leptos_auth::{AuthFnError, use_session};
 #[server(prefix = "/api/app", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AuthFnError> {
     use leptos_auth::{
-        Auth, ClientIp, JwtTrigger, LimitedAction, RegisterError, append_set_cookies,
+        Auth, AuthError, ClientIp, JwtTrigger, LimitedAction, RegisterError, append_set_cookies,
     };
 
     let auth: Auth = leptos_axum::extract().await?;
@@ -38,10 +38,21 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
     }
 
     let outcome = match auth.register(&email, Some(&name), &password).await {
-        Ok(user) => auth
-            .issue_session(&parts, &user, JwtTrigger::SignUp)
-            .await
-            .map_err(|e| e.user_message().to_owned()),
+        Ok(user) => {
+            // A failed mail is logged; the dashboard offers to send it again.
+            if auth.config().can_send_mail() {
+                let _ = auth
+                    .send_verification_email(&parts, &user, Some("/dashboard"))
+                    .await;
+            }
+            if auth.config().require_verified_email {
+                Err(AuthError::EmailNotVerified.user_message().to_owned())
+            } else {
+                auth.issue_session(&parts, &user, JwtTrigger::SignUp)
+                    .await
+                    .map_err(|e| e.user_message().to_owned())
+            }
+        }
         Err(e) => {
             if let RegisterError::Unavailable(cause) = &e {
                 tracing::error!(cause = %cause, "sign-up failed");

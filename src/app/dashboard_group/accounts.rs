@@ -106,6 +106,14 @@ pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
         .unlink_account(&user.user_id, &provider)
         .await
         .map_err(server::unavailable)?;
+    let request: http::request::Parts = leptos_axum::extract().await?;
+    auth.record_audit_event(
+        &request,
+        Some(&user.user_id),
+        leptos_auth::AuditEvent::UnlinkAccount,
+        Some(&provider),
+    )
+    .await;
     leptos_axum::redirect("/settings");
     Ok(())
 }

@@ -6,7 +6,11 @@ mod accounts;
 #[cfg(feature = "ssr")]
 mod security;
 
-use leptos::{either::EitherOf4, prelude::*, task::spawn_local};
+use leptos::{
+    either::{Either, EitherOf4},
+    prelude::*,
+    task::spawn_local,
+};
 use leptos_auth::{AuthFnError, ProviderButton, RequireSession, use_session};
 use leptos_router::{components::Outlet, hooks::use_query_map};
 use serde::Deserialize;
@@ -17,6 +21,8 @@ use serde::Deserialize;
 struct DemoFields {
     id: String,
     number_key: u64,
+    #[serde(default)]
+    email_verified: bool,
 }
 
 /// Layout shared by every page of the `(dashboard)` group, behind the library's guard.
@@ -67,8 +73,32 @@ fn NavBar() -> impl IntoView {
 pub fn DashboardPage() -> impl IntoView {
     let session = use_session();
     let fields = move || session.data().and_then(|s| s.user_fields::<DemoFields>());
+    let verification_sent = use_query_map()
+        .read_untracked()
+        .get("verification")
+        .is_some();
+    let verification = move || {
+        fields().map(|f| {
+            if f.email_verified {
+                Either::Left(view! { <p class="badge" data-testid="email-verified">"✓ Email verified"</p> })
+            } else {
+                Either::Right(view! {
+                    <div class="notice" data-testid="verify-email">
+                        <p>"Please verify your email address: open the link we sent you."</p>
+                        {verification_sent.then(|| view! { <p data-testid="verification-sent">"A new link is on its way."</p> })}
+                        <form method="post" action=session.paths().send_verification()>
+                            <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
+                            <input type="hidden" name="callbackUrl" value="/dashboard"/>
+                            <button type="submit" class="button">"Send the link again"</button>
+                        </form>
+                    </div>
+                })
+            }
+        })
+    };
     view! {
         <h1>"Dashboard"</h1>
+        {verification}
         <dl class="session-fields">
             <dt>"Name"</dt>
             <dd data-testid="user-name">{move || session.data().and_then(|s| s.user.name).unwrap_or_default()}</dd>

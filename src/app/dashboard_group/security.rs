@@ -114,6 +114,8 @@ fn describe(event: &str) -> &'static str {
         "link_account" => "Sign-in method linked",
         "unlink_account" => "Sign-in method unlinked",
         "password_change" => "Password changed",
+        "password_reset" => "Password reset by email",
+        "email_verified" => "Email address verified",
         "session_revoked" => "Sessions signed out",
         "lockout" => "Sign-in locked after failed attempts",
         _ => "Security event",

@@ -22,6 +22,9 @@ pub(super) async fn get(
     Query(query): Query<HashMap<String, String>>,
 ) -> Reply {
     let ctx = auth.context(&headers);
+    if let Some(Provider::Email(email)) = auth.provider(&provider) {
+        return super::email::confirm_sign_in_page(&auth, &ctx, email, &query);
+    }
     oauth_callback(&auth, &ctx, &provider, &query).await
 }
 
@@ -75,6 +78,7 @@ pub(super) async fn post(
         Some(Provider::Credentials(credentials)) => {
             credentials_sign_in(&auth, &req, credentials).await
         }
+        Some(Provider::Email(email)) => super::email::sign_in_with_link(&auth, &req, email).await,
         _ => {
             tracing::warn!(provider = %provider.escape_debug(), "callback for an unknown provider");
             Err(auth.error_reply(
@@ -109,7 +113,7 @@ async fn credentials_sign_in(
             let code = failure.log(&credentials.id);
             let status = match code {
                 AuthError::CredentialsSignin => StatusCode::UNAUTHORIZED,
-                AuthError::AccessDenied => StatusCode::FORBIDDEN,
+                AuthError::AccessDenied | AuthError::EmailNotVerified => StatusCode::FORBIDDEN,
                 AuthError::RateLimited | AuthError::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::SERVICE_UNAVAILABLE,
             };
@@ -200,6 +204,16 @@ impl Auth {
         };
         if let Some(account) = account {
             self.clear_sign_in_failures(account).await;
+        }
+        // Only after the password was right: the answer tells nothing to someone without it.
+        if self.config().require_verified_email && user.email_verified.is_none() {
+            let provider = Some(credentials.id.as_str());
+            self.audit(ctx, Some(&user.id), AuditEvent::SignInFailed, provider)
+                .await;
+            return Err(Failure::new(
+                AuthError::EmailNotVerified,
+                "the email address is not verified yet",
+            ));
         }
         self.complete_sign_in(ctx, &user, &credentials.id, false, callback_url)
             .await

@@ -31,6 +31,7 @@ pub(super) async fn get(
             | AuthError::SessionRequired
             | AuthError::MissingCSRF
             | AuthError::AccountLocked
+            | AuthError::EmailNotVerified
     );
     // Only a number goes on: the page prints it.
     let retry_after = query.get("retryAfter").and_then(|s| s.parse::<u64>().ok());

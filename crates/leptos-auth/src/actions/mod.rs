@@ -4,6 +4,7 @@
 
 pub(crate) mod callback;
 mod csrf;
+mod email;
 mod error;
 mod providers;
 pub(crate) mod reply;
@@ -44,6 +45,16 @@ impl Auth {
             .route(&paths.revoke_sessions(), post(sessions::revoke))
             .route(&paths.change_password(), post(sessions::change_password))
             .route(&paths.audit(), get(sessions::audit))
+            .route(&paths.forgot_password(), post(email::forgot_password))
+            .route(
+                &paths.reset_password(),
+                get(email::reset_password_page).post(email::reset_password),
+            )
+            .route(&paths.send_verification(), post(email::send_verification))
+            .route(
+                &paths.verify_email(),
+                get(email::verify_email_page).post(email::verify_email),
+            )
             .with_state(self.clone())
     }
 

@@ -107,12 +107,12 @@ fn status_of(code: AuthError) -> StatusCode {
     }
 }
 
-fn failure(code: &str, status: StatusCode) -> Reply {
+pub(super) fn failure(code: &str, status: StatusCode) -> Reply {
     Reply::json(json!({ "error": code })).with_status(status)
 }
 
 /// JSON, or for a plain form (it posts a `callbackUrl`) a 302 back to its page.
-fn answer(req: &ActionPost, outcome: Result<Value, (&str, StatusCode)>) -> Reply {
+pub(super) fn answer(req: &ActionPost, outcome: Result<Value, (&str, StatusCode)>) -> Reply {
     match (req.callback_url().filter(|_| !req.json_mode), outcome) {
         (Some(page), Ok(_)) => Reply::redirect(page),
         (Some(page), Err((code, _))) => {

@@ -72,6 +72,7 @@ pub(super) async fn post(
                 })?;
             Ok(Reply::outcome(req.json_mode, url, StatusCode::OK).with_cookies(cookies))
         }
+        Some(Provider::Email(email)) => super::email::send_sign_in_link(&auth, &req, email).await,
         // Credentials post straight to /callback/credentials; here they get the form.
         Some(Provider::Credentials(_)) => {
             let url = with_query(

@@ -1,10 +1,11 @@
-//! The built-in pages (sign-in, sign-out, error, verify-request): plain server-rendered HTML
+//! The built-in pages (sign-in, sign-out, error, verify-request, and the pages mailed links
+//! open): plain server-rendered HTML
 //! that works without JavaScript. Apps usually replace the sign-in page via `pages.sign_in`.
 
 use crate::{Auth, AuthError, Provider, core::RequestContext};
 
 /// Escapes text for HTML content and attribute values.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -75,6 +76,15 @@ pub(crate) fn sign_in(
                 callback = hidden("callbackUrl", callback_url),
                 name = escape(provider.name()),
             )),
+            Provider::Email(_) => body.push_str(&format!(
+                r#"<form method="post" action="{action}">{csrf}{callback}
+<label for="link-email">Email</label><input id="link-email" name="email" type="email" autocomplete="email" required>
+<button type="submit">Sign in with {name}</button></form>"#,
+                action = escape(&auth.absolute_url(ctx, &auth.paths().sign_in_with(provider.id()))),
+                csrf = hidden("csrfToken", csrf_token),
+                callback = hidden("callbackUrl", callback_url),
+                name = escape(provider.name()),
+            )),
             Provider::OAuth(_) => body.push_str(&format!(
                 r#"<form method="post" action="{action}">{csrf}{callback}<button type="submit">Sign in with {name}</button></form>"#,
                 action = escape(&auth.absolute_url(ctx, &auth.paths().sign_in_with(provider.id()))),
@@ -114,6 +124,71 @@ pub(crate) fn error(
         home = escape(ctx.base_url.as_str()),
     );
     layout("Error", &body)
+}
+
+/// A page that a mailed link opens: one button whose POST uses the token.
+pub(crate) struct LinkPage<'a> {
+    pub title: &'a str,
+    pub text: &'a str,
+    pub button: &'a str,
+    /// Path of the POST endpoint.
+    pub action: &'a str,
+    pub csrf_token: &'a str,
+    /// Hidden fields: the token and what goes with it.
+    pub fields: &'a [(&'a str, &'a str)],
+}
+
+/// The confirmation page of a sign-in or verification link.
+pub(crate) fn confirm_link(auth: &Auth, ctx: &RequestContext, page: LinkPage<'_>) -> String {
+    let fields: String = page
+        .fields
+        .iter()
+        .map(|(name, value)| hidden(name, value))
+        .collect();
+    let body = format!(
+        r#"<h1>{title}</h1><p>{text}</p>
+<form method="post" action="{action}">{csrf}{fields}<button type="submit">{button}</button></form>"#,
+        title = escape(page.title),
+        text = escape(page.text),
+        action = escape(&auth.absolute_url(ctx, page.action)),
+        csrf = hidden("csrfToken", page.csrf_token),
+        button = escape(page.button),
+    );
+    layout(page.title, &body)
+}
+
+/// The built-in "choose a new password" page of a reset link.
+pub(crate) fn reset_password(
+    auth: &Auth,
+    ctx: &RequestContext,
+    csrf_token: &str,
+    token: &str,
+    error: Option<&str>,
+) -> String {
+    let error = error
+        .map(|code| {
+            let message = match code {
+                "WeakPassword" => format!(
+                    "The new password must be between {} and {} characters long.",
+                    crate::MIN_PASSWORD_LEN,
+                    crate::MAX_PASSWORD_LEN
+                ),
+                code => AuthError::from_code(code).user_message().to_owned(),
+            };
+            format!(r#"<p class="error" role="alert">{}</p>"#, escape(&message))
+        })
+        .unwrap_or_default();
+    let body = format!(
+        r#"<h1>Choose a new password</h1>{error}
+<form method="post" action="{action}">{csrf}{token}{callback}
+<label for="password">New password</label><input id="password" name="password" type="password" autocomplete="new-password" required>
+<button type="submit">Set password and sign in</button></form>"#,
+        action = escape(&auth.absolute_url(ctx, &auth.paths().reset_password())),
+        csrf = hidden("csrfToken", csrf_token),
+        token = hidden("token", token),
+        callback = hidden("callbackUrl", ctx.base_url.as_str()),
+    );
+    layout("Choose a new password", &body)
 }
 
 /// "Check your email."

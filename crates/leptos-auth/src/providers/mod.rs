@@ -3,11 +3,13 @@
 //! endpoints.
 
 mod credentials;
+mod email;
 mod oauth;
 mod presets;
 
 pub use crate::ProviderKind;
 pub use credentials::{Authorize, AuthorizeError, Credentials};
+pub use email::EmailLink;
 pub use oauth::{
     ClientAuth, OAuth, OAuthKind, Profile, ProfileMapper, github_profile, spotify_profile,
     standard_claims_profile,
@@ -21,6 +23,8 @@ pub enum Provider {
     Credentials(Credentials),
     /// OAuth 2.0 or OpenID Connect.
     OAuth(Box<OAuth>),
+    /// Magic link by email.
+    Email(EmailLink),
 }
 
 impl Provider {
@@ -29,6 +33,7 @@ impl Provider {
         match self {
             Provider::Credentials(p) => &p.id,
             Provider::OAuth(p) => &p.id,
+            Provider::Email(p) => &p.id,
         }
     }
 
@@ -37,6 +42,7 @@ impl Provider {
         match self {
             Provider::Credentials(p) => &p.name,
             Provider::OAuth(p) => &p.name,
+            Provider::Email(p) => &p.name,
         }
     }
 
@@ -45,6 +51,7 @@ impl Provider {
         match self {
             Provider::Credentials(_) => ProviderKind::Credentials,
             Provider::OAuth(p) => p.provider_kind(),
+            Provider::Email(_) => ProviderKind::Email,
         }
     }
 }
@@ -52,6 +59,12 @@ impl Provider {
 impl From<Credentials> for Provider {
     fn from(p: Credentials) -> Self {
         Provider::Credentials(p)
+    }
+}
+
+impl From<EmailLink> for Provider {
+    fn from(p: EmailLink) -> Self {
+        Provider::Email(p)
     }
 }
 

@@ -266,6 +266,14 @@ impl Auth {
     /// Ends the request's session: deletes its row (so its id, or a copy of its JWT, no
     /// longer works anywhere) and returns the `Set-Cookie` values that clear it.
     pub(crate) async fn end_session(&self, ctx: &RequestContext) -> Vec<String> {
+        self.end_session_row(ctx).await;
+        ctx.jar
+            .expire_chunked(&ctx.jar.session_token(), &ctx.cookies)
+    }
+
+    /// Deletes the row of the request's session, if it has one, leaving its cookie to be
+    /// cleared or replaced by the caller.
+    pub(crate) async fn end_session_row(&self, ctx: &RequestContext) {
         if let Some(token) = self.read_token(ctx).await
             && let Some(sid) = &token.sid
         {
@@ -274,8 +282,6 @@ impl Auth {
             }
             self.confirmed_sessions().forget(sid);
         }
-        ctx.jar
-            .expire_chunked(&ctx.jar.session_token(), &ctx.cookies)
     }
 
     fn session_cookie(&self, ctx: &RequestContext, value: &str, expires_at: i64) -> Vec<String> {

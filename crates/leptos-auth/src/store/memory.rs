@@ -8,7 +8,7 @@ use crate::AuditRecord;
 
 use super::{
     Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, SessionRecord, Store,
-    StoreError, User, normalize_email,
+    StoreError, User, VerificationToken, normalize_email,
 };
 
 /// Users and accounts in a `Mutex`, in insertion order.
@@ -42,6 +42,7 @@ struct Data {
     counters: HashMap<String, (Counter, i64)>,
     sessions: Vec<SessionRecord>,
     audit: Vec<AuditRecord>,
+    verification_tokens: Vec<VerificationToken>,
     next_id: u64,
 }
 
@@ -289,8 +290,27 @@ impl Store for MemoryStore {
             data.counters.retain(|_, (_, expires)| *expires >= now);
             data.sessions
                 .retain(|s| s.expires_at >= now && s.absolute_expires_at >= now);
+            data.verification_tokens.retain(|t| t.expires_at >= now);
         });
         Ok(())
+    }
+
+    async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {
+        self.with(|data| data.verification_tokens.push(token.clone()));
+        Ok(())
+    }
+
+    async fn take_verification_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, StoreError> {
+        Ok(self.with(|data| {
+            let index = data
+                .verification_tokens
+                .iter()
+                .position(|t| t.token_hash == token_hash)?;
+            Some(data.verification_tokens.swap_remove(index))
+        }))
     }
 
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {

@@ -98,6 +98,54 @@ pub struct SessionRecord {
     pub ip: Option<String>,
 }
 
+/// A one-time token sent by email: a magic link, a password reset or an email verification.
+/// Only the hash of the token is stored; the token itself exists only in the mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerificationToken {
+    /// SHA-256 (hex) of the token in the link.
+    pub token_hash: String,
+    /// The email address it was sent to (normalised).
+    pub identifier: String,
+    /// What the token may be used for.
+    pub purpose: TokenPurpose,
+    /// When it stops working (unix seconds).
+    pub expires_at: i64,
+}
+
+/// What a [`VerificationToken`] may be used for: a token for one purpose never works for
+/// another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    /// Magic-link sign-in (the `email` provider).
+    SignIn,
+    /// Setting a new password after "forgot password".
+    PasswordReset,
+    /// Confirming the email address of an account.
+    VerifyEmail,
+}
+
+impl TokenPurpose {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::SignIn => "sign_in",
+            TokenPurpose::PasswordReset => "password_reset",
+            TokenPurpose::VerifyEmail => "verify_email",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn from_stored(name: &str) -> Option<Self> {
+        [
+            TokenPurpose::SignIn,
+            TokenPurpose::PasswordReset,
+            TokenPurpose::VerifyEmail,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == name)
+    }
+}
+
 /// Provider tokens of an account.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountTokens {
@@ -200,7 +248,7 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes the counter of `key`.
     async fn clear_counter(&self, key: &str) -> Result<(), StoreError>;
     /// Deletes counters whose window and lock (and a day of backoff memory) are over, and
-    /// sessions past their expiry.
+    /// sessions and email tokens past their expiry.
     async fn prune_expired(&self, now: i64) -> Result<(), StoreError>;
 
     /// Stores a new session.
@@ -234,6 +282,15 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces a user's password hash.
     async fn set_password_hash(&self, user_id: &str, password_hash: &str)
     -> Result<(), StoreError>;
+
+    /// Stores a one-time email token.
+    async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError>;
+    /// Deletes and returns the token with this hash, atomically: of two parallel uses, only
+    /// one gets it.
+    async fn take_verification_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, StoreError>;
 
     /// Appends a row to the audit log.
     async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError>;

@@ -17,7 +17,7 @@ use crate::{
 
 use super::{
     Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, SessionRecord, Store,
-    StoreError, User, normalize_email,
+    StoreError, TokenPurpose, User, VerificationToken, normalize_email,
 };
 
 /// A [`Store`] on a PostgreSQL database.
@@ -391,7 +391,47 @@ impl Store for PostgresStore {
             .bind(now)
             .execute(&self.pool)
             .await?;
+        sqlx::query("DELETE FROM verification_tokens WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(())
+    }
+
+    async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO verification_tokens (token_hash, identifier, purpose, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&token.token_hash)
+        .bind(&token.identifier)
+        .bind(token.purpose.as_str())
+        .bind(token.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_verification_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, StoreError> {
+        // DELETE … RETURNING: of two parallel uses, only one gets the row.
+        let row = sqlx::query(
+            "DELETE FROM verification_tokens WHERE token_hash = $1 \
+             RETURNING token_hash, identifier, purpose, expires_at",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|row: PgRow| {
+            Some(VerificationToken {
+                token_hash: row.get("token_hash"),
+                identifier: row.get("identifier"),
+                purpose: TokenPurpose::from_stored(row.get("purpose"))?,
+                expires_at: row.get("expires_at"),
+            })
+        }))
     }
 
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {

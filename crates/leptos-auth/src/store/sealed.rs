@@ -7,7 +7,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{Account, AccountTokens, Counter, NewUser, SessionRecord, Store, StoreError, User};
+use super::{
+    Account, AccountTokens, Counter, NewUser, SessionRecord, Store, StoreError, User,
+    VerificationToken,
+};
 use crate::{
     AuditRecord,
     keys::Keys,
@@ -164,6 +167,17 @@ impl Store for SealedTokens {
 
     async fn prune_expired(&self, now: i64) -> Result<(), StoreError> {
         self.inner.prune_expired(now).await
+    }
+
+    async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {
+        self.inner.create_verification_token(token).await
+    }
+
+    async fn take_verification_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, StoreError> {
+        self.inner.take_verification_token(token_hash).await
     }
 
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {

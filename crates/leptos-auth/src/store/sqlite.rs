@@ -15,7 +15,7 @@ use crate::{
 
 use super::{
     Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, SessionRecord, Store,
-    StoreError, User, normalize_email,
+    StoreError, TokenPurpose, User, VerificationToken, normalize_email,
 };
 
 /// A [`Store`] on a SQLite file (or `sqlite::memory:`).
@@ -339,7 +339,47 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&self.pool)
             .await?;
+        sqlx::query("DELETE FROM verification_tokens WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(())
+    }
+
+    async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO verification_tokens (token_hash, identifier, purpose, expires_at) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(&token.token_hash)
+        .bind(&token.identifier)
+        .bind(token.purpose.as_str())
+        .bind(token.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_verification_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, StoreError> {
+        // DELETE … RETURNING: of two parallel uses, only one gets the row.
+        let row = sqlx::query(
+            "DELETE FROM verification_tokens WHERE token_hash = ? \
+             RETURNING token_hash, identifier, purpose, expires_at",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|row: SqliteRow| {
+            Some(VerificationToken {
+                token_hash: row.get("token_hash"),
+                identifier: row.get("identifier"),
+                purpose: TokenPurpose::from_stored(row.get("purpose"))?,
+                expires_at: row.get("expires_at"),
+            })
+        }))
     }
 
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {

@@ -3,6 +3,8 @@
 //! app, no Leptos pages.
 #![allow(dead_code)]
 
+pub mod maildev;
+
 use std::sync::Arc;
 
 use axum::{
@@ -89,6 +91,15 @@ async fn change() -> &'static str {
 }
 
 impl TestServer {
+    /// Another browser (its own cookies) on the same server.
+    pub fn other_browser(&self) -> TestServer {
+        TestServer {
+            base_url: self.base_url.clone(),
+            client: client(),
+            auth: self.auth.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
