@@ -3,23 +3,52 @@
 
 mod common;
 
-use common::{TestServer, spawn};
+use std::sync::Arc;
+
+use common::{TestServer, spawn_with};
+use leptos_auth::store::{TokenPurpose, VerificationToken};
+use leptos_auth::{EmailLink, LogMailer, MemoryStore};
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+/// 64 hex digits, different each call.
+fn random_token() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("{:064x}", N.fetch_add(1, Ordering::SeqCst) + 0xfeed)
+}
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple";
 
 /// Every POST endpoint of the library (with a provider id where the path takes one).
-const POST_ENDPOINTS: [&str; 8] = [
+const POST_ENDPOINTS: [&str; 14] = [
     "/api/auth/signin/credentials",
+    "/api/auth/signin/email",
     "/api/auth/signin/no-such-provider",
     "/api/auth/callback/credentials",
+    "/api/auth/callback/email",
     "/api/auth/callback/no-such-provider",
     "/api/auth/session",
     "/api/auth/sessions/revoke",
     "/api/auth/password/change",
+    "/api/auth/password/forgot",
+    "/api/auth/password/reset",
+    "/api/auth/email/send-verification",
+    "/api/auth/email/verify",
     "/api/auth/signout",
 ];
+
+/// The library with every provider kind it has endpoints for, mail going to the log.
+async fn spawn() -> TestServer {
+    spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.rate_limits.enabled = false;
+        config
+            .with_provider(EmailLink::magic_link())
+            .with_mailer(LogMailer)
+    })
+    .await
+}
 
 /// Bodies a well-behaved client never sends.
 fn malformed_bodies(csrf: &str) -> Vec<(String, &'static str)> {
@@ -156,6 +185,38 @@ async fn every_state_changing_endpoint_requires_the_csrf_token() {
         ],
     )
     .await;
+    assert_refused_without_csrf(&server, "/api/auth/signin/email", &[("email", EMAIL)]).await;
+    assert_refused_without_csrf(&server, "/api/auth/password/forgot", &[("email", EMAIL)]).await;
+    assert_refused_without_csrf(&server, "/api/auth/email/send-verification", &[]).await;
+    // With a real token in the form, so only the missing CSRF token can refuse them.
+    for (path, purpose) in [
+        ("/api/auth/callback/email", TokenPurpose::SignIn),
+        ("/api/auth/password/reset", TokenPurpose::PasswordReset),
+        ("/api/auth/email/verify", TokenPurpose::VerifyEmail),
+    ] {
+        let raw = random_token();
+        server
+            .auth
+            .store()
+            .create_verification_token(&VerificationToken {
+                token_hash: format!("{:x}", Sha256::digest(raw.as_bytes())),
+                identifier: EMAIL.into(),
+                purpose,
+                expires_at: i64::MAX,
+            })
+            .await
+            .unwrap();
+        let fields = [
+            ("token", raw.as_str()),
+            ("email", EMAIL),
+            ("password", "a brand new password"),
+        ];
+        assert_refused_without_csrf(&server, path, &fields).await;
+        // Refused before the token was looked at: it is still there, unused.
+        let hash = format!("{:x}", Sha256::digest(raw.as_bytes()));
+        let left = server.auth.store().take_verification_token(&hash).await;
+        assert!(left.unwrap().is_some(), "{path} used the token");
+    }
 
     // Still signed in, still named Ada, same password: nothing happened.
     assert_eq!(server.session().await["user"]["name"], "Ada");

@@ -288,3 +288,68 @@ async fn the_audit_log_lists_newest_first_per_user_or_all() {
         assert_eq!(all[0].provider.as_deref(), Some("credentials"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_tokens_are_taken_once_and_pruned_when_expired() {
+    use leptos_auth::store::{TokenPurpose, VerificationToken};
+
+    for (name, store) in stores().await {
+        let token = |hash: &str, purpose, expires_at| VerificationToken {
+            token_hash: hash.into(),
+            identifier: "ada@example.com".into(),
+            purpose,
+            expires_at,
+        };
+        let reset = token("h-reset", TokenPurpose::PasswordReset, 2_000);
+        store.create_verification_token(&reset).await.unwrap();
+        store
+            .create_verification_token(&token("h-old", TokenPurpose::SignIn, 500))
+            .await
+            .unwrap();
+        store
+            .create_verification_token(&token("h-verify", TokenPurpose::VerifyEmail, 2_000))
+            .await
+            .unwrap();
+
+        // Taken whole, once; parallel takes of one token: exactly one wins.
+        assert_eq!(
+            store.take_verification_token("h-reset").await.unwrap(),
+            Some(reset),
+            "{name}"
+        );
+        assert_eq!(
+            store.take_verification_token("h-reset").await.unwrap(),
+            None,
+            "{name}"
+        );
+        let (a, b) = tokio::join!(
+            store.take_verification_token("h-verify"),
+            store.take_verification_token("h-verify")
+        );
+        assert_eq!(
+            a.unwrap().is_some() as u8 + b.unwrap().is_some() as u8,
+            1,
+            "{name}: one winner"
+        );
+
+        // Pruning drops expired tokens only.
+        store
+            .create_verification_token(&token("h-live", TokenPurpose::SignIn, 2_000))
+            .await
+            .unwrap();
+        store.prune_expired(1_000).await.unwrap();
+        assert_eq!(
+            store.take_verification_token("h-old").await.unwrap(),
+            None,
+            "{name}"
+        );
+        assert!(
+            store
+                .take_verification_token("h-live")
+                .await
+                .unwrap()
+                .is_some(),
+            "{name}"
+        );
+    }
+}
