@@ -10,6 +10,9 @@ const PORT = 3100;
 // Spotify: its default redirect URIs are this suite's callbacks on :3100.
 const OIDC_PORT = 3200;
 const OIDC = `http://127.0.0.1:${OIDC_PORT}`;
+// maildev: the SMTP server the app sends through, and the REST API the tests read mail from.
+const SMTP_PORT = 3225;
+const MAILDEV = "http://127.0.0.1:3280";
 // A fresh database for every run.
 const DATA_DIR = mkdtempSync(join(tmpdir(), "leptos-auth-e2e-"));
 
@@ -37,6 +40,12 @@ export default defineConfig({
   },
   webServer: [
     {
+      command: `node node_modules/maildev/dist/bin/maildev.js --silent --ip 127.0.0.1 --smtp ${SMTP_PORT} --web-ip 127.0.0.1 --web 3280 --mail-directory ${join(DATA_DIR, "mail")}`,
+      url: `${MAILDEV}/api/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
       command: "node oidc/provider.mjs",
       url: `${OIDC}/.well-known/openid-configuration`,
       reuseExistingServer: false,
@@ -57,6 +66,8 @@ export default defineConfig({
       AUTH_URL: `http://127.0.0.1:${PORT}`,
       // Every test signs in from 127.0.0.1: per-IP limits would refuse the suite itself.
       AUTH_RATE_LIMITS: "off",
+      AUTH_EMAIL_SERVER: `smtp://127.0.0.1:${SMTP_PORT}`,
+      AUTH_EMAIL_FROM: "leptos-auth <auth@example.com>",
       AUTH_OIDC_ISSUER: OIDC,
       AUTH_OIDC_ID: "leptos-auth-test",
       AUTH_OIDC_SECRET: "leptos-auth-test-secret",

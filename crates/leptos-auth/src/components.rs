@@ -154,7 +154,7 @@ pub fn EmailLinkForm(
         <form method="post" action=action class="provider-form email-link-form">
             <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
             <input type="hidden" name="callbackUrl" value=callback_url/>
-            <label for="link-email">"Email"</label>
+            <label for="link-email">"Send a sign-in link to"</label>
             <input id="link-email" name="email" type="email" autocomplete="email" required/>
             <button type="submit" class="button wide">"Email me a sign-in link"</button>
         </form>

@@ -78,12 +78,11 @@ pub(crate) fn sign_in(
             )),
             Provider::Email(_) => body.push_str(&format!(
                 r#"<form method="post" action="{action}">{csrf}{callback}
-<label for="link-email">Email</label><input id="link-email" name="email" type="email" autocomplete="email" required>
-<button type="submit">Sign in with {name}</button></form>"#,
+<label for="link-email">Send a sign-in link to</label><input id="link-email" name="email" type="email" autocomplete="email" required>
+<button type="submit">Email me a sign-in link</button></form>"#,
                 action = escape(&auth.absolute_url(ctx, &auth.paths().sign_in_with(provider.id()))),
                 csrf = hidden("csrfToken", csrf_token),
                 callback = hidden("callbackUrl", callback_url),
-                name = escape(provider.name()),
             )),
             Provider::OAuth(_) => body.push_str(&format!(
                 r#"<form method="post" action="{action}">{csrf}{callback}<button type="submit">Sign in with {name}</button></form>"#,
