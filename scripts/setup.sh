@@ -1,4 +1,5 @@
-# Installs everything leptos-auth needs to build (and, with --browser, to run browser tests).
+# Installs everything leptos-auth needs to build (with --browser, to run browser tests; with
+# --bench, to run the benchmarks).
 # Sourced by dev.sh and test.sh: it also puts the npm-installed tools on PATH.
 # Idempotent: each step is skipped when its tool is already present at the right version.
 
@@ -40,4 +41,14 @@ if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
   _log "installing Debian's chromium"
   _as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive _as_root apt-get install -y -qq chromium
+fi
+
+# Benchmarks: wrk from Debian, and the NextAuth peer app (npm ci + next build, when needed).
+if [ "${1:-}" = "--bench" ]; then
+  if ! command -v wrk >/dev/null; then
+    _log "installing Debian's wrk"
+    _as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive _as_root apt-get install -y -qq wrk
+  fi
+  "${_repo_root}/benchmarks/nextauth/setup.sh"
 fi

@@ -78,9 +78,7 @@ pub use client::{
     SessionContext, SessionProvider, SessionStatus, SignInOptions, SignInResponse, sign_in,
     sign_out, use_session,
 };
-pub use components::{
-    EmailLinkForm, ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession,
-};
+pub use components::{ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession};
 pub use error::{AuthError, AuthFnError};
 pub use paths::{AuthPaths, DEFAULT_BASE_PATH};
 pub use redirect::{is_safe_local_path, local_callback_url};

@@ -6,12 +6,8 @@ mod accounts;
 #[cfg(feature = "ssr")]
 mod security;
 
-use leptos::{
-    either::{Either, EitherOf4},
-    prelude::*,
-    task::spawn_local,
-};
-use leptos_auth::{AuthFnError, ProviderButton, RequireSession, use_session};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_auth::{AuthFnError, RequireSession, use_session};
 use leptos_router::{components::Outlet, hooks::use_query_map};
 use serde::Deserialize;
 
@@ -77,28 +73,20 @@ pub fn DashboardPage() -> impl IntoView {
         .read_untracked()
         .get("verification")
         .is_some();
+    // Made as text, not as a view: far less code in the client for a few static elements.
+    let send_url = session.paths().send_verification();
     let verification = move || {
-        fields().map(|f| {
-            if f.email_verified {
-                Either::Left(view! { <p class="badge" data-testid="email-verified">"✓ Email verified"</p> })
-            } else {
-                Either::Right(view! {
-                    <div class="notice" data-testid="verify-email">
-                        <p>"Please verify your email address: open the link we sent you."</p>
-                        {verification_sent.then(|| view! { <p data-testid="verification-sent">"A new link is on its way."</p> })}
-                        <form method="post" action=session.paths().send_verification()>
-                            <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
-                            <input type="hidden" name="callbackUrl" value="/dashboard"/>
-                            <button type="submit" class="button">"Send the link again"</button>
-                        </form>
-                    </div>
-                })
-            }
-        })
+        let verified = fields().map(|f| f.email_verified);
+        verification_html(
+            verified,
+            &session.csrf_token(),
+            verification_sent,
+            &send_url,
+        )
     };
     view! {
         <h1>"Dashboard"</h1>
-        {verification}
+        <div inner_html=verification></div>
         <dl class="session-fields">
             <dt>"Name"</dt>
             <dd data-testid="user-name">{move || session.data().and_then(|s| s.user.name).unwrap_or_default()}</dd>
@@ -111,6 +99,24 @@ pub fn DashboardPage() -> impl IntoView {
             <dt>"Session expires"</dt>
             <dd>{move || session.data().map(|s| s.expires).unwrap_or_default()}</dd>
         </dl>
+    }
+}
+
+/// The "verify your email" notice with its resend form, or the "verified" badge.
+fn verification_html(verified: Option<bool>, csrf_token: &str, sent: bool, action: &str) -> String {
+    match verified {
+        Some(true) => {
+            r#"<p class="badge" data-testid="email-verified">✓ Email verified</p>"#.into()
+        }
+        Some(false) => format!(
+            r#"<div class="notice" data-testid="verify-email"><p>Please verify your email address: open the link we sent you.</p>{sent}<form method="post" action="{action}"><input type="hidden" name="csrfToken" value="{csrf_token}"><input type="hidden" name="callbackUrl" value="/dashboard"><button type="submit" class="button">Send the link again</button></form></div>"#,
+            sent = if sent {
+                r#"<p data-testid="verification-sent">A new link is on its way.</p>"#
+            } else {
+                ""
+            },
+        ),
+        None => String::new(),
     }
 }
 
@@ -145,45 +151,23 @@ pub fn SettingsPage() -> impl IntoView {
     let unlink_error = use_query_map().read_untracked().get("unlinkError");
     let unlink_url = <accounts::UnlinkAccount as leptos::server_fn::ServerFn>::PATH;
 
+    let session = use_session();
+    let paths = session.paths();
     let content = move || {
-        methods.get().and_then(Result::ok).map(|m| {
-            view! {
-                <p data-testid="has-password">{if m.has_password { "Password: set" } else { "Password: none" }}</p>
-                <ul class="linked-accounts">
-                    {m.accounts
-                        .into_iter()
-                        .map(|account| {
-                            let provider = account.provider.clone();
-                            view! {
-                                <li data-testid="linked-account">
-                                    <span>{account.provider}</span>
-                                    <form method="post" action=unlink_url>
-                                        <input type="hidden" name="provider" value=provider/>
-                                        <button type="submit" class="button">"Unlink"</button>
-                                    </form>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-                <div class="link-buttons">
-                    {m.linkable
-                        .into_iter()
-                        .map(|(id, name)| view! {
-                            <ProviderButton provider_id=id label=format!("Link {name}") callback_url="/settings".to_owned()/>
-                        })
-                        .collect_view()}
-                </div>
-                <div inner_html=m.security_html></div>
-            }
-        })
+        methods
+            .get()
+            .and_then(Result::ok)
+            .map(|m| sign_in_methods_html(m, &session.csrf_token(), unlink_url, &paths))
+            .unwrap_or_default()
     };
 
     view! {
         <h1>"Settings"</h1>
         <h2>"Sign-in methods"</h2>
         {unlink_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-        <Transition fallback=|| ()>{content}</Transition>
+        <Transition fallback=|| ()>
+            <div inner_html=content></div>
+        </Transition>
     }
 }
 
@@ -192,35 +176,12 @@ pub fn SettingsPage() -> impl IntoView {
 pub fn TopArtistsPage() -> impl IntoView {
     let session = use_session();
     let artists = Resource::new(|| (), |_| accounts::top_artists("medium_term".into(), 10));
+    let sign_in_url = session.paths().sign_in_with("spotify");
     let content = move || {
-        artists.get().map(|result| match result {
-            Ok(artists) => EitherOf4::A(view! {
-                <ol class="artists" data-testid="artists">
-                    {artists
-                        .into_iter()
-                        .map(|a| view! {
-                            <li>
-                                <strong>{a.name}</strong>
-                                " "
-                                <span class="muted">{a.genres.join(", ")}</span>
-                            </li>
-                        })
-                        .collect_view()}
-                </ol>
-            }),
-            Err(AuthFnError::RefreshTokenError) => EitherOf4::B(view! {
-                <p class="form-error" role="alert">"Your Spotify access expired. Please sign in with Spotify again."</p>
-                <ProviderButton
-                    provider_id="spotify"
-                    label="Sign in with Spotify again"
-                    callback_url="/top-artists".to_owned()
-                />
-            }),
-            Err(AuthFnError::NotLinked) => EitherOf4::C(view! {
-                <p class="muted">"Link your Spotify account on the settings page to see your top artists."</p>
-            }),
-            Err(_) => EitherOf4::D(view! { <p class="form-error" role="alert">"Spotify could not be reached. Try again later."</p> }),
-        })
+        artists
+            .get()
+            .map(|result| top_artists_html(result, &session.csrf_token(), &sign_in_url))
+            .unwrap_or_default()
     };
     view! {
         <h1>"Top artists"</h1>
@@ -228,6 +189,85 @@ pub fn TopArtistsPage() -> impl IntoView {
             <p class="form-error" role="alert" data-testid="session-error">"Your provider session expired: sign in again."</p>
         })}
         <p class="muted">"Your most listened artists of the last six months, from Spotify."</p>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>{content}</Transition>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <div inner_html=content></div>
+        </Transition>
     }
+}
+
+/// The settings page's content: password or not, linked providers with "Unlink", "Link …"
+/// buttons, then the server-made security part.
+fn sign_in_methods_html(
+    m: accounts::AccountMethods,
+    csrf_token: &str,
+    unlink_url: &str,
+    paths: &leptos_auth::AuthPaths,
+) -> String {
+    let password = if m.has_password {
+        "Password: set"
+    } else {
+        "Password: none"
+    };
+    let linked: String = m
+        .accounts
+        .iter()
+        .map(|a| {
+            let provider = escape(&a.provider);
+            format!(
+                r#"<li data-testid="linked-account"><span>{provider}</span><form method="post" action="{unlink_url}"><input type="hidden" name="provider" value="{provider}"><button type="submit" class="button">Unlink</button></form></li>"#
+            )
+        })
+        .collect();
+    let link_buttons: String = m
+        .linkable
+        .iter()
+        .map(|(id, name)| {
+            format!(
+                r#"<form method="post" action="{action}" class="provider-form"><input type="hidden" name="csrfToken" value="{csrf_token}"><input type="hidden" name="callbackUrl" value="/settings"><button type="submit" class="button wide">Link {name}</button></form>"#,
+                action = escape(&paths.sign_in_with(id)),
+                name = escape(name),
+            )
+        })
+        .collect();
+    format!(
+        r#"<p data-testid="has-password">{password}</p><ul class="linked-accounts">{linked}</ul><div class="link-buttons">{link_buttons}</div><div>{security}</div>"#,
+        security = m.security_html,
+    )
+}
+
+/// The artists, or why there are none (with "Sign in with Spotify again" when its access
+/// expired).
+fn top_artists_html(
+    result: Result<Vec<accounts::Artist>, AuthFnError>,
+    csrf_token: &str,
+    sign_in_url: &str,
+) -> String {
+    match result {
+        Ok(artists) => {
+            let items: String = artists
+                .iter()
+                .map(|a| {
+                    format!(
+                        r#"<li><strong>{}</strong> <span class="muted">{}</span></li>"#,
+                        escape(&a.name),
+                        escape(&a.genres.join(", "))
+                    )
+                })
+                .collect();
+            format!(r#"<ol class="artists" data-testid="artists">{items}</ol>"#)
+        }
+        Err(AuthFnError::RefreshTokenError) => format!(
+            r#"<p class="form-error" role="alert">Your Spotify access expired. Please sign in with Spotify again.</p><form method="post" action="{sign_in_url}" class="provider-form"><input type="hidden" name="csrfToken" value="{csrf_token}"><input type="hidden" name="callbackUrl" value="/top-artists"><button type="submit" class="button wide">Sign in with Spotify again</button></form>"#
+        ),
+        Err(AuthFnError::NotLinked) => r#"<p class="muted">Link your Spotify account on the settings page to see your top artists.</p>"#.into(),
+        Err(_) => r#"<p class="form-error" role="alert">Spotify could not be reached. Try again later.</p>"#.into(),
+    }
+}
+
+/// Escapes text from elsewhere (a provider's API) for HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
