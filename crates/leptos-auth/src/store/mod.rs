@@ -3,6 +3,7 @@
 
 mod memory;
 mod password;
+mod password_threads;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod sealed;

@@ -1,9 +1,6 @@
 //! argon2id password hashing, off the async runtime's worker threads.
 
-use std::sync::OnceLock;
-
-use tokio::sync::Semaphore;
-
+use super::password_threads;
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
     password_hash::SaltString,
@@ -21,28 +18,15 @@ pub enum PasswordHashError {
     /// argon2 refused the input.
     #[error("argon2 failed: {0}")]
     Argon2(argon2::password_hash::Error),
-    /// The blocking task did not finish (the runtime is shutting down).
-    #[error("hashing task failed")]
-    Task(#[source] tokio::task::JoinError),
+    /// The hashing thread did not finish the job.
+    #[error("the hashing thread failed")]
+    Thread,
 }
 
-/// How many argon2 computations may run at once: half the cores (at least one, at most 8).
-/// Each takes 19 MiB and a core for tens of milliseconds: a flood of sign-ins waits its turn
-/// here instead of taking gigabytes of memory and every core, and session reads keep the
-/// other half of the machine (`scripts/bench.sh` measures both).
-fn argon2_permits() -> &'static Semaphore {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        Semaphore::new((cores / 2).clamp(1, 8))
-    })
-}
-
-/// Hashes a password to a PHC string. Runs on the blocking pool: a hash takes tens of
-/// milliseconds of CPU and would stall every request sharing the worker thread.
+/// Hashes a password to a PHC string, on a hashing thread (`password_threads.rs`): a hash
+/// takes tens of milliseconds of CPU and would stall every request sharing the worker thread.
 pub async fn hash_password(password: String) -> Result<String, PasswordHashError> {
-    let _permit = argon2_permits().acquire().await.ok();
-    tokio::task::spawn_blocking(move || {
+    password_threads::run(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
@@ -50,14 +34,13 @@ pub async fn hash_password(password: String) -> Result<String, PasswordHashError
             .map_err(PasswordHashError::Argon2)
     })
     .await
-    .map_err(PasswordHashError::Task)?
+    .ok_or(PasswordHashError::Thread)?
 }
 
 /// Checks a password against a PHC string. With `None` it still spends the time of a real
 /// verification (against a fixed hash), so "no such user" and "wrong password" take as long.
 pub async fn verify_password(password: String, phc: Option<String>) -> bool {
-    let _permit = argon2_permits().acquire().await.ok();
-    tokio::task::spawn_blocking(move || {
+    password_threads::run(move || {
         let phc = phc.unwrap_or_else(|| DUMMY_HASH.to_owned());
         if is_bcrypt(&phc) {
             return bcrypt::verify(password.as_bytes(), &phc).unwrap_or(false);
