@@ -16,6 +16,7 @@ use crate::{
     session::{
         cookies::{CookieJar, RequestCookies},
         csrf,
+        jwt::VerifiedTokens,
         jwt::{self, Token},
         lifecycle::ConfirmedSessions,
     },
@@ -36,6 +37,9 @@ struct Inner {
     paths: AuthPaths,
     limits: LocalBlocks,
     confirmed: ConfirmedSessions,
+    verified: VerifiedTokens,
+    /// The origin of `AUTH_URL`, worked out once.
+    origin: Option<Url>,
 }
 
 /// What one request tells the auth layer: which site it is for and which cookies it carries.
@@ -65,6 +69,13 @@ impl Auth {
         );
         let keys = Keys::derive(&config.secrets);
         let paths = AuthPaths::new(config.base_path.clone());
+        let origin = config.url.as_ref().map(|url| {
+            let mut origin = url.clone();
+            origin.set_path("/");
+            origin.set_query(None);
+            origin.set_fragment(None);
+            origin
+        });
         // Provider tokens are encrypted at rest whatever store the app brings.
         let store: Arc<dyn Store> = Arc::new(SealedTokens::new(store, keys.clone()));
         Auth {
@@ -76,6 +87,8 @@ impl Auth {
                 oauth: OAuthState::new(),
                 limits: LocalBlocks::default(),
                 confirmed: ConfirmedSessions::default(),
+                verified: VerifiedTokens::default(),
+                origin,
             }),
         }
     }
@@ -109,6 +122,10 @@ impl Auth {
 
     pub(crate) fn confirmed_sessions(&self) -> &ConfirmedSessions {
         &self.inner.confirmed
+    }
+
+    pub(crate) fn verified_tokens(&self) -> &VerifiedTokens {
+        &self.inner.verified
     }
 
     /// The session of the request with these headers, or `None` when signed out
@@ -227,12 +244,8 @@ impl Auth {
     /// The site's origin: `AUTH_URL` when set; else the `Host` header, or the forwarded
     /// host and protocol when `trust_host` is on.
     fn base_url(&self, headers: &HeaderMap) -> Url {
-        if let Some(url) = &self.config().url {
-            let mut origin = url.clone();
-            origin.set_path("/");
-            origin.set_query(None);
-            origin.set_fragment(None);
-            return origin;
+        if let Some(origin) = &self.inner.origin {
+            return origin.clone();
         }
         let header = |name: &str| {
             headers

@@ -23,6 +23,8 @@ pub(crate) struct Reply {
 enum ReplyBody {
     Redirect(String),
     Json(Value),
+    /// JSON already serialised (the hot `GET /session` skips the `Value` in between).
+    JsonText(String),
     Html(String),
 }
 
@@ -33,6 +35,16 @@ impl Reply {
             cookies: Vec::new(),
             retry_after: None,
             body: ReplyBody::Json(value),
+        }
+    }
+
+    /// `value` as JSON, serialised straight into the body.
+    pub fn json_of(value: &impl serde::Serialize) -> Self {
+        Reply {
+            status: StatusCode::OK,
+            cookies: Vec::new(),
+            retry_after: None,
+            body: ReplyBody::JsonText(serde_json::to_string(value).unwrap_or_else(|_| "{}".into())),
         }
     }
 
@@ -96,14 +108,8 @@ impl IntoResponse for Reply {
                 }
                 r
             }
-            ReplyBody::Json(value) => {
-                let mut r = Response::new(Body::from(value.to_string()));
-                r.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
-                r
-            }
+            ReplyBody::Json(value) => json_response(value.to_string()),
+            ReplyBody::JsonText(text) => json_response(text),
             ReplyBody::Html(html) => {
                 let mut r = Response::new(Body::from(html));
                 r.headers_mut().insert(
@@ -132,6 +138,15 @@ impl IntoResponse for Reply {
         }
         response
     }
+}
+
+fn json_response(text: String) -> Response {
+    let mut r = Response::new(Body::from(text));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
 }
 
 /// Appends query parameters, skipping absent ones, percent-encoded.

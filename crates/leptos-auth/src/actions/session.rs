@@ -40,7 +40,7 @@ pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
         Vec::new()
     };
     let session = auth.session_from_token(&token).await;
-    Reply::json(serde_json::to_value(session).unwrap_or_default()).with_cookies(cookies)
+    Reply::json_of(&session).with_cookies(cookies)
 }
 
 pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Reply {

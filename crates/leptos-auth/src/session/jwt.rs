@@ -57,6 +57,35 @@ pub(crate) fn encode(keys: &Keys, token: &Token) -> Result<String, jsonwebtoken:
 /// Reads a token. `None` for anything but a well-formed HS256 token, signed by one of our
 /// keys (named by its `kid`), not expired: `alg: none`, other algorithms, unknown `kid`,
 /// bad signatures, oversized or malformed input.
+/// Tokens this instance has verified, by their exact text, so that the steady stream of
+/// `GET /session` polls skips base64, HMAC and JSON for a cookie it has already read. A
+/// cookie maps only to what verifying that very text produced; entries are used only while
+/// unexpired, and the map is emptied when it grows past [`MAX_VERIFIED`].
+#[derive(Default)]
+pub(crate) struct VerifiedTokens(std::sync::Mutex<std::collections::HashMap<String, Token>>);
+
+/// Verified tokens kept before the cache starts over (about 1 KiB each).
+const MAX_VERIFIED: usize = 4096;
+
+impl VerifiedTokens {
+    /// [`decode`], remembered.
+    pub fn decode(&self, keys: &Keys, jwt: &str, now: i64) -> Option<Token> {
+        let unexpired = |token: &Token| now <= token.exp.saturating_add(LEEWAY_SECS as i64);
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(token) = cache.get(jwt).filter(|t| unexpired(t)) {
+            return Some(token.clone());
+        }
+        drop(cache);
+        let token = decode(keys, jwt).filter(unexpired)?;
+        cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= MAX_VERIFIED {
+            cache.clear();
+        }
+        cache.insert(jwt.to_owned(), token.clone());
+        Some(token)
+    }
+}
+
 pub(crate) fn decode(keys: &Keys, jwt: &str) -> Option<Token> {
     if jwt.len() > MAX_TOKEN_LEN {
         return None;
@@ -113,6 +142,22 @@ mod tests {
             decode(&replaced, &jwt).is_none(),
             "a dropped secret no longer verifies"
         );
+    }
+
+    #[test]
+    fn remembered_tokens_are_only_verified_ones_and_only_until_they_expire() {
+        let keys = Keys::derive(&["s".into()]);
+        let verified = VerifiedTokens::default();
+        let jwt = encode(&keys, &token(now() + 60)).unwrap();
+        assert_eq!(verified.decode(&keys, &jwt, now()).unwrap().sub, "user-1");
+        // From the cache now: still the same claims, and still refused once expired.
+        assert_eq!(verified.decode(&keys, &jwt, now()).unwrap().sub, "user-1");
+        assert!(verified.decode(&keys, &jwt, now() + 60 + 16).is_none());
+        // A forgery is never remembered as anything.
+        let other = Keys::derive(&["another secret".into()]);
+        let forged = encode(&other, &token(now() + 60)).unwrap();
+        assert!(verified.decode(&keys, &forged, now()).is_none());
+        assert!(verified.decode(&keys, &forged, now()).is_none());
     }
 
     #[test]

@@ -67,7 +67,7 @@ impl Auth {
         let now = now_secs();
         let token = match self.strategy() {
             SessionStrategy::Jwt => {
-                let token = super::jwt::decode(self.keys(), &cookie)?;
+                let token = self.verified_tokens().decode(self.keys(), &cookie, now)?;
                 if let Some(sid) = &token.sid
                     && !self.jwt_session_alive(sid, now).await
                 {
