@@ -73,8 +73,11 @@ impl SqliteStore {
         if let Some(dir) = options.get_filename().parent() {
             super::create_private_dir(dir).map_err(|e| StoreError::Database(Box::new(e)))?;
         }
+        // SQLite writes one at a time; twice the cores covers the readers. Each connection
+        // is a thread with its own page cache, so a burst does not get to open more.
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections((cores as u32 * 2).clamp(2, 8))
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
