@@ -321,7 +321,7 @@ $(row "a static file (\`/favicon.svg\`, 264 bytes)" static)
 | | leptos-auth | NextAuth | ratio |
 |---|---|---|---|
 | credentials sign-ins/s, $FLOOD_CONNECTIONS connections | $(get leptos.signins) | $(get nextauth.signins) | $(ratio "$(get leptos.signins)" "$(get nextauth.signins)") |
-| session reads/s while $FLOOD_CONNECTIONS connections flood sign-ins | $(get leptos.flooded_reads) ($(get leptos.flooded_spread)), $(pct "$(get leptos.flooded_reads)" "$L_session") kept | $(get nextauth.flooded_reads) ($(get nextauth.flooded_spread)), $(pct "$(get nextauth.flooded_reads)" "$N_session") kept | $(ratio "$(get leptos.flooded_reads)" "$(get nextauth.flooded_reads)") |
+| session reads/s while $FLOOD_CONNECTIONS connections flood sign-ins | $(get leptos.flooded_reads) ($(get leptos.flooded_spread)), $(pct "$(get leptos.flooded_reads)" "$L_session") kept | $(get nextauth.flooded_reads) ($(get nextauth.flooded_spread)), $(pct "$(get nextauth.flooded_reads)" "$N_session") kept | |
 | sign-ins/s during that flood | $(get leptos.flood_signins) | $(get nextauth.flood_signins) | |
 | RSS idle (after start and one sign-in) | $(get leptos.idle_mib) MiB | $(get nextauth.idle_mib) MiB | 1/$(ratio "$(get nextauth.idle_mib)" "$(get leptos.idle_mib)" | tr -d '×') |
 | RSS under read load (peak of samples every 0.2 s) | $L_load MiB | $N_load MiB | 1/$(ratio "$N_load" "$L_load" | tr -d '×') |

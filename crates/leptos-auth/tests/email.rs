@@ -287,6 +287,40 @@ async fn an_unreachable_mail_server_is_email_signin_never_a_500() {
     assert_eq!(forgot.status(), 200);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_server_that_never_answers_costs_a_bounded_wait_then_email_signin() {
+    // Accepts the connection, then says nothing: the SMTP greeting never comes.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let mailer = SmtpMailer::new(&format!("smtp://127.0.0.1:{port}"), "auth@example.com").unwrap();
+    let server = spawn_with(Arc::new(MemoryStore::default()), |config| {
+        let mut config = config
+            .with_provider(EmailLink::magic_link())
+            .with_mailer(mailer);
+        config.rate_limits.enabled = false;
+        config
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let answer = request_link(&server, EMAIL).await;
+    let waited = started.elapsed();
+    assert!(
+        location(&answer).contains("error=EmailSignin"),
+        "{}",
+        location(&answer)
+    );
+    assert!(
+        waited < std::time::Duration::from_secs(15),
+        "waited {waited:?}"
+    );
+}
+
 async fn forgot(server: &TestServer, email: &str) -> reqwest::Response {
     let csrf = server.csrf_token().await;
     server
