@@ -21,7 +21,6 @@ pub fn configure_auth(config: AuthConfig) -> AuthConfig {
         .with_callbacks(DemoCallbacks)
         .with_pages(Pages {
             sign_in: Some("/sign-in".into()),
-            new_user: Some("/dashboard".into()),
             reset_password: Some("/reset-password".into()),
             ..Pages::default()
         })

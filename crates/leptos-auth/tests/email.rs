@@ -82,7 +82,15 @@ fn is_verification_error(response: &reqwest::Response) -> bool {
 async fn a_magic_link_signs_a_new_address_in_once_and_a_scanner_does_not_burn_it() {
     let maildev = Maildev::start().await;
     let store = Arc::new(MemoryStore::default());
-    let server = server_mailing_to(&maildev, store.clone()).await;
+    let mailer = SmtpMailer::new(&maildev.server_url(), "auth@example.com").unwrap();
+    let server = spawn_with(store.clone(), |mut config: AuthConfig| {
+        config.rate_limits.enabled = false;
+        config.pages.new_user = Some("/welcome".into());
+        config
+            .with_provider(EmailLink::magic_link())
+            .with_mailer(mailer)
+    })
+    .await;
 
     let sent = request_link(&server, "Grace@Example.com").await;
     assert_eq!(sent.status(), 302);
@@ -117,10 +125,17 @@ async fn a_magic_link_signs_a_new_address_in_once_and_a_scanner_does_not_burn_it
     }
     assert_eq!(scanner.session().await, json!({}));
 
-    // The person clicks the button: signed in as a new, verified user.
+    // The person clicks the button: signed in as a new, verified user, who sees the
+    // new-user page once on the way to where they were going.
     let signed_in = confirm_sign_in(&server, &link, "grace@example.com").await;
     assert_eq!(signed_in.status(), 302);
-    assert_eq!(location(&signed_in), server.url("/dashboard"));
+    let welcome = format!(
+        "{}?callbackUrl={}",
+        server.url("/welcome"),
+        url::form_urlencoded::byte_serialize(server.url("/dashboard").as_bytes())
+            .collect::<String>()
+    );
+    assert_eq!(location(&signed_in), welcome);
     assert!(
         set_cookies(&signed_in)
             .iter()
@@ -138,6 +153,13 @@ async fn a_magic_link_signs_a_new_address_in_once_and_a_scanner_does_not_burn_it
     let replay = confirm_sign_in(&scanner, &link, "grace@example.com").await;
     assert!(is_verification_error(&replay), "{:?}", replay.headers());
     assert_eq!(scanner.session().await, json!({}));
+
+    // The next link signs the same user in, straight to where they were going.
+    request_link(&scanner, "grace@example.com").await;
+    let second = link_in(&maildev.wait_for_mail("grace@example.com", 2).await);
+    let again = confirm_sign_in(&scanner, &second, "grace@example.com").await;
+    assert_eq!(location(&again), server.url("/dashboard"));
+    assert_eq!(store.list_users().await.unwrap().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -221,7 +221,7 @@ impl Auth {
 
     /// The end of every sign-in, whatever the provider: the `sign_in` callback, a session
     /// through the `jwt` callback (trigger `SignUp` for a new user), the `sign_in` event, and
-    /// where to go (a new user's default is `pages.new_user`).
+    /// where to go (a new user goes to `pages.new_user` first, with `callbackUrl`).
     pub(crate) async fn complete_sign_in(
         &self,
         ctx: &RequestContext,
@@ -256,12 +256,19 @@ impl Auth {
             .events
             .sign_in(user, provider_id, is_new_user)
             .await;
-        let fallback = if is_new_user {
-            self.config().pages.new_user.as_deref()
-        } else {
-            None
+        let target = self.redirect_target(ctx, callback_url).await;
+        let url = match self.config().pages.new_user.as_deref() {
+            // As in Auth.js: a new user sees `pages.new_user` once, told where they were going.
+            Some(page) if is_new_user => {
+                let page = self.redirect_target(ctx, Some(page)).await;
+                if page == target {
+                    page
+                } else {
+                    super::reply::with_query(&page, &[("callbackUrl", Some(&target))])
+                }
+            }
+            _ => target,
         };
-        let url = self.redirect_target(ctx, callback_url.or(fallback)).await;
         Ok(SignedIn { cookies, url })
     }
 
