@@ -71,3 +71,13 @@ fn mark_hydrated() {
         }
     });
 }
+
+/// Escapes text for HTML content and attribute values, for the parts of pages made as text
+/// (`inner_html`) on either side.
+pub(crate) fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}

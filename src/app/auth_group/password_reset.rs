@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use leptos_auth::{AuthError, use_session};
 use leptos_router::hooks::use_query_map;
 
+use crate::app::escape_html;
+
 /// `/forgot-password`: asks for a link to choose a new password.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
@@ -34,7 +36,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map().read_untracked();
-    let token = escape_attribute(&query.get("token").unwrap_or_default());
+    let token = escape_html(&query.get("token").unwrap_or_default());
     let error = query
         .get("error")
         .map(|code| match code.as_str() {
@@ -56,14 +58,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
 fn csrf_field(token: &str) -> String {
     format!(
         r#"<input type="hidden" name="csrfToken" value="{}">"#,
-        escape_attribute(token)
+        escape_html(token)
     )
-}
-
-/// Escapes text for an HTML attribute value (the token comes from the address bar).
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

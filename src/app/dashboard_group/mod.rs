@@ -11,6 +11,8 @@ use leptos_auth::{AuthFnError, RequireSession, use_session};
 use leptos_router::{components::Outlet, hooks::use_query_map};
 use serde::Deserialize;
 
+use crate::app::escape_html;
+
 /// The demo's custom session fields (added by its `jwt` and `session` callbacks).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -212,7 +214,7 @@ fn sign_in_methods_html(
         .accounts
         .iter()
         .map(|a| {
-            let provider = escape(&a.provider);
+            let provider = escape_html(&a.provider);
             format!(
                 r#"<li data-testid="linked-account"><span>{provider}</span><form method="post" action="{unlink_url}"><input type="hidden" name="provider" value="{provider}"><button type="submit" class="button">Unlink</button></form></li>"#
             )
@@ -224,8 +226,8 @@ fn sign_in_methods_html(
         .map(|(id, name)| {
             format!(
                 r#"<form method="post" action="{action}" class="provider-form"><input type="hidden" name="csrfToken" value="{csrf_token}"><input type="hidden" name="callbackUrl" value="/settings"><button type="submit" class="button wide">Link {name}</button></form>"#,
-                action = escape(&paths.sign_in_with(id)),
-                name = escape(name),
+                action = escape_html(&paths.sign_in_with(id)),
+                name = escape_html(name),
             )
         })
         .collect();
@@ -249,8 +251,8 @@ fn top_artists_html(
                 .map(|a| {
                     format!(
                         r#"<li><strong>{}</strong> <span class="muted">{}</span></li>"#,
-                        escape(&a.name),
-                        escape(&a.genres.join(", "))
+                        escape_html(&a.name),
+                        escape_html(&a.genres.join(", "))
                     )
                 })
                 .collect();
@@ -262,12 +264,4 @@ fn top_artists_html(
         Err(AuthFnError::NotLinked) => r#"<p class="muted">Link your Spotify account on the settings page to see your top artists.</p>"#.into(),
         Err(_) => r#"<p class="form-error" role="alert">Spotify could not be reached. Try again later.</p>"#.into(),
     }
-}
-
-/// Escapes text from elsewhere (a provider's API) for HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

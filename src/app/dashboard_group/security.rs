@@ -8,6 +8,8 @@
 
 use leptos_auth::{Auth, AuthFnError};
 
+use crate::app::escape_html;
+
 /// Where the forms send the browser back to.
 const BACK: &str = "/settings";
 
@@ -24,22 +26,22 @@ pub async fn security_fragment(
     let hidden = |name: &str, value: &str| {
         format!(
             r#"<input type="hidden" name="{name}" value="{}">"#,
-            escape(value)
+            escape_html(value)
         )
     };
     let csrf = hidden("csrfToken", &csrf_token);
 
-    let revoke = escape(&auth.paths().revoke_sessions());
+    let revoke = escape_html(&auth.paths().revoke_sessions());
     let back = hidden("callbackUrl", BACK);
     let mut html = String::from(r#"<h2>Active sessions</h2><ul class="sessions">"#);
     for s in &sessions {
         html.push_str(&format!(
             r#"<li data-testid="session" data-current="{current}"><strong>{device}</strong>{this}<span class="muted"> · {ip} · last seen {seen}</span><form method="post" action="{revoke}">{csrf}{back}{id}<button type="submit" class="button">Sign out</button></form></li>"#,
             current = s.current,
-            device = escape(&s.device),
+            device = escape_html(&s.device),
             this = if s.current { " (this device)" } else { "" },
-            ip = escape(s.ip.as_deref().unwrap_or("unknown address")),
-            seen = escape(&s.last_seen_at),
+            ip = escape_html(s.ip.as_deref().unwrap_or("unknown address")),
+            seen = escape_html(&s.last_seen_at),
             id = hidden("id", &s.id),
         ));
     }
@@ -57,9 +59,9 @@ pub async fn security_fragment(
             provider = event
                 .provider
                 .as_deref()
-                .map(|p| format!("{} · ", escape(p)))
+                .map(|p| format!("{} · ", escape_html(p)))
                 .unwrap_or_default(),
-            ip = escape(event.ip.as_deref().unwrap_or("unknown address")),
+            ip = escape_html(event.ip.as_deref().unwrap_or("unknown address")),
             time = event.time_iso8601().get(..16).unwrap_or_default().replace('T', " "),
         ));
     }
@@ -70,7 +72,7 @@ pub async fn security_fragment(
         .unwrap_or_default();
     html.push_str(&format!(
         r#"<h2>Password</h2>{message}<form method="post" action="{action}" class="stacked-form">{csrf}{back}<label for="current-password">Current password</label><input id="current-password" name="currentPassword" type="password" autocomplete="current-password" required><label for="new-password">New password</label><input id="new-password" name="newPassword" type="password" autocomplete="new-password" minlength="8" required><button type="submit" class="button primary">Change password</button></form>"#,
-        action = escape(&auth.paths().change_password()),
+        action = escape_html(&auth.paths().change_password()),
         back = hidden("callbackUrl", "/settings?password=changed"),
     ));
     Ok(html)
@@ -120,12 +122,4 @@ fn describe(event: &str) -> &'static str {
         "lockout" => "Sign-in locked after failed attempts",
         _ => "Security event",
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
