@@ -41,6 +41,24 @@ async fn dashboard_html_from_the_server_already_shows_the_user() {
     let html = response.text().await.unwrap();
     assert!(html.contains("grace@example.com"));
     assert!(html.contains("Grace Hopper"));
+    assert!(html.contains(r#"data-testid="verify-email""#), "{html}");
+
+    // Where "Send the link again" lands: sent, refused for the address's mail budget, or
+    // failed for another reason. Each says so.
+    for (query, expected) in [
+        ("verification=sent", "A new link is on its way."),
+        ("error=RateLimited", "No new link was sent"),
+        ("error=EmailSignin", "The link could not be sent right now."),
+        ("error=Anything", "The link could not be sent right now."),
+    ] {
+        let html = server
+            .get(&format!("/dashboard?{query}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(expected), "{query}: {html}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

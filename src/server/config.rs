@@ -68,6 +68,10 @@ pub struct AuthSection {
     /// How long the first lockout lasts, in seconds (default 900; doubles for each further
     /// lockout in a row, at most a day).
     pub lockout_duration: Option<u64>,
+    /// Mails one email address may be sent per window (default 5).
+    pub mail_limit_max: Option<u32>,
+    /// Length of the per-address mail window, in seconds (default 3600).
+    pub mail_limit_window: Option<u64>,
 }
 
 impl AuthSection {
@@ -87,6 +91,8 @@ impl AuthSection {
             "AUTH_LOCKOUT_MAX_FAILURES" => self.lockout_max_failures.map(|n| n.to_string()),
             "AUTH_LOCKOUT_WINDOW" => number(self.lockout_window),
             "AUTH_LOCKOUT_DURATION" => number(self.lockout_duration),
+            "AUTH_MAIL_LIMIT_MAX" => self.mail_limit_max.map(|n| n.to_string()),
+            "AUTH_MAIL_LIMIT_WINDOW" => number(self.mail_limit_window),
             _ => None,
         }
     }

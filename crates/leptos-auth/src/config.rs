@@ -7,7 +7,7 @@ use url::Url;
 use crate::{
     callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
     email::{LogMailer, Mailer, SmtpMailer},
-    limits::{InvalidProxy, Lockout, RateLimits, TrustedProxies},
+    limits::{InvalidProxy, Lockout, MailLimit, RateLimits, TrustedProxies},
     providers::{OAuth, Provider, github, google, spotify, with_github_emails_url},
 };
 
@@ -122,6 +122,8 @@ pub struct AuthConfig {
     pub rate_limits: RateLimits,
     /// Per-account lockout after failed sign-ins (always on).
     pub lockout: Lockout,
+    /// Mails one address may be sent per window (always on).
+    pub mail_limit: MailLimit,
     /// Proxies whose `X-Forwarded-For` names the client (`AUTH_TRUSTED_PROXIES`).
     pub trusted_proxies: TrustedProxies,
     /// Refuse password sign-in until the account's email is verified
@@ -253,6 +255,7 @@ impl AuthConfig {
             cookie_prefix: "authjs.".into(),
             rate_limits: RateLimits::default(),
             lockout: Lockout::default(),
+            mail_limit: MailLimit::default(),
             trusted_proxies: TrustedProxies::default(),
             require_verified_email: false,
             mailer: None,
@@ -365,8 +368,9 @@ impl AuthConfig {
     /// `AUTH_SESSION_STRATEGY` (`jwt`/`database`), `AUTH_SESSION_MAX_AGE`,
     /// `AUTH_SESSION_UPDATE_AGE`, `AUTH_SESSION_ABSOLUTE_MAX_AGE`,
     /// `AUTH_SESSION_CHECK_INTERVAL`, `AUTH_RATE_LIMIT_WINDOW`, `AUTH_LOCKOUT_WINDOW`,
-    /// `AUTH_LOCKOUT_DURATION` (seconds), `AUTH_RATE_LIMIT_MAX_REQUESTS`,
-    /// `AUTH_LOCKOUT_MAX_FAILURES` (counts), `AUTH_COOKIE_PREFIX` and
+    /// `AUTH_LOCKOUT_DURATION`, `AUTH_MAIL_LIMIT_WINDOW` (seconds),
+    /// `AUTH_RATE_LIMIT_MAX_REQUESTS`, `AUTH_LOCKOUT_MAX_FAILURES`, `AUTH_MAIL_LIMIT_MAX`
+    /// (counts), `AUTH_COOKIE_PREFIX` and
     /// `AUTH_REQUIRE_VERIFIED_EMAIL` (true/false). Unset ones keep their
     /// current value, so an app can apply its file settings first.
     pub fn apply_settings(
@@ -402,6 +406,7 @@ impl AuthConfig {
         seconds("AUTH_RATE_LIMIT_WINDOW", &mut self.rate_limits.window)?;
         seconds("AUTH_LOCKOUT_WINDOW", &mut self.lockout.window)?;
         seconds("AUTH_LOCKOUT_DURATION", &mut self.lockout.duration)?;
+        seconds("AUTH_MAIL_LIMIT_WINDOW", &mut self.mail_limit.window)?;
         if let Some(value) = var("AUTH_SESSION_STRATEGY") {
             self.session.strategy = value.parse()?;
         }
@@ -410,6 +415,9 @@ impl AuthConfig {
         }
         if let Some(value) = var("AUTH_LOCKOUT_MAX_FAILURES") {
             self.lockout.max_failures = number("AUTH_LOCKOUT_MAX_FAILURES", value)?;
+        }
+        if let Some(value) = var("AUTH_MAIL_LIMIT_MAX") {
+            self.mail_limit.max_mails = number("AUTH_MAIL_LIMIT_MAX", value)?;
         }
         if let Some(prefix) = var("AUTH_COOKIE_PREFIX") {
             self.cookie_prefix = prefix;
@@ -597,6 +605,7 @@ mod tests {
         let off = config(&[SECRET, URL, ("AUTH_RATE_LIMITS", "off")]).unwrap();
         assert!(!off.rate_limits.enabled);
         assert_eq!(off.lockout, crate::Lockout::default());
+        assert_eq!(off.mail_limit, crate::MailLimit::default());
         let proxied = config(&[SECRET, URL, ("AUTH_TRUSTED_PROXIES", "10.0.0.0/8")]).unwrap();
         assert_ne!(proxied.trusted_proxies, crate::TrustedProxies::default());
         assert!(matches!(
@@ -610,6 +619,33 @@ mod tests {
                 value: "sometimes".into()
             }
         );
+    }
+
+    #[test]
+    fn numeric_settings_are_read_and_nonsense_is_refused() {
+        let tuned = config(&[
+            SECRET,
+            URL,
+            ("AUTH_MAIL_LIMIT_MAX", "2"),
+            ("AUTH_MAIL_LIMIT_WINDOW", " 600 "),
+            ("AUTH_LOCKOUT_MAX_FAILURES", "3"),
+        ])
+        .unwrap();
+        assert_eq!(
+            tuned.mail_limit,
+            crate::MailLimit {
+                max_mails: 2,
+                window: Duration::from_secs(600)
+            }
+        );
+        assert_eq!(tuned.lockout.max_failures, 3);
+        assert!(matches!(
+            config(&[SECRET, URL, ("AUTH_MAIL_LIMIT_MAX", "lots")]),
+            Err(AuthConfigError::Invalid {
+                name: "AUTH_MAIL_LIMIT_MAX",
+                ..
+            })
+        ));
     }
 
     #[test]

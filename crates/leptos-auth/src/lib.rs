@@ -137,7 +137,8 @@ pub use self::{
     extract::SignedInUser,
     layer::{AuthLayer, AuthService},
     limits::{
-        ClientIp, InvalidProxy, LimitedAction, Lockout, RateLimits, TooManyAttempts, TrustedProxies,
+        ClientIp, InvalidProxy, LimitedAction, Lockout, MailLimit, RateLimits, TooManyAttempts,
+        TrustedProxies,
     },
     oauth::ProviderTokenError,
     passwords::PasswordChangeError,

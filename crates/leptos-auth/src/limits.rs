@@ -1,5 +1,6 @@
 //! Abuse defence (SPEC §8): per-IP rate limits on the endpoints that check secrets, create
-//! accounts or send mail, and a per-account lockout after repeated failed sign-ins.
+//! accounts or send mail, a per-account lockout after repeated failed sign-ins, and a
+//! per-address budget of mails so that nobody can flood one inbox from many addresses.
 //!
 //! The counters live in the [`Store`](crate::Store), so every instance sharing a database
 //! sees the same limits. Each instance also remembers what it has already refused until
@@ -70,6 +71,29 @@ impl Default for Lockout {
             max_failures: 10,
             window: Duration::from_secs(15 * 60),
             duration: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// How many mails (sign-in links, password resets, verification links) one email address
+/// may be sent within `window`, whoever asks and from wherever. Always on, like the
+/// [`Lockout`]: the per-IP limit alone lets a botnet fill somebody's inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailLimit {
+    /// Mails one address may be sent within `window`.
+    pub max_mails: u32,
+    /// How far back mails are counted.
+    pub window: Duration,
+}
+
+impl Default for MailLimit {
+    /// 5 mails per address per hour: room for a person who asks again, or for sign-up and a
+    /// resend, and nothing like a flood. Each link stays valid, so the mails already sent
+    /// still work while the budget is spent.
+    fn default() -> Self {
+        MailLimit {
+            max_mails: 5,
+            window: Duration::from_secs(60 * 60),
         }
     }
 }
@@ -310,12 +334,16 @@ fn secs(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 4)
 }
 
-/// The lockout key of an account: a hash, so that the emails people mistype (or attackers
-/// try) are not kept in clear.
-fn account_key(identifier: &str) -> String {
+/// The counter key of an account or address: a hash, so that the emails people mistype
+/// (or attackers try) are not kept in clear.
+fn address_key(kind: &str, identifier: &str) -> String {
     let digest = Sha256::digest(normalize_email(identifier).as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("lock:{hex}")
+    format!("{kind}:{hex}")
+}
+
+fn account_key(identifier: &str) -> String {
+    address_key("lock", identifier)
 }
 
 impl Auth {
@@ -356,6 +384,33 @@ impl Auth {
             let until = counter.window_start + window;
             self.limits().block(&key, until, now);
             tracing::warn!(%ip, action = action.key(), "rate limited");
+            return Err(refusal(AuthError::RateLimited, until, now));
+        }
+        Ok(())
+    }
+
+    /// Counts one mail to `email` against its [`MailLimit`]; `Err` once the address has had
+    /// its share for the current window. A database failure lets the mail go (the per-IP
+    /// limit still applies) and is logged.
+    pub(crate) async fn count_mail_to(&self, email: &str) -> Result<(), TooManyAttempts> {
+        let policy = &self.config().mail_limit;
+        let key = address_key("mail", email);
+        let now = now_secs();
+        if let Some(until) = self.limits().blocked_until(&key, now) {
+            return Err(refusal(AuthError::RateLimited, until, now));
+        }
+        let window = secs(policy.window).max(1);
+        let counter = match self.store().count_event(&key, now, window).await {
+            Ok(counter) => counter,
+            Err(e) => {
+                tracing::error!(error = %e, "mail counter unavailable");
+                return Ok(());
+            }
+        };
+        if counter.count > policy.max_mails {
+            let until = counter.window_start + window;
+            self.limits().block(&key, until, now);
+            tracing::warn!("mail budget of one address used up: not sending");
             return Err(refusal(AuthError::RateLimited, until, now));
         }
         Ok(())

@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{TestServer, client, spawn_with};
+use common::{TestServer, spawn_with};
 use leptos_auth::MemoryStore;
 use serde_json::{Value, json};
 
@@ -34,20 +34,12 @@ async fn a_users_security_events_are_logged_and_listed_for_them_only() {
     .await;
     ada.register(EMAIL, "Ada", PASSWORD).await;
     ada.register("eve@example.com", "Eve", PASSWORD).await;
-    let eve = TestServer {
-        base_url: ada.base_url.clone(),
-        client: client(),
-        auth: ada.auth.clone(),
-    };
+    let eve = ada.other_browser();
 
     // Someone tries Ada's password, then she signs in twice and changes her password.
     eve.sign_in(EMAIL, "guessing").await;
     ada.sign_in(EMAIL, PASSWORD).await;
-    let other_device = TestServer {
-        base_url: ada.base_url.clone(),
-        client: client(),
-        auth: ada.auth.clone(),
-    };
+    let other_device = ada.other_browser();
     other_device.sign_in(EMAIL, PASSWORD).await;
     let csrf = ada.csrf_token().await;
     let changed = ada

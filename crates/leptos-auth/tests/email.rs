@@ -583,3 +583,104 @@ async fn verification_marks_the_email_and_can_be_required_for_password_sign_in()
         .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_gets_at_most_its_mail_budget_whoever_asks() {
+    let maildev = Maildev::start().await;
+    let store: Arc<MemoryStore> = Arc::new(MemoryStore::default());
+    let mailer = SmtpMailer::new(&maildev.server_url(), "auth@example.com").unwrap();
+    // The per-IP limit is off, as if every request came from another machine of a botnet.
+    let server = spawn_with(store.clone(), |mut config: AuthConfig| {
+        config.rate_limits.enabled = false;
+        config.mail_limit.max_mails = 3;
+        config
+            .with_provider(EmailLink::magic_link())
+            .with_mailer(mailer)
+    })
+    .await;
+    let victim = "victim@example.com";
+
+    // Sign-in links, each from a fresh browser: three are mailed.
+    for n in 1..=3 {
+        let sent = request_link(&server.other_browser(), victim).await;
+        assert!(location(&sent).contains("/verify-request"), "request {n}");
+    }
+    maildev.wait_for_mail(victim, 3).await;
+
+    // The fourth is refused with RateLimited and when to come back, in both modes.
+    let form = request_link(&server.other_browser(), victim).await;
+    assert_eq!(form.status(), 429);
+    let retry_after: u64 = form.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&retry_after), "{retry_after}");
+    let browser = server.other_browser();
+    let csrf = browser.csrf_token().await;
+    let json_mode = browser
+        .post_form(
+            "/api/auth/signin/email",
+            &[("csrfToken", &csrf), ("email", victim), ("json", "true")],
+        )
+        .await;
+    assert_eq!(json_mode.status(), 429);
+    let body: Value = json_mode.json().await.unwrap();
+    assert_eq!(body["error"], "RateLimited");
+    // Spelling the address another way is the same address.
+    let shouted = request_link(&server.other_browser(), "VICTIM@Example.COM").await;
+    assert_eq!(shouted.status(), 429);
+
+    // Other addresses are not affected, and the links already sent still work.
+    request_link(&server.other_browser(), EMAIL).await;
+    maildev.wait_for_mail(EMAIL, 1).await;
+    let last = link_in(&maildev.wait_for_mail(victim, 3).await);
+    let signed_in = confirm_sign_in(&browser, &last, victim).await;
+    assert_eq!(location(&signed_in), server.url("/dashboard"));
+
+    // A password reset answers as always, and sends nothing more. Its mail would go out
+    // after the answer, so a reset for another address, mailed later, shows it had its turn.
+    assert_eq!(forgot(&server, victim).await.status(), 200);
+    server
+        .register("other@example.com", "Other", PASSWORD)
+        .await;
+    assert_eq!(forgot(&server, "other@example.com").await.status(), 200);
+    maildev.wait_for_mail("other@example.com", 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(maildev.mails_to(victim).await.len(), 3);
+
+    // A signed-in user asking again and again for a verification link is told when the
+    // budget is spent, rather than left waiting for a mail.
+    let bob = "bob@example.com";
+    let laptop = server.other_browser();
+    laptop.register(bob, "Bob", PASSWORD).await;
+    laptop.sign_in(bob, PASSWORD).await;
+    let resend = |json_mode: bool| {
+        let laptop = &laptop;
+        async move {
+            let csrf = laptop.csrf_token().await;
+            let mut form = vec![("csrfToken", csrf), ("callbackUrl", "/dashboard".into())];
+            if json_mode {
+                form.push(("json", "true".into()));
+            }
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            laptop
+                .post_form("/api/auth/email/send-verification", &form)
+                .await
+        }
+    };
+    for _ in 0..3 {
+        assert!(location(&resend(false).await).ends_with("/dashboard?verification=sent"));
+    }
+    maildev.wait_for_mail(bob, 3).await;
+    let refused = resend(false).await;
+    assert!(
+        location(&refused).ends_with("/dashboard?error=RateLimited"),
+        "{}",
+        location(&refused)
+    );
+    let refused = resend(true).await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_eq!(maildev.mails_to(bob).await.len(), 3);
+}

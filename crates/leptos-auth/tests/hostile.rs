@@ -220,11 +220,7 @@ async fn every_state_changing_endpoint_requires_the_csrf_token() {
 
     // Still signed in, still named Ada, same password: nothing happened.
     assert_eq!(server.session().await["user"]["name"], "Ada");
-    let other = TestServer {
-        base_url: server.base_url.clone(),
-        client: common::client(),
-        auth: server.auth.clone(),
-    };
+    let other = server.other_browser();
     let old_password = other.sign_in(EMAIL, PASSWORD).await;
     assert!(common::location(&old_password).ends_with("/dashboard"));
     // JSON bodies are checked the same way.

@@ -6,7 +6,7 @@ mod common;
 
 use std::{sync::Arc, time::Duration};
 
-use common::{TestServer, client, spawn_with};
+use common::{TestServer, spawn_with};
 use leptos_auth::{MemoryStore, SessionStrategy, Store};
 use serde_json::{Value, json};
 
@@ -22,15 +22,6 @@ async fn server(strategy: SessionStrategy) -> TestServer {
         config
     })
     .await
-}
-
-/// Another browser on the same server.
-fn browser(server: &TestServer) -> TestServer {
-    TestServer {
-        base_url: server.base_url.clone(),
-        client: client(),
-        auth: server.auth.clone(),
-    }
 }
 
 async fn sessions(server: &TestServer) -> Vec<Value> {
@@ -59,8 +50,8 @@ async fn sessions_are_listed_and_revoked_for_both_strategies() {
     for strategy in [SessionStrategy::Jwt, SessionStrategy::Database] {
         let laptop = server(strategy).await;
         laptop.register(EMAIL, "Ada", PASSWORD).await;
-        let phone = browser(&laptop);
-        let tablet = browser(&laptop);
+        let phone = laptop.other_browser();
+        let tablet = laptop.other_browser();
         for device in [&laptop, &phone, &tablet] {
             assert_eq!(device.sign_in(EMAIL, PASSWORD).await.status(), 302);
         }
@@ -129,7 +120,7 @@ async fn another_users_sessions_cannot_be_listed_or_revoked() {
     let ada = server(SessionStrategy::Jwt).await;
     ada.register(EMAIL, "Ada", PASSWORD).await;
     ada.register("eve@example.com", "Eve", PASSWORD).await;
-    let eve = browser(&ada);
+    let eve = ada.other_browser();
     ada.sign_in(EMAIL, PASSWORD).await;
     eve.sign_in("eve@example.com", PASSWORD).await;
     let ada_id = sessions(&ada).await[0]["id"].clone();
@@ -143,7 +134,7 @@ async fn another_users_sessions_cannot_be_listed_or_revoked() {
     assert!(signed_in(&ada.session().await), "Ada's session survives");
 
     // Signed out: nothing to list, nothing to revoke; without CSRF: refused.
-    let stranger = browser(&ada);
+    let stranger = ada.other_browser();
     assert_eq!(stranger.get("/api/auth/sessions").await.status(), 401);
     let unsigned = post_json(
         &stranger,
@@ -262,7 +253,7 @@ async fn a_used_session_slides_updates_and_ends_at_its_idle_expiry() {
 async fn changing_the_password_ends_every_other_session() {
     let laptop = server(SessionStrategy::Jwt).await;
     laptop.register(EMAIL, "Ada", PASSWORD).await;
-    let thief = browser(&laptop);
+    let thief = laptop.other_browser();
     laptop.sign_in(EMAIL, PASSWORD).await;
     thief.sign_in(EMAIL, PASSWORD).await;
     let change = |current: &'static str, new: &'static str| {
@@ -298,7 +289,7 @@ async fn changing_the_password_ends_every_other_session() {
         "every other session ends"
     );
 
-    let old = browser(&laptop);
+    let old = laptop.other_browser();
     let refused = old.sign_in(EMAIL, PASSWORD).await;
     assert!(common::location(&refused).contains("error=CredentialsSignin"));
     let new = old.sign_in(EMAIL, "a brand new password").await;
@@ -374,7 +365,7 @@ async fn a_revoked_jwt_session_is_noticed_within_the_check_interval() {
     assert!(signed_in(&on_b().await), "the session works on B");
 
     // Revoked through A ("sign out all sessions" from another device of Ada's).
-    let other_device = browser(&a);
+    let other_device = a.other_browser();
     other_device.sign_in(EMAIL, PASSWORD).await;
     let revoked = post_json(
         &other_device,

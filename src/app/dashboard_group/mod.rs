@@ -71,10 +71,15 @@ fn NavBar() -> impl IntoView {
 pub fn DashboardPage() -> impl IntoView {
     let session = use_session();
     let fields = move || session.data().and_then(|s| s.user_fields::<DemoFields>());
-    let verification_sent = use_query_map()
-        .read_untracked()
-        .get("verification")
-        .is_some();
+    // What the last "Send the link again" did, from the query its redirect left.
+    let resend_outcome = {
+        let query = use_query_map().read_untracked();
+        match (query.get("verification"), query.get("error")) {
+            (Some(_), _) => Some(Ok(())),
+            (None, Some(code)) => Some(Err(code)),
+            (None, None) => None,
+        }
+    };
     // Made as text, not as a view: far less code in the client for a few static elements.
     let send_url = session.paths().send_verification();
     let verification = move || {
@@ -82,7 +87,7 @@ pub fn DashboardPage() -> impl IntoView {
         verification_html(
             verified,
             &session.csrf_token(),
-            verification_sent,
+            resend_outcome.as_ref(),
             &send_url,
         )
     };
@@ -104,18 +109,30 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// The "verify your email" notice with its resend form, or the "verified" badge.
-fn verification_html(verified: Option<bool>, csrf_token: &str, sent: bool, action: &str) -> String {
+/// The "verify your email" notice with its resend form (and how the last resend went), or
+/// the "verified" badge.
+fn verification_html(
+    verified: Option<bool>,
+    csrf_token: &str,
+    resend: Option<&Result<(), String>>,
+    action: &str,
+) -> String {
     match verified {
         Some(true) => {
             r#"<p class="badge" data-testid="email-verified">✓ Email verified</p>"#.into()
         }
         Some(false) => format!(
-            r#"<div class="notice" data-testid="verify-email"><p>Please verify your email address: open the link we sent you.</p>{sent}<form method="post" action="{action}"><input type="hidden" name="csrfToken" value="{csrf_token}"><input type="hidden" name="callbackUrl" value="/dashboard"><button type="submit" class="button">Send the link again</button></form></div>"#,
-            sent = if sent {
-                r#"<p data-testid="verification-sent">A new link is on its way.</p>"#
-            } else {
-                ""
+            r#"<div class="notice" data-testid="verify-email"><p>Please verify your email address: open the link we sent you.</p>{resend}<form method="post" action="{action}"><input type="hidden" name="csrfToken" value="{csrf_token}"><input type="hidden" name="callbackUrl" value="/dashboard"><button type="submit" class="button">Send the link again</button></form></div>"#,
+            resend = match resend {
+                Some(Ok(())) =>
+                    r#"<p data-testid="verification-sent">A new link is on its way.</p>"#,
+                Some(Err(code)) if code == "RateLimited" => {
+                    r#"<p data-testid="verification-refused">No new link was sent: several are on their way already. Please use the latest one, or try again later.</p>"#
+                }
+                Some(Err(_)) => {
+                    r#"<p data-testid="verification-refused">The link could not be sent right now. Please try again later.</p>"#
+                }
+                None => "",
             },
         ),
         None => String::new(),

@@ -242,10 +242,11 @@ pub(super) async fn send_verification(
         .await
     {
         let code = failure.log("email");
-        return Err(answer(
-            &req,
-            Err((code.code(), StatusCode::SERVICE_UNAVAILABLE)),
-        ));
+        let status = match code {
+            AuthError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            _ => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        return Err(answer(&req, Err((code.code(), status))).with_retry_after(failure.retry_after));
     }
     match callback_url.filter(|_| !req.json_mode) {
         Some(page) => Ok(Reply::redirect(with_query(

@@ -80,7 +80,8 @@ impl Auth {
             .map_err(|e| Failure::new(AuthError::EmailSignin, e))
     }
 
-    /// `POST /signin/email`: mails a sign-in link to `email` (after the per-IP limit).
+    /// `POST /signin/email`: mails a sign-in link to `email` (within the per-IP limit and the
+    /// address's mail budget).
     pub(crate) async fn send_sign_in_link(
         &self,
         ctx: &RequestContext,
@@ -94,6 +95,7 @@ impl Auth {
             return Err(Failure::new(AuthError::EmailSignin, "not an email address"));
         }
         let email = normalize_email(email);
+        self.count_mail_to(&email).await?;
         let token = self
             .issue_email_token(&email, TokenPurpose::SignIn)
             .await
@@ -208,6 +210,10 @@ impl Auth {
             tracing::info!("password reset asked for an address without an account");
             return Ok(());
         }
+        // Nobody waits for this answer: over the budget, the mail is just not sent.
+        if self.count_mail_to(email).await.is_err() {
+            return Ok(());
+        }
         let token = self
             .issue_email_token(email, TokenPurpose::PasswordReset)
             .await
@@ -304,6 +310,7 @@ impl Auth {
         if user.email_verified.is_some() {
             return Ok(());
         }
+        self.count_mail_to(email).await?;
         let token = self
             .issue_email_token(email, TokenPurpose::VerifyEmail)
             .await

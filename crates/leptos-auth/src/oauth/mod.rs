@@ -564,14 +564,7 @@ impl Auth {
                 ..account
             };
             store.link_account(account).await.map_err(store_failure)?;
-            self.config().events.link_account(&user, &provider.id).await;
-            self.audit(
-                ctx,
-                Some(&user.id),
-                AuditEvent::LinkAccount,
-                Some(&provider.id),
-            )
-            .await;
+            self.account_linked(ctx, &user, provider).await;
             return Ok((user, false));
         }
 
@@ -589,14 +582,7 @@ impl Auth {
         {
             Ok(user) => {
                 self.config().events.create_user(&user).await;
-                self.config().events.link_account(&user, &provider.id).await;
-                self.audit(
-                    ctx,
-                    Some(&user.id),
-                    AuditEvent::LinkAccount,
-                    Some(&provider.id),
-                )
-                .await;
+                self.account_linked(ctx, &user, provider).await;
                 Ok((user, true))
             }
             // A parallel callback for the same provider account won the race: its user is
@@ -617,6 +603,18 @@ impl Auth {
             }
             Err(e) => Err(store_failure(e)),
         }
+    }
+
+    /// Tells the `link_account` event and the audit log that `provider` now signs `user` in.
+    async fn account_linked(&self, ctx: &RequestContext, user: &User, provider: &OAuth) {
+        self.config().events.link_account(user, &provider.id).await;
+        self.audit(
+            ctx,
+            Some(&user.id),
+            AuditEvent::LinkAccount,
+            Some(&provider.id),
+        )
+        .await;
     }
 
     /// Sign-in with an account that is already linked: its user, with fresh tokens.
