@@ -15,6 +15,12 @@ async fn dashboard_without_a_session_redirects_to_sign_in_with_callback_url() {
         let expected = format!("/sign-in?callbackUrl=%2F{}", &page[1..]);
         assert_eq!(location(&response), expected);
     }
+    // The query comes along, so the person lands where they were going.
+    let with_query = server.get("/settings?tab=sessions&x=%2F").await;
+    assert_eq!(
+        location(&with_query),
+        "/sign-in?callbackUrl=%2Fsettings%3Ftab%3Dsessions%26x%3D%252F"
+    );
     // Not only for clients that ask for HTML: curl and scripts get the 302 too.
     let plain = server
         .client
@@ -244,4 +250,65 @@ async fn sign_up_and_the_sign_in_server_function_are_rate_limited_per_address() 
         statuses.push(response.status().as_u16());
     }
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_server_function_arguments_are_a_400_never_a_500() {
+    let server = spawn().await;
+    let bodies: [(&str, &[u8]); 6] = [
+        ("application/x-www-form-urlencoded", b""),
+        ("application/x-www-form-urlencoded", b"email=a@example.com"),
+        (
+            "application/x-www-form-urlencoded",
+            b"name=\xff&email=a@example.com&password=correct+horse+1&provider=\xfe&limit=x",
+        ),
+        ("application/x-www-form-urlencoded", b"\x00\x01"),
+        ("application/json", b"[1,2]"),
+        ("application/cbor", b"\xa0"),
+    ];
+    // Every server function that takes arguments, the demo's and the library's.
+    for path in [
+        "/api/app/sign_up",
+        "/api/app/unlink_account",
+        "/api/app/top_artists",
+        "/api/leptos-auth/sign_in",
+    ] {
+        for (content_type, body) in bodies {
+            let response = server
+                .client
+                .post(server.url(path))
+                .header("content-type", content_type)
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                400,
+                "{path} {content_type} {}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+    // The ones without arguments ignore whatever body comes along.
+    for path in [
+        "/api/app/sign_in_methods",
+        "/api/leptos-auth/providers",
+        "/api/leptos-auth/get_session",
+        "/api/leptos-auth/load_session_state",
+        "/api/leptos-auth/csrf_token",
+        "/api/leptos-auth/sign_out",
+    ] {
+        for (content_type, body) in bodies {
+            let response = server
+                .client
+                .post(server.url(path))
+                .header("content-type", content_type)
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().as_u16() < 500, "{path} {content_type}");
+        }
+    }
 }

@@ -47,11 +47,13 @@ pub fn RequireSession<C: IntoView + 'static>(
     let content = move || match session.status() {
         SessionStatus::Unauthenticated => {
             // Untracked: once the redirect changes the location, this must not run again.
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
+            let path = location.pathname.get_untracked();
+            let search = location.search.get_untracked();
+            // The router's `search` comes without its `?` (and may one day come with it).
+            let here = match search.trim_start_matches('?') {
+                "" => path,
+                search => format!("{path}?{search}"),
+            };
             let query = serde_urlencoded::to_string([("callbackUrl", here)]).unwrap_or_default();
             let target = format!("{}?{query}", sign_in_page.get_value());
             EitherOf3::A(view! { <GuardRedirect path=target/> })

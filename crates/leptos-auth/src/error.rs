@@ -206,7 +206,14 @@ impl FromServerFnError for AuthFnError {
     type Encoder = AuthFnErrorEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        value.into()
+        let error = AuthFnError::from(value);
+        // Arguments that do not decode are the client's mistake: a 400, not the 500 every
+        // server function error gets by default.
+        #[cfg(feature = "ssr")]
+        if error.is_malformed_request() {
+            return error.respond();
+        }
+        error
     }
 }
 
@@ -361,9 +368,9 @@ impl From<AuthError> for Failure {
 
 #[cfg(feature = "ssr")]
 impl AuthFnError {
-    /// The HTTP status this error stands for: `Invalid` 400, `SessionRequired` and
-    /// `RefreshTokenError` 401, `NotLinked` 404, `TooManyAttempts` 429, `Unavailable` and
-    /// server problems 503, the rest 400.
+    /// The HTTP status this error stands for: `Invalid` and malformed arguments 400,
+    /// `SessionRequired` and `RefreshTokenError` 401, `NotLinked` 404, `TooManyAttempts` 429,
+    /// `Unavailable` and server problems 503, the rest 400.
     pub fn http_status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
@@ -376,11 +383,25 @@ impl AuthFnError {
             AuthFnError::Auth(AuthError::RateLimited | AuthError::AccountLocked)
             | AuthFnError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AuthFnError::NotLinked => StatusCode::NOT_FOUND,
+            _ if self.is_malformed_request() => StatusCode::BAD_REQUEST,
             AuthFnError::Auth(AuthError::Configuration)
             | AuthFnError::Unavailable
             | AuthFnError::ServerFn(_) => StatusCode::SERVICE_UNAVAILABLE,
             AuthFnError::Auth(_) | AuthFnError::Invalid(_) => StatusCode::BAD_REQUEST,
         }
+    }
+
+    /// Arguments that were missing or did not decode. (On the server, `Deserialization` is
+    /// a request body that is not text.)
+    fn is_malformed_request(&self) -> bool {
+        matches!(
+            self,
+            AuthFnError::ServerFn(
+                ServerFnErrorErr::Args(_)
+                    | ServerFnErrorErr::MissingArg(_)
+                    | ServerFnErrorErr::Deserialization(_)
+            )
+        )
     }
 
     /// Sets [`AuthFnError::http_status`] on the current server function's response and

@@ -2,22 +2,41 @@
 //! default `redirect` callback and by the components that navigate to a `callbackUrl`.
 
 /// Whether `path` is a path on this site that every browser resolves on this site: it starts
-/// with exactly one `/`, and has no backslash, whitespace or control character anywhere.
+/// with exactly one `/`, has no `.` or `..` segment (plain or percent-encoded), and no
+/// backslash, whitespace or control character anywhere.
 ///
 /// Browsers treat `//host` and `/\host` as another host, strip tabs and newlines before
 /// resolving (`/\t/host` becomes `//host`), and turn `\` into `/`; none of these can pass.
+/// Dot segments are refused because resolving them can leave a path that starts with `//`
+/// (`/..//host` becomes `//host`), which is another host wherever it is used as a path.
 ///
 /// ```
 /// use leptos_auth::is_safe_local_path;
 ///
 /// assert!(is_safe_local_path("/dashboard?tab=1#top"));
-/// for evil in ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "dashboard"] {
+/// for evil in [
+///     "//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example",
+///     "dashboard", "/..//evil.example", "/.%2e/%2E%2e//evil.example",
+/// ] {
 ///     assert!(!is_safe_local_path(evil), "{evil:?}");
 /// }
 /// ```
 pub fn is_safe_local_path(path: &str) -> bool {
     let mut chars = path.chars();
-    chars.next() == Some('/') && !matches!(chars.next(), Some('/')) && !has_unsafe_char(path)
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/'))
+        && !has_unsafe_char(path)
+        && !has_dot_segment(path)
+}
+
+/// Whether the path part of `url` (before `?` or `#`) has a `.` or `..` segment, spelled
+/// plainly or percent-encoded.
+fn has_dot_segment(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    path.split('/').any(|segment| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        segment == "." || segment == ".."
+    })
 }
 
 /// A character browsers strip or rewrite before resolving a URL: backslash, whitespace,
@@ -64,7 +83,8 @@ pub fn local_callback_url(
 
 /// The Auth.js default `redirect` callback: a safe local path is resolved against the site's
 /// URL, an absolute http(s) URL is kept only when it is on the site's origin (without
-/// credentials in it), and anything else becomes the site's URL.
+/// credentials in it, and with a path that does not start with `//`), and anything else
+/// becomes the site's URL.
 #[cfg(feature = "ssr")]
 pub fn default_redirect(url: &str, base_url: &url::Url) -> String {
     allowed_redirect(url, base_url)
@@ -87,6 +107,9 @@ pub(crate) fn allowed_redirect(url: &str, base_url: &url::Url) -> Option<url::Ur
             && target.username().is_empty()
             && target.password().is_none()
             && target.origin() == base_url.origin()
+            // `https://site//host` is on the site, but its path is a host to anyone who
+            // later takes the path alone.
+            && !target.path().starts_with("//")
     })
 }
 
@@ -109,6 +132,9 @@ pub(crate) fn hostile_url() -> impl proptest::strategy::Strategy<Value = String>
         Just(":"),
         Just("@"),
         Just("."),
+        Just(".."),
+        Just("%2e"),
+        Just("%2E."),
         Just("?"),
         Just("#"),
         Just("%2F"),
@@ -139,6 +165,7 @@ mod tests {
             let target = url::Url::parse(&default_redirect(&requested, &base)).unwrap();
             prop_assert_eq!(target.origin(), base.origin());
             prop_assert!(target.username().is_empty() && target.password().is_none());
+            prop_assert!(!target.path().starts_with("//"), "{}", target);
         }
 
         #[test]
@@ -149,6 +176,7 @@ mod tests {
             // What a browser does with it: resolve against the page's URL.
             let resolved = base.join(&path).unwrap();
             prop_assert_eq!(resolved.origin(), base.origin());
+            prop_assert!(!resolved.path().starts_with("//"), "{}", resolved);
         }
     }
 

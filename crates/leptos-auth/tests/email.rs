@@ -684,3 +684,71 @@ async fn one_address_gets_at_most_its_mail_budget_whoever_asks() {
     assert!(refused.headers().contains_key("retry-after"));
     assert_eq!(maildev.mails_to(bob).await.len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_link_takes_an_unverified_account_back_from_whoever_created_it() {
+    let maildev = Maildev::start().await;
+    let store: Arc<MemoryStore> = Arc::new(MemoryStore::default());
+    let server = server_mailing_to(&maildev, store.clone()).await;
+
+    // Mallory signs up with Ada's address before Ada ever comes, stays signed in, and has a
+    // provider account of hers linked (as an OAuth sign-in without a verified email would).
+    let mallory_password = "mallory knows this one";
+    server.register(EMAIL, "Mallory", mallory_password).await;
+    let mallory = server.other_browser();
+    mallory.sign_in(EMAIL, mallory_password).await;
+    assert_eq!(mallory.session().await["user"]["email"], EMAIL);
+    let user = store.user_by_email(EMAIL).await.unwrap().unwrap();
+    store
+        .link_account(leptos_auth::store::Account {
+            id: "acc-mallory".into(),
+            user_id: user.id.clone(),
+            provider: "github".into(),
+            provider_account_id: "mallory-on-github".into(),
+            kind: leptos_auth::ProviderKind::OAuth,
+            tokens: Default::default(),
+        })
+        .await
+        .unwrap();
+
+    // Ada signs in with a link mailed to her: the account is hers now, and only hers.
+    let ada = server.other_browser();
+    request_link(&ada, EMAIL).await;
+    let link = link_in(&maildev.wait_for_mail(EMAIL, 1).await);
+    let signed_in = confirm_sign_in(&ada, &link, EMAIL).await;
+    assert_eq!(location(&signed_in), server.url("/dashboard"));
+    assert_eq!(ada.session().await["user"]["email"], EMAIL);
+    assert_eq!(
+        mallory.session().await,
+        json!({}),
+        "Mallory's session ended"
+    );
+    let again = server
+        .other_browser()
+        .sign_in(EMAIL, mallory_password)
+        .await;
+    assert!(
+        location(&again).contains("error=CredentialsSignin"),
+        "{}",
+        location(&again)
+    );
+    assert!(store.accounts_of_user(&user.id).await.unwrap().is_empty());
+    let user = store.user_by_email(EMAIL).await.unwrap().unwrap();
+    assert!(user.email_verified.is_some());
+    let audit: Vec<Value> = ada.get("/api/auth/audit").await.json().await.unwrap();
+    for event in ["unlink_account", "session_revoked", "email_verified"] {
+        assert!(
+            audit.iter().any(|e| e["event"] == event),
+            "{event}: {audit:?}"
+        );
+    }
+
+    // Once verified, a later link signs in without ending anything: Ada's first session
+    // stays.
+    let phone = server.other_browser();
+    request_link(&phone, EMAIL).await;
+    let link = link_in(&maildev.wait_for_mail(EMAIL, 2).await);
+    confirm_sign_in(&phone, &link, EMAIL).await;
+    assert_eq!(phone.session().await["user"]["email"], EMAIL);
+    assert_eq!(ada.session().await["user"]["email"], EMAIL);
+}

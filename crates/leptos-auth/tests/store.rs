@@ -253,6 +253,48 @@ async fn a_user_and_their_first_account_are_created_together_or_not_at_all() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passwords_are_set_replaced_and_removed() {
+    for (name, store) in stores().await {
+        let email = format!("grace-{name}@example.com");
+        let user = store
+            .create_user(NewUser {
+                email: Some(email.clone()),
+                password_hash: Some("first-hash".into()),
+                ..NewUser::default()
+            })
+            .await
+            .unwrap();
+        let hash = |store: Arc<dyn Store>, email: String| async move {
+            store
+                .user_with_password(&email)
+                .await
+                .unwrap()
+                .map(|(_, hash)| hash)
+        };
+        assert_eq!(
+            hash(store.clone(), email.clone()).await.as_deref(),
+            Some("first-hash")
+        );
+        store
+            .set_password_hash(&user.id, "second-hash")
+            .await
+            .unwrap();
+        assert_eq!(
+            hash(store.clone(), email.clone()).await.as_deref(),
+            Some("second-hash")
+        );
+        store.remove_password(&user.id).await.unwrap();
+        assert_eq!(hash(store.clone(), email.clone()).await, None, "{name}");
+        assert!(!store.has_password(&user.id).await.unwrap(), "{name}");
+        // The user is still there, only without a password.
+        assert!(
+            store.user_by_email(&email).await.unwrap().is_some(),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_log_lists_newest_first_per_user_or_all() {
     for (name, store) in stores().await {
         for (time, user, event) in [

@@ -39,11 +39,15 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
 
     let outcome = match auth.register(&email, Some(&name), &password).await {
         Ok(user) => {
-            // A failed mail is logged; the dashboard offers to send it again.
+            // Sent after the answer, so a slow mail server does not hold up the sign-up. A
+            // failed mail is logged; the dashboard offers to send it again.
             if auth.config().can_send_mail() {
-                let _ = auth
-                    .send_verification_email(&parts, &user, Some("/dashboard"))
-                    .await;
+                let (auth, parts, user) = (auth.clone(), parts.clone(), user.clone());
+                tokio::spawn(async move {
+                    let _ = auth
+                        .send_verification_email(&parts, &user, Some("/dashboard"))
+                        .await;
+                });
             }
             if auth.config().require_verified_email {
                 Err(AuthError::EmailNotVerified.user_message().to_owned())

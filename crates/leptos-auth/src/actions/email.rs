@@ -17,8 +17,12 @@ use super::{
     sessions::{answer, failure},
 };
 use crate::{
-    AuditEvent, Auth, AuthError, TooManyAttempts, core::RequestContext, email::ResetError,
-    error::Failure, is_valid_email, pages, providers::EmailLink,
+    AuditEvent, Auth, AuthError, TooManyAttempts,
+    core::RequestContext,
+    email::{ResetError, looks_like_a_token},
+    error::Failure,
+    is_valid_email, pages,
+    providers::EmailLink,
 };
 
 /// `POST /signin/email`: mails the link, then "check your email" (`/verify-request`).
@@ -187,9 +191,11 @@ pub(super) async fn reset_password(
                     Some(page) => page.clone(),
                     None => auth.absolute_url(&req.ctx, &auth.paths().reset_password()),
                 };
+                // The page keeps the token so that a weak password can be retried with it.
+                let token = Some(token).filter(|t| looks_like_a_token(t));
                 Reply::redirect(with_query(
                     &page,
-                    &[("token", Some(token)), ("error", Some(error.code()))],
+                    &[("token", token), ("error", Some(error.code()))],
                 ))
             };
             Err(reply.with_retry_after(retry_after))

@@ -132,6 +132,12 @@ impl Auth {
             .await
             .map_err(configuration)?
         {
+            Some(user) if user.email_verified.is_none() => (
+                self.claim_unverified_account(ctx, user)
+                    .await
+                    .map_err(configuration)?,
+                false,
+            ),
             Some(user) => (user, false),
             None => {
                 let created = self
@@ -162,6 +168,49 @@ impl Auth {
             .map_err(configuration)?;
         self.complete_sign_in(ctx, &user, &provider.id, is_new, callback_url)
             .await
+    }
+
+    /// A sign-in link is the first proof that somebody owns the address of an account whose
+    /// email was never verified. Nothing proved who set that account's password or linked
+    /// its provider accounts: anybody can sign up with another person's address and wait
+    /// for them to arrive ("pre-account hijacking"). So the password, the linked accounts and
+    /// every session go, and the person holding the link keeps the account.
+    async fn claim_unverified_account(
+        &self,
+        ctx: &RequestContext,
+        user: User,
+    ) -> Result<User, StoreError> {
+        let store = self.store();
+        store.remove_password(&user.id).await?;
+        for account in store.accounts_of_user(&user.id).await? {
+            store.unlink_account(&user.id, &account.provider).await?;
+            self.audit(
+                ctx,
+                Some(&user.id),
+                AuditEvent::UnlinkAccount,
+                Some(&account.provider),
+            )
+            .await;
+        }
+        let ended = self.revoke_all_sessions(&user.id, None).await?;
+        if ended > 0 {
+            self.audit(ctx, Some(&user.id), AuditEvent::SessionRevoked, None)
+                .await;
+        }
+        tracing::warn!(
+            user = %user.id,
+            sessions_ended = ended,
+            "a sign-in link claimed an account whose email was never verified: its password, \
+             linked accounts and sessions are gone"
+        );
+        self.audit(
+            ctx,
+            Some(&user.id),
+            AuditEvent::EmailVerified,
+            Some("email"),
+        )
+        .await;
+        Ok(user)
     }
 
     /// Marks the user's email verified (they just read mail there), returning the user as

@@ -11,4 +11,5 @@ mod tokens;
 mod transport;
 
 pub(crate) use flows::ResetError;
+pub(crate) use tokens::looks_like_a_token;
 pub use transport::{LogMailer, Mail, MailError, Mailer, SmtpMailer};

@@ -20,6 +20,12 @@ pub(crate) fn lifetime_secs(purpose: TokenPurpose) -> i64 {
     }
 }
 
+/// Whether `token` has the shape of the tokens we issue (64 hex digits). Anything else is
+/// refused without a lookup, and never echoed back.
+pub(crate) fn looks_like_a_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 fn hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
@@ -65,8 +71,7 @@ impl Auth {
         token: &str,
         purpose: TokenPurpose,
     ) -> Result<String, TokenRefused> {
-        // Anything but the 64 hex digits we issue is no token of ours: not even looked up.
-        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !looks_like_a_token(token) {
             return Err(TokenRefused::Unknown);
         }
         let stored = self

@@ -405,6 +405,15 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn remove_password(&self, user_id: &str) -> Result<(), StoreError> {
+        self.with(|data| {
+            if let Some((_, hash)) = data.users.iter_mut().find(|(u, _)| u.id == user_id) {
+                *hash = None;
+            }
+        });
+        Ok(())
+    }
+
     async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError> {
         self.with(|data| data.audit.push(event.clone()));
         Ok(())

@@ -283,6 +283,8 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces a user's password hash.
     async fn set_password_hash(&self, user_id: &str, password_hash: &str)
     -> Result<(), StoreError>;
+    /// Removes a user's password: password sign-in fails until a new one is set.
+    async fn remove_password(&self, user_id: &str) -> Result<(), StoreError>;
 
     /// Stores a one-time email token.
     async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError>;

@@ -231,6 +231,10 @@ impl Store for SealedTokens {
         self.inner.set_password_hash(user_id, password_hash).await
     }
 
+    async fn remove_password(&self, user_id: &str) -> Result<(), StoreError> {
+        self.inner.remove_password(user_id).await
+    }
+
     async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError> {
         self.inner.record_audit_event(event).await
     }

@@ -493,6 +493,14 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn remove_password(&self, user_id: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET password_hash = NULL WHERE id = ?")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO audit_events (time, user_id, event, provider, ip, user_agent) \
