@@ -85,7 +85,7 @@ pub async fn sign_in_methods() -> Result<AccountMethods, AuthFnError> {
 
 /// Unlinks a provider, unless it is the last way the user can sign in. Posted by the
 /// settings page's plain form, it answers with a redirect back to `/settings` (with
-/// `?unlinkError=` when refused), so it works with and without JavaScript.
+/// `?unlinkError=last-method` when refused), so it works with and without JavaScript.
 #[server(prefix = "/api/app", endpoint = "unlink_account")]
 pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
     let user: SignedInUser = leptos_axum::extract().await?;
@@ -97,9 +97,7 @@ pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
         .filter(|a| a.provider != provider)
         .count();
     if !methods.has_password && others == 0 {
-        let message = "This is your only way to sign in: link another provider first.";
-        let query = serde_urlencoded::to_string([("unlinkError", message)]).unwrap_or_default();
-        leptos_axum::redirect(&format!("/settings?{query}"));
+        leptos_axum::redirect("/settings?unlinkError=last-method");
         return Ok(());
     }
     auth.store()

@@ -167,7 +167,12 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let methods = Resource::new(|| (), |_| accounts::sign_in_methods());
-    let unlink_error = use_query_map().read_untracked().get("unlinkError");
+    // The page words the refusal itself: text from the query would let any link put words
+    // on this page.
+    let unlink_refused = use_query_map()
+        .read_untracked()
+        .get("unlinkError")
+        .is_some();
     let unlink_url = <accounts::UnlinkAccount as leptos::server_fn::ServerFn>::PATH;
 
     let session = use_session();
@@ -183,7 +188,9 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <h1>"Settings"</h1>
         <h2>"Sign-in methods"</h2>
-        {unlink_error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+        {unlink_refused.then(|| view! {
+            <p class="form-error" role="alert">"This is your only way to sign in: link another provider first."</p>
+        })}
         <Transition fallback=|| ()>
             <div inner_html=content></div>
         </Transition>

@@ -94,11 +94,14 @@ impl ActionPost {
 pub(crate) struct PostBody(pub Map<String, Value>);
 
 impl PostBody {
+    /// `application/json`, with or without parameters, in any case (media types are
+    /// case-insensitive); not `application/jsonx`.
     fn is_json(headers: &HeaderMap) -> bool {
         headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"))
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
     }
 
     pub fn parse(headers: &HeaderMap, body: &[u8]) -> PostBody {
@@ -133,5 +136,41 @@ impl PostBody {
             fields.remove(protocol_field);
         }
         fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn content_type(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn json_is_known_by_its_media_type_in_any_case() {
+        for json in [
+            "application/json",
+            "APPLICATION/JSON",
+            "application/json; charset=utf-8",
+            "Application/Json ;charset=UTF-8",
+        ] {
+            assert!(PostBody::is_json(&content_type(json)), "{json}");
+            let body = PostBody::parse(&content_type(json), br#"{"csrfToken":"t"}"#);
+            assert_eq!(body.field("csrfToken"), Some("t"), "{json}");
+        }
+        for other in [
+            "application/jsonx",
+            "application/x-www-form-urlencoded",
+            "text/json",
+            "",
+        ] {
+            assert!(!PostBody::is_json(&content_type(other)), "{other}");
+        }
+        assert!(!PostBody::is_json(&HeaderMap::new()));
     }
 }
