@@ -191,6 +191,35 @@ async fn cross_site_posts_to_server_functions_are_refused() {
         "{}",
         same_origin.status()
     );
+
+    // A plain form post is answered with a redirect to its Referer: without an Origin (older
+    // browsers), a Referer from another site is refused too, so that never leads off-site.
+    for path in [
+        "/api/leptos-auth/sign_out",
+        "/api/leptos-auth/get_session",
+        "/api/app/sign_up",
+    ] {
+        let from_elsewhere = server
+            .client
+            .post(server.url(path))
+            .header("accept", "text/html")
+            .header("referer", "https://evil.example/phish")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(from_elsewhere.status(), 403, "{path}");
+        assert!(from_elsewhere.headers().get("location").is_none(), "{path}");
+    }
+    let from_here = server
+        .client
+        .post(server.url("/api/leptos-auth/sign_out"))
+        .header("accept", "text/html")
+        .header("referer", server.url("/dashboard"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_here.status(), 302);
+    assert!(location(&from_here).starts_with(&server.url("/dashboard")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

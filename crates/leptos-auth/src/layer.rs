@@ -168,21 +168,25 @@ fn is_under(path: &str, base: &str) -> bool {
 }
 
 /// Browsers mark every request with `Sec-Fetch-Site` and POSTs with `Origin`; other clients
-/// carry no ambient cookies, so there is nothing to forge for them.
+/// carry no ambient cookies, so there is nothing to forge for them. Without an `Origin`
+/// (older browsers), a `Referer` from another site counts the same: server functions
+/// answer a plain form post with a redirect to its `Referer`, which must not lead off-site.
 fn is_cross_site(auth: &Auth, headers: &HeaderMap) -> bool {
     let cross_site = headers
         .get("sec-fetch-site")
         .is_some_and(|v| v == "cross-site");
-    let foreign_origin = headers
+    let from_elsewhere = headers
         .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|origin| {
+        .or_else(|| headers.get(header::REFERER))
+        .is_some_and(|source| {
             let expected = auth.site_url(headers);
-            Url::parse(origin)
-                .map(|o| o.origin() != expected.origin())
-                .unwrap_or(true)
+            source
+                .to_str()
+                .ok()
+                .and_then(|source| Url::parse(source).ok())
+                .is_none_or(|source| source.origin() != expected.origin())
         });
-    cross_site || foreign_origin
+    cross_site || from_elsewhere
 }
 
 #[cfg(test)]

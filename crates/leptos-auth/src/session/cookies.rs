@@ -8,6 +8,9 @@ use axum::http::{HeaderMap, header};
 /// Largest value put in one cookie; browsers cap a whole cookie at 4096 bytes and the name
 /// and attributes need room too.
 const CHUNK_SIZE: usize = 3800;
+/// The most chunks one value is split into: 8 × 3800 bytes is about twice the longest
+/// session token that is read at all.
+const MAX_CHUNKS: usize = 8;
 /// A Cookie header larger than this is ignored entirely (treated as "no cookies").
 const MAX_COOKIE_HEADER: usize = 64 * 1024;
 
@@ -45,19 +48,20 @@ impl RequestCookies {
         if let Some(value) = self.get(name) {
             return Some(value.to_owned());
         }
-        let mut chunks = Vec::new();
-        while let Some(chunk) = self.get(&format!("{name}.{}", chunks.len())) {
-            chunks.push(chunk);
-        }
+        let chunks: Vec<&str> = (0..MAX_CHUNKS)
+            .map_while(|i| self.get(&format!("{name}.{i}")))
+            .collect();
         (!chunks.is_empty()).then(|| chunks.concat())
     }
 
-    /// Names of the chunks of `name` present in the request.
+    /// Names of the chunks of `name` present in the request (only indices we could have
+    /// written: a client sending thousands would otherwise get as many `Set-Cookie`s back).
     fn chunk_names<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a String> + 'a {
         self.0.keys().filter(move |key| {
             key.strip_prefix(name)
                 .and_then(|rest| rest.strip_prefix('.'))
-                .is_some_and(|n| n.parse::<usize>().is_ok())
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_some_and(|index| index < MAX_CHUNKS)
         })
     }
 }
@@ -230,5 +234,18 @@ mod tests {
 
         let small = jar.set_chunked("p.s", "small", 60, &previous);
         assert_eq!(small.iter().filter(|c| c.contains("Max-Age=0")).count(), 4);
+    }
+
+    #[test]
+    fn thousands_of_forged_chunks_are_neither_read_nor_answered() {
+        let jar = CookieJar::new("p.", false);
+        let forged: Vec<String> = (0..2000).map(|i| format!("p.s.{i}=A")).collect();
+        let forged = request(&forged.join("; "));
+        assert_eq!(forged.get_chunked("p.s").unwrap(), "A".repeat(MAX_CHUNKS));
+        assert_eq!(jar.expire_chunked("p.s", &forged).len(), MAX_CHUNKS + 1);
+        assert_eq!(
+            jar.set_chunked("p.s", "v", 60, &forged).len(),
+            MAX_CHUNKS + 1
+        );
     }
 }
