@@ -162,6 +162,66 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_that_send_nothing_or_half_a_preface_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let limits = leptos_auth_demo::server::serve::ServeLimits {
+        header_read_timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let server = common::spawn_with_limits(limits).await;
+    let addr = server.base_url.trim_start_matches("http://");
+    // Silent, and a partial HTTP/2 preface (which only protocol detection reads).
+    for opening in [&b""[..], b"PRI * HTTP/2.0\r\n"] {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(opening).await.unwrap();
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            stream.read_to_end(&mut answer),
+        )
+        .await;
+        assert!(
+            read.is_ok(),
+            "{}: still open after 5 s",
+            String::from_utf8_lossy(opening)
+        );
+    }
+    assert_eq!(server.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_without_a_path_are_refused_not_a_panic() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = common::spawn().await;
+    let addr = server.base_url.trim_start_matches("http://");
+    for request in [
+        "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\nConnection: close\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            stream.read_to_end(&mut answer),
+        )
+        .await
+        .expect("an answer")
+        .unwrap();
+        let answer = String::from_utf8_lossy(&answer);
+        let status: u16 = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no HTTP answer to {request:?}: {answer:?}"));
+        assert!((400..500).contains(&status), "{request:?}: {answer}");
+    }
+    assert_eq!(server.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_request_bodies_are_refused_not_read() {
     let server = common::spawn().await;
     let big = "x".repeat(leptos_auth_demo::server::MAX_REQUEST_BODY + 1);

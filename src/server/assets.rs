@@ -4,8 +4,10 @@
 //! serves the whole app. Debug builds read the same folder from disk, which is what
 //! `cargo leptos watch` keeps up to date.
 
+use std::borrow::Cow;
+
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::Response,
 };
@@ -83,7 +85,13 @@ pub fn serve(lookup: AssetLookup, path: &str, request_headers: &HeaderMap) -> Op
             .status(StatusCode::NOT_MODIFIED)
             .body(Body::empty())
     } else {
-        Response::builder().body(Body::from(file.data.into_owned()))
+        // Release builds embed the files: serve them in place. Copying the wasm for every
+        // response pinned its size in memory per slow or parallel download.
+        let body = match file.data {
+            Cow::Borrowed(embedded) => Body::from(Bytes::from_static(embedded)),
+            Cow::Owned(read_from_disk) => Body::from(read_from_disk),
+        };
+        Response::builder().body(body)
     }
     .ok()?;
 

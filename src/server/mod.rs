@@ -15,6 +15,7 @@ use axum::{
     body::Body,
     extract::{FromRef, State},
     http::{Method, Request, StatusCode},
+    middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -66,8 +67,21 @@ pub fn router(config: &SiteConfig, assets: AssetLookup, auth: Auth) -> Router {
         .layer(auth.layer())
         // Every request body of this app is a short form: refuse big ones (413) unread.
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        .layer(middleware::from_fn(only_requests_for_paths))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// `CONNECT host:port` (this is no proxy) and any other request without a path are answered
+/// here: the Leptos 404 page behind the routes expects a path, and panicked without one.
+async fn only_requests_for_paths(request: Request<Body>, next: Next) -> Response {
+    if request.method() == Method::CONNECT {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    if request.uri().path_and_query().is_none() {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    next.run(request).await
 }
 
 /// The app's routes, generated once per process. Generating them renders the app with

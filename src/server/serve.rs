@@ -16,7 +16,7 @@ use hyper_util::{
     server::{conn::auto, graceful::GracefulShutdown},
     service::TowerToHyperService,
 };
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 use tower_http::timeout::TimeoutLayer;
 
@@ -41,6 +41,30 @@ impl Default for ServeLimits {
     }
 }
 
+/// Whether the client sent, within `limit`, enough to tell HTTP/1 from HTTP/2. hyper's
+/// header timeout starts with the first byte, and telling the protocols apart waits without
+/// any: a connection that sends nothing (or half the HTTP/2 preface) would otherwise hold
+/// its socket, and a file descriptor, for good.
+async fn opened_in_time(stream: &TcpStream, limit: Duration) -> bool {
+    const HTTP2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut opening = [0u8; HTTP2_PREFACE.len()];
+    loop {
+        match tokio::time::timeout_at(deadline, stream.peek(&mut opening)).await {
+            // Anything but the start of the preface is HTTP/1; the whole preface is HTTP/2.
+            Ok(Ok(n @ 1..)) if n == opening.len() || opening[..n] != HTTP2_PREFACE[..n] => {
+                return true;
+            }
+            // Part of the preface so far: look again shortly (peeking does not wait for more).
+            Ok(Ok(1..)) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            // Closed, failed, silent, or too slow.
+            _ => return false,
+        }
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets open connections finish
 /// (for at most `limits.shutdown_grace`).
 pub async fn serve(
@@ -58,7 +82,12 @@ pub async fn serve(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
-    builder.http2().timer(TokioTimer::new());
+    // Pings find HTTP/2 peers that went away without closing.
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(limits.header_read_timeout * 2))
+        .keep_alive_timeout(limits.header_read_timeout);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
 
@@ -81,13 +110,17 @@ pub async fn serve(
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
             });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
         tokio::spawn(async move {
+            if !opened_in_time(&stream, limits.header_read_timeout).await {
+                return;
+            }
+            let connection = builder.serve_connection_with_upgrades(
+                TokioIo::new(stream),
+                TowerToHyperService::new(service),
+            );
             // Errors here are clients going away mid-request: nothing to do.
-            let _ = connection.await;
+            let _ = watcher.watch(connection.into_owned()).await;
         });
     }
 
