@@ -303,6 +303,19 @@ impl From<ServerFnErrorErr> for AuthFnError {
     }
 }
 
+/// Text a client sent, fit for one log line: escaped, and cut after 64 characters (a 50 KB
+/// provider name in a URL must not become a 50 KB log line).
+#[cfg(feature = "ssr")]
+pub(crate) fn for_log(text: &str) -> String {
+    const MAX_CHARS: usize = 64;
+    let mut shown: String = text.chars().take(MAX_CHARS).collect::<String>();
+    shown = shown.escape_debug().to_string();
+    if text.chars().nth(MAX_CHARS).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// What went wrong inside the server: the wire code the browser is told, and the cause the
 /// log gets. Logged once, where it becomes a response.
 #[cfg(feature = "ssr")]
@@ -447,6 +460,15 @@ impl From<crate::TooManyAttempts> for Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn client_text_in_a_log_line_is_one_short_line() {
+        assert_eq!(for_log("github"), "github");
+        assert_eq!(for_log("a\nb\"c"), "a\\nb\\\"c");
+        let long = for_log(&"x".repeat(50_000));
+        assert_eq!(long, format!("{}…", "x".repeat(64)));
+    }
 
     #[test]
     fn server_function_errors_cross_the_wire_typed() {

@@ -10,8 +10,12 @@ use axum::{
 use super::{reply::Reply, request::ActionPost};
 use crate::{
     AuditEvent, Auth, AuthError, AuthFnError, ClientIp, LimitedAction, Provider, TooManyAttempts,
-    callbacks::JwtTrigger, core::RequestContext, error::Failure, limits::LockoutCheck,
-    providers::Credentials, store::User,
+    callbacks::JwtTrigger,
+    core::RequestContext,
+    error::{Failure, for_log},
+    limits::LockoutCheck,
+    providers::Credentials,
+    store::User,
 };
 
 /// OAuth providers come back here with `?code=&state=` (or `?error=`).
@@ -80,7 +84,7 @@ pub(super) async fn post(
         }
         Some(Provider::Email(email)) => super::email::sign_in_with_link(&auth, &req, email).await,
         _ => {
-            tracing::warn!(provider = %provider.escape_debug(), "callback for an unknown provider");
+            tracing::warn!(provider = %for_log(&provider), "callback for an unknown provider");
             Err(auth.error_reply(
                 &req.ctx,
                 req.json_mode,

@@ -11,7 +11,7 @@ use super::{
     reply::{Reply, with_query},
     request::ActionPost,
 };
-use crate::{Auth, AuthError, Provider, pages};
+use crate::{Auth, AuthError, Provider, error::for_log, pages};
 
 pub(super) async fn get(
     State(auth): State<Auth>,
@@ -82,7 +82,7 @@ pub(super) async fn post(
             Ok(Reply::outcome(req.json_mode, url, StatusCode::OK))
         }
         None => {
-            tracing::warn!(provider = %provider.escape_debug(), "sign-in requested for an unknown provider");
+            tracing::warn!(provider = %for_log(&provider), "sign-in requested for an unknown provider");
             Err(auth.error_reply(
                 &req.ctx,
                 req.json_mode,
