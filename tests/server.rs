@@ -237,3 +237,87 @@ async fn oversized_request_bodies_are_refused_not_read() {
         assert_eq!(response.status(), 413, "{path}");
     }
 }
+
+/// The bytes the test server's database takes: the SQLite file once its write-ahead log is
+/// folded in, or PostgreSQL's own count of the database.
+async fn database_size(server: &common::TestServer) -> u64 {
+    use sqlx::Connection;
+    if server.database_url.starts_with("postgres") {
+        let mut db = sqlx::PgConnection::connect(&server.database_url)
+            .await
+            .unwrap();
+        let size: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        return size as u64;
+    }
+    let mut db = sqlx::SqliteConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let path = server
+        .database_url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    std::fs::metadata(path).unwrap().len()
+}
+
+/// Text that no database compresses: what a hostile client sends to fill the disk.
+fn incompressible(len: usize, seed: u64) -> String {
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+    (0..len)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[(state >> 59) as usize % 36])
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_client_sends_cannot_grow_the_database_by_its_size() {
+    let server = common::spawn().await;
+    server
+        .register("grace@example.com", "Grace", "compilers rule")
+        .await;
+    let signed_in = server.other_browser();
+    signed_in
+        .sign_in("grace@example.com", "compilers rule")
+        .await;
+    let before = database_size(&server).await;
+
+    // 100 sign-in callbacks for "providers" of 60 KB, each from a fresh browser, and 20
+    // unlink requests for such a provider from a signed-in one: 7 MB of text in all.
+    for n in 0..100 {
+        let path = format!("/api/auth/callback/{}", incompressible(60_000, n));
+        let response = common::client()
+            .get(server.url(&path))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_redirection(), "{}", response.status());
+    }
+    for n in 0..20 {
+        let response = signed_in
+            .client
+            .post(server.url("/api/app/unlink_account"))
+            .header("accept", "text/html")
+            .form(&[("provider", incompressible(60_000, 1000 + n))])
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().as_u16() < 500, "{}", response.status());
+    }
+
+    let grown = database_size(&server).await.saturating_sub(before);
+    assert!(grown < 1024 * 1024, "the database grew by {grown} bytes");
+    assert_eq!(server.get("/healthz").await.status(), 200);
+}

@@ -1,6 +1,8 @@
 //! A real server on an ephemeral 127.0.0.1 port, for integration tests.
 #![allow(dead_code)]
 
+#[path = "../../crates/leptos-auth/tests/common/maildev.rs"]
+pub mod maildev;
 pub mod oidc;
 
 use std::path::PathBuf;
@@ -88,6 +90,17 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestServer {
+    /// Another browser (its own cookies) on the same server.
+    pub fn other_browser(&self) -> TestServer {
+        TestServer {
+            base_url: self.base_url.clone(),
+            client: client(),
+            auth: self.auth.clone(),
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }

@@ -158,11 +158,22 @@ pub async fn serve(
     base_url: String,
     providers: Vec<Provider>,
 ) -> TestServer {
+    serve_with(listener, base_url, providers, |config| config).await
+}
+
+/// [`serve`] with `configure` applied to the library configuration first (a mailer, say,
+/// which the demo's own configuration then offers magic links for).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    base_url: String,
+    providers: Vec<Provider>,
+    configure: impl FnOnce(AuthConfig) -> AuthConfig,
+) -> TestServer {
     let config = super::test_config("oauth").await;
     let data_dir = config.data_dir.clone();
-    let mut auth_config = leptos_auth_demo::app::configure_auth(AuthConfig::new(vec![
+    let mut auth_config = leptos_auth_demo::app::configure_auth(configure(AuthConfig::new(vec![
         "an integration test secret of 32+ bytes".into(),
-    ]));
+    ])));
     for provider in providers {
         auth_config = auth_config.with_provider(provider);
     }

@@ -33,6 +33,10 @@ pub enum AuditEvent {
     EmailVerified,
     /// Sessions were revoked.
     SessionRevoked,
+    /// The password was removed: the account was taken back by the owner of its address.
+    PasswordRemoved,
+    /// Every link mailed for the account (sign-in, reset, verification) stopped working.
+    LinksVoided,
     /// Too many failed sign-ins locked an account.
     Lockout,
 }
@@ -51,6 +55,8 @@ impl AuditEvent {
             AuditEvent::PasswordReset => "password_reset",
             AuditEvent::EmailVerified => "email_verified",
             AuditEvent::SessionRevoked => "session_revoked",
+            AuditEvent::PasswordRemoved => "password_removed",
+            AuditEvent::LinksVoided => "links_voided",
             AuditEvent::Lockout => "lockout",
         }
     }
@@ -83,6 +89,18 @@ impl AuditRecord {
 
 /// The longest `User-Agent` kept in the log.
 const MAX_USER_AGENT: usize = 256;
+/// The longest provider id kept in the log (ids are short words like `github`).
+const MAX_PROVIDER: usize = 64;
+
+/// Provider names the library records that are not configured providers: how an address
+/// was proven (see `ownership.rs`), and the password flows.
+const INTERNAL_PROVIDERS: [&str; 5] = [
+    "credentials",
+    "email",
+    "password_reset",
+    "verification_link",
+    "unknown",
+];
 
 /// How many events `GET /audit` lists.
 const RECENT_EVENTS: u32 = 50;
@@ -122,6 +140,11 @@ impl Auth {
     }
 
     /// Records `event` for the request `ctx`; never fails (a store error is logged).
+    ///
+    /// Every field is bounded, whatever the client sent: a provider id that no provider
+    /// has is recorded as `unknown`, the user agent is cut. Rows about a failure nobody is
+    /// signed in for are bounded per client by the rate limits, so an anonymous client cannot
+    /// grow the log faster than it could sign in; old rows go after `audit_retention`.
     pub(crate) async fn audit(
         &self,
         ctx: &RequestContext,
@@ -129,11 +152,26 @@ impl Auth {
         event: AuditEvent,
         provider: Option<&str>,
     ) {
+        if user_id.is_none()
+            && event == AuditEvent::SignInFailed
+            && !self.may_log_anonymous_failure(ctx.client_ip).await
+        {
+            tracing::debug!("audit row of an anonymous failure skipped: over the rate limit");
+            return;
+        }
+        let provider = provider.map(|id| {
+            let known = self.provider(id).is_some() || INTERNAL_PROVIDERS.contains(&id);
+            if known {
+                id.chars().take(MAX_PROVIDER).collect()
+            } else {
+                "unknown".to_owned()
+            }
+        });
         let record = AuditRecord {
             time: now_secs(),
             user_id: user_id.map(str::to_owned),
             event: event.as_str().to_owned(),
-            provider: provider.map(str::to_owned),
+            provider,
             ip: ctx.client_ip.map(|ip| ip.to_string()),
             user_agent: ctx
                 .user_agent

@@ -14,6 +14,9 @@ use crate::{
 /// Shortest secret accepted in production: 32 bytes, as for an HS256 key.
 pub const MIN_SECRET_LEN: usize = 32;
 
+/// How long audit rows are kept unless configured otherwise: 90 days.
+const DEFAULT_AUDIT_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
+
 /// Custom pages that replace the built-in ones (SPEC §5 `pages`).
 #[derive(Debug, Clone, Default)]
 pub struct Pages {
@@ -129,6 +132,9 @@ pub struct AuthConfig {
     /// Refuse password sign-in until the account's email is verified
     /// (`AUTH_REQUIRE_VERIFIED_EMAIL`); the refusal's code is `EmailNotVerified`.
     pub require_verified_email: bool,
+    /// How long audit rows are kept (`AUTH_AUDIT_RETENTION`, default 90 days); older ones
+    /// are deleted from time to time.
+    pub audit_retention: Duration,
     pub(crate) mailer: Option<Arc<dyn Mailer>>,
 }
 
@@ -153,6 +159,7 @@ impl fmt::Debug for AuthConfig {
             .field("lockout", &self.lockout)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("require_verified_email", &self.require_verified_email)
+            .field("audit_retention", &self.audit_retention)
             .field("can_send_mail", &self.can_send_mail())
             .finish_non_exhaustive()
     }
@@ -174,6 +181,9 @@ pub enum AuthConfigError {
     DevSecret(String),
     /// No `AUTH_URL` in production (and no explicit `AUTH_TRUST_HOST`).
     MissingUrl,
+    /// A mail server is configured in production without `AUTH_URL` (mailed links would
+    /// take their host from requests).
+    MissingUrlForMail,
     /// A yes/no variable has another value.
     InvalidFlag {
         /// The variable, e.g. `AUTH_TRUST_HOST`.
@@ -220,6 +230,12 @@ impl fmt::Display for AuthConfigError {
                  depend on a request's Host header; behind a proxy you control, set \
                  AUTH_TRUST_HOST=true to use its forwarded host instead"
             ),
+            AuthConfigError::MissingUrlForMail => write!(
+                f,
+                "AUTH_URL is not set: with AUTH_EMAIL_SERVER, production needs the site's public \
+                 URL (e.g. AUTH_URL=https://app.example.com), because mailed links must never \
+                 take their host from a request (AUTH_TRUST_HOST is not enough)"
+            ),
             AuthConfigError::InvalidFlag { name, value } => {
                 write!(f, "{name}={value:?} is not valid: expected true or false")
             }
@@ -258,6 +274,7 @@ impl AuthConfig {
             mail_limit: MailLimit::default(),
             trusted_proxies: TrustedProxies::default(),
             require_verified_email: false,
+            audit_retention: DEFAULT_AUDIT_RETENTION,
             mailer: None,
         }
     }
@@ -358,8 +375,15 @@ impl AuthConfig {
         }
         // Without a fixed URL the site would take its origin (and so whether cookies are
         // Secure) from whatever Host header a request brings.
-        if production && config.url.is_none() && var("AUTH_TRUST_HOST").is_none() {
-            return Err(AuthConfigError::MissingUrl);
+        if production && config.url.is_none() {
+            // Mailed links must point at the site whatever Host a request brings: a forwarded
+            // host is trusted for cookies behind a proxy, never for mail.
+            if config.mailer.is_some() {
+                return Err(AuthConfigError::MissingUrlForMail);
+            }
+            if var("AUTH_TRUST_HOST").is_none() {
+                return Err(AuthConfigError::MissingUrl);
+            }
         }
         Ok(config)
     }
@@ -368,9 +392,9 @@ impl AuthConfig {
     /// `AUTH_SESSION_STRATEGY` (`jwt`/`database`), `AUTH_SESSION_MAX_AGE`,
     /// `AUTH_SESSION_UPDATE_AGE`, `AUTH_SESSION_ABSOLUTE_MAX_AGE`,
     /// `AUTH_SESSION_CHECK_INTERVAL`, `AUTH_RATE_LIMIT_WINDOW`, `AUTH_LOCKOUT_WINDOW`,
-    /// `AUTH_LOCKOUT_DURATION`, `AUTH_MAIL_LIMIT_WINDOW` (seconds),
+    /// `AUTH_LOCKOUT_DURATION`, `AUTH_MAIL_LIMIT_WINDOW`, `AUTH_AUDIT_RETENTION` (seconds),
     /// `AUTH_RATE_LIMIT_MAX_REQUESTS`, `AUTH_LOCKOUT_MAX_FAILURES`, `AUTH_MAIL_LIMIT_MAX`
-    /// (counts), `AUTH_COOKIE_PREFIX` and
+    /// (counts), `AUTH_RATE_LIMIT_IPV6_PREFIX` (bits), `AUTH_COOKIE_PREFIX` and
     /// `AUTH_REQUIRE_VERIFIED_EMAIL` (true/false). Unset ones keep their
     /// current value, so an app can apply its file settings first.
     pub fn apply_settings(
@@ -407,6 +431,18 @@ impl AuthConfig {
         seconds("AUTH_LOCKOUT_WINDOW", &mut self.lockout.window)?;
         seconds("AUTH_LOCKOUT_DURATION", &mut self.lockout.duration)?;
         seconds("AUTH_MAIL_LIMIT_WINDOW", &mut self.mail_limit.window)?;
+        seconds("AUTH_AUDIT_RETENTION", &mut self.audit_retention)?;
+        if let Some(value) = var("AUTH_RATE_LIMIT_IPV6_PREFIX") {
+            let prefix: u8 = number("AUTH_RATE_LIMIT_IPV6_PREFIX", value.clone())?;
+            if !(1..=128).contains(&prefix) {
+                return Err(AuthConfigError::Invalid {
+                    name: "AUTH_RATE_LIMIT_IPV6_PREFIX",
+                    value,
+                    expected: "a prefix length from 1 to 128",
+                });
+            }
+            self.rate_limits.ipv6_prefix = prefix;
+        }
         if let Some(value) = var("AUTH_SESSION_STRATEGY") {
             self.session.strategy = value.parse()?;
         }
@@ -653,6 +689,23 @@ mod tests {
         assert_eq!(config(&[SECRET]).unwrap_err(), AuthConfigError::MissingUrl);
         assert!(config(&[SECRET, URL]).is_ok());
         assert!(config(&[SECRET, ("AUTH_TRUST_HOST", "false")]).is_ok());
+    }
+
+    #[test]
+    fn production_with_a_mail_server_needs_its_url_even_behind_a_trusted_proxy() {
+        let mail = [
+            ("AUTH_EMAIL_SERVER", "smtp://127.0.0.1:2525"),
+            ("AUTH_EMAIL_FROM", "auth@example.com"),
+        ];
+        assert_eq!(
+            config(&[SECRET, ("AUTH_TRUST_HOST", "true"), mail[0], mail[1]]).unwrap_err(),
+            AuthConfigError::MissingUrlForMail
+        );
+        assert_eq!(
+            config(&[SECRET, mail[0], mail[1]]).unwrap_err(),
+            AuthConfigError::MissingUrlForMail
+        );
+        assert!(config(&[SECRET, URL, ("AUTH_TRUST_HOST", "true"), mail[0], mail[1]]).is_ok());
     }
 
     #[test]

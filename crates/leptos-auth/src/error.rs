@@ -457,6 +457,18 @@ impl From<crate::TooManyAttempts> for Failure {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::store::PasswordHashError> for Failure {
+    /// A full hashing queue is "try again in a second" (429 with `Retry-After`); any other
+    /// hashing failure is ours.
+    fn from(e: crate::store::PasswordHashError) -> Self {
+        match e {
+            crate::store::PasswordHashError::Busy => crate::TooManyAttempts::busy().into(),
+            e => Failure::new(AuthError::Configuration, e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

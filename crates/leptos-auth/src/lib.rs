@@ -113,6 +113,8 @@ mod limits;
 #[cfg(feature = "ssr")]
 mod oauth;
 #[cfg(feature = "ssr")]
+mod ownership;
+#[cfg(feature = "ssr")]
 mod pages;
 #[cfg(feature = "ssr")]
 mod passwords;

@@ -36,16 +36,36 @@ pub struct RateLimits {
     pub max_requests: u32,
     /// The length of a rate-limit window.
     pub window: Duration,
+    /// IPv6 clients are counted by network, not by address: one host is usually given a
+    /// whole /64 and could rotate through it. The length of that network prefix.
+    pub ipv6_prefix: u8,
 }
 
 impl Default for RateLimits {
-    /// 5 requests per 10 seconds per address and action: enough for a person retyping a
-    /// password, far too few for a script.
+    /// 5 requests per 10 seconds per address (per /64 for IPv6) and action: enough for a
+    /// person retyping a password, far too few for a script.
     fn default() -> Self {
         RateLimits {
             enabled: true,
             max_requests: 5,
             window: Duration::from_secs(10),
+            ipv6_prefix: 64,
+        }
+    }
+}
+
+impl RateLimits {
+    /// Who a request from `ip` is counted as: the address itself for IPv4 (and
+    /// IPv4-mapped IPv6), its network of `ipv6_prefix` bits for IPv6.
+    pub fn client_key(&self, ip: IpAddr) -> String {
+        match canonical(ip) {
+            IpAddr::V6(v6) => {
+                let prefix = self.ipv6_prefix.min(128);
+                let mask = u128::MAX.checked_shl(u32::from(128 - prefix)).unwrap_or(0);
+                let network = std::net::Ipv6Addr::from(u128::from(v6) & mask);
+                format!("{network}/{prefix}")
+            }
+            v4 => v4.to_string(),
         }
     }
 }
@@ -323,6 +343,16 @@ impl LocalBlocks {
     }
 }
 
+impl TooManyAttempts {
+    /// "Busy, come back in a second": too many passwords are being hashed right now.
+    pub(crate) fn busy() -> Self {
+        TooManyAttempts {
+            code: AuthError::RateLimited,
+            retry_after: Duration::from_secs(1),
+        }
+    }
+}
+
 fn refusal(code: AuthError, until: i64, now: i64) -> TooManyAttempts {
     TooManyAttempts {
         code,
@@ -366,27 +396,31 @@ impl Auth {
             }
             return Ok(());
         };
-        let key = format!("ip:{}:{ip}", action.key());
-        let now = now_secs();
-        if let Some(until) = self.limits().blocked_until(&key, now) {
-            return Err(refusal(AuthError::RateLimited, until, now));
+        let client = limits.client_key(ip);
+        let key = format!("ip:{}:{client}", action.key());
+        let counted = self
+            .count_against(&key, limits.max_requests, limits.window)
+            .await;
+        self.maybe_prune_expired(now_secs()).await;
+        if counted.is_err() {
+            tracing::warn!(%client, action = action.key(), "rate limited");
         }
-        let window = secs(limits.window).max(1);
-        let counter = match self.store().count_event(&key, now, window).await {
-            Ok(counter) => counter,
-            Err(e) => {
-                tracing::error!(error = %e, "rate-limit counter unavailable");
-                return Ok(());
-            }
+        counted
+    }
+
+    /// Whether one more audit row about a failure nobody is signed in for may be written for
+    /// `ip`: such rows are bounded by the per-IP rate limits, so a client cannot grow the
+    /// log faster than it could sign in. Always true when the limits are off or the address
+    /// is unknown.
+    pub(crate) async fn may_log_anonymous_failure(&self, ip: Option<IpAddr>) -> bool {
+        let limits = &self.config().rate_limits;
+        let Some(ip) = ip.filter(|_| limits.enabled) else {
+            return true;
         };
-        self.maybe_prune_expired(now).await;
-        if counter.count > limits.max_requests {
-            let until = counter.window_start + window;
-            self.limits().block(&key, until, now);
-            tracing::warn!(%ip, action = action.key(), "rate limited");
-            return Err(refusal(AuthError::RateLimited, until, now));
-        }
-        Ok(())
+        let key = format!("ip:failure-log:{}", limits.client_key(ip));
+        self.count_against(&key, limits.max_requests, limits.window)
+            .await
+            .is_ok()
     }
 
     /// Counts one mail to `email` against its [`MailLimit`]; `Err` once the address has had
@@ -394,23 +428,39 @@ impl Auth {
     /// limit still applies) and is logged.
     pub(crate) async fn count_mail_to(&self, email: &str) -> Result<(), TooManyAttempts> {
         let policy = &self.config().mail_limit;
-        let key = address_key("mail", email);
+        let counted = self
+            .count_against(&address_key("mail", email), policy.max_mails, policy.window)
+            .await;
+        if counted.is_err() {
+            tracing::warn!("mail budget of one address used up: not sending");
+        }
+        counted
+    }
+
+    /// Counts one event against `key`, allowing `max` per `window`; `Err` once they are
+    /// used up, until the window ends (remembered locally, so a flood costs no more
+    /// database round trips). A database failure lets the event through and is logged.
+    async fn count_against(
+        &self,
+        key: &str,
+        max: u32,
+        window: Duration,
+    ) -> Result<(), TooManyAttempts> {
         let now = now_secs();
-        if let Some(until) = self.limits().blocked_until(&key, now) {
+        if let Some(until) = self.limits().blocked_until(key, now) {
             return Err(refusal(AuthError::RateLimited, until, now));
         }
-        let window = secs(policy.window).max(1);
-        let counter = match self.store().count_event(&key, now, window).await {
+        let window = secs(window).max(1);
+        let counter = match self.store().count_event(key, now, window).await {
             Ok(counter) => counter,
             Err(e) => {
-                tracing::error!(error = %e, "mail counter unavailable");
+                tracing::error!(error = %e, "rate-limit counter unavailable");
                 return Ok(());
             }
         };
-        if counter.count > policy.max_mails {
+        if counter.count > max {
             let until = counter.window_start + window;
-            self.limits().block(&key, until, now);
-            tracing::warn!("mail budget of one address used up: not sending");
+            self.limits().block(key, until, now);
             return Err(refusal(AuthError::RateLimited, until, now));
         }
         Ok(())
@@ -492,13 +542,14 @@ impl Auth {
         }
     }
 
-    /// Once in a while (every so many counted events), deletes expired counters and
-    /// sessions.
+    /// Once in a while (every so many counted events), deletes expired counters, sessions
+    /// and email tokens, and audit rows older than `audit_retention`.
     pub(crate) async fn maybe_prune_expired(&self, now: i64) {
+        let audit_before = now.saturating_sub(secs(self.config().audit_retention));
         if self.limits().should_prune()
-            && let Err(e) = self.store().prune_expired(now).await
+            && let Err(e) = self.store().prune_expired(now, audit_before).await
         {
-            tracing::error!(error = %e, "could not prune expired counters and sessions");
+            tracing::error!(error = %e, "could not prune expired rows");
         }
     }
 

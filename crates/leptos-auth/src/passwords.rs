@@ -1,6 +1,7 @@
 //! Changing a password while signed in: the current password is required (and wrong guesses
 //! count towards the account's lockout, so a stolen session cannot brute-force it), the new
-//! one must pass the sign-up rule, and every other session of the user ends.
+//! one must pass the sign-up rule, every other session of the user ends and every link
+//! mailed for the account stops working.
 
 use axum::http::request::Parts;
 
@@ -9,7 +10,7 @@ use crate::{
     TooManyAttempts,
     core::RequestContext,
     limits::LockoutCheck,
-    store::{hash_password, verify_password},
+    store::{PasswordHashError, hash_password, verify_password},
 };
 
 /// Why a password was not changed. The messages are fit to show next to the form; the cause
@@ -100,7 +101,10 @@ impl Auth {
             .map_err(unavailable)?
             .ok_or(PasswordChangeError::NoPassword)?;
         let too_long = current_password.chars().count() > MAX_PASSWORD_LEN;
-        if too_long || !verify_password(current_password.to_owned(), Some(hash)).await {
+        let valid = verify_password(current_password.to_owned(), Some(hash))
+            .await
+            .map_err(busy_or_unavailable)?;
+        if too_long || !valid {
             if let Some(lockout) = self.count_sign_in_failure(&email).await {
                 return Err(PasswordChangeError::TooManyAttempts(lockout));
             }
@@ -112,9 +116,13 @@ impl Auth {
         }
         let new_hash = hash_password(new_password.to_owned())
             .await
-            .map_err(|e| PasswordChangeError::Unavailable(e.into()))?;
+            .map_err(busy_or_unavailable)?;
         self.store()
             .set_password_hash(&user.id, &new_hash)
+            .await
+            .map_err(unavailable)?;
+        // A reset link mailed before would set another password over this one.
+        self.void_mailed_links(ctx, &user)
             .await
             .map_err(unavailable)?;
         self.clear_sign_in_failures(&email).await;
@@ -127,5 +135,13 @@ impl Auth {
         self.audit(ctx, Some(&user.id), AuditEvent::PasswordChange, None)
             .await;
         Ok(())
+    }
+}
+
+/// A full hashing queue is "try again in a second"; any other hashing failure is ours.
+fn busy_or_unavailable(e: PasswordHashError) -> PasswordChangeError {
+    match e {
+        PasswordHashError::Busy => PasswordChangeError::TooManyAttempts(TooManyAttempts::busy()),
+        e => PasswordChangeError::Unavailable(e.into()),
     }
 }

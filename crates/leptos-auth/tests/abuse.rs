@@ -294,3 +294,56 @@ async fn limits_expire_with_their_window() {
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(server.sign_in(EMAIL, "x").await.status(), 302);
 }
+
+/// Sign-in attempts as the client `client_ip` behind a trusted proxy (127.0.0.1).
+async fn attempts_from(server: &TestServer, client_ip: &str) -> u16 {
+    let csrf = server.csrf_token().await;
+    server
+        .client
+        .post(server.url("/api/auth/callback/credentials"))
+        .header("x-forwarded-for", client_ip)
+        .form(&[
+            ("csrfToken", csrf.as_str()),
+            ("email", EMAIL),
+            ("password", "x"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv6_clients_are_limited_by_network_so_rotating_addresses_buys_nothing() {
+    let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.trusted_proxies = "127.0.0.1/32".parse::<TrustedProxies>().unwrap();
+        config
+    })
+    .await;
+    let limit = server.auth.config().rate_limits.max_requests;
+    // One host walking through its /64: a new address each time, one budget.
+    for n in 1..=limit {
+        let status = attempts_from(&server, &format!("2001:db8:1:2::{n:x}")).await;
+        assert_eq!(status, 302, "attempt {n}");
+    }
+    assert_eq!(
+        attempts_from(&server, "2001:db8:1:2:ffff:ffff:ffff:fff0").await,
+        429
+    );
+    // The next /64 is somebody else; an IPv4 client too.
+    assert_eq!(attempts_from(&server, "2001:db8:1:3::1").await, 302);
+    assert_eq!(attempts_from(&server, "198.51.100.7").await, 302);
+
+    // The prefix is configurable: with /128 every address is its own client.
+    let per_address = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.trusted_proxies = "127.0.0.1/32".parse::<TrustedProxies>().unwrap();
+        config.rate_limits.ipv6_prefix = 128;
+        config
+    })
+    .await;
+    for n in 1..=limit + 2 {
+        let status = attempts_from(&per_address, &format!("2001:db8:1:2::{n:x}")).await;
+        assert_eq!(status, 302, "address {n} has its own budget");
+    }
+}

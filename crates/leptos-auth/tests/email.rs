@@ -540,13 +540,17 @@ async fn verification_marks_the_email_and_can_be_required_for_password_sign_in()
             .email_verified
             .is_none()
     );
+    // Another browser than the one signed in: the page wants the account's password.
     let csrf = phone.csrf_token().await;
+    assert_eq!(query_param(&link, "email"), EMAIL);
     let verified = phone
         .post_form(
             "/api/auth/email/verify",
             &[
                 ("csrfToken", &csrf),
                 ("token", &query_param(&link, "token")),
+                ("email", &query_param(&link, "email")),
+                ("password", PASSWORD),
                 ("callbackUrl", &query_param(&link, "callbackUrl")),
             ],
         )

@@ -170,7 +170,7 @@ async fn sessions_are_stored_listed_touched_and_deleted_per_user() {
         );
         assert!(store.session("s2").await.unwrap().is_none(), "{name}");
 
-        store.prune_expired(now + 10_000).await.unwrap();
+        store.prune_expired(now + 10_000, 0).await.unwrap();
         assert!(
             store.session("s3").await.unwrap().is_none(),
             "{name}: expired rows go"
@@ -379,7 +379,7 @@ async fn email_tokens_are_taken_once_and_pruned_when_expired() {
             .create_verification_token(&token("h-live", TokenPurpose::SignIn, 2_000))
             .await
             .unwrap();
-        store.prune_expired(1_000).await.unwrap();
+        store.prune_expired(1_000, 0).await.unwrap();
         assert_eq!(
             store.take_verification_token("h-old").await.unwrap(),
             None,
@@ -393,5 +393,71 @@ async fn email_tokens_are_taken_once_and_pruned_when_expired() {
                 .is_some(),
             "{name}"
         );
+
+        // Voiding an address's links takes all of them, whatever their purpose, and only
+        // theirs.
+        for (hash, purpose) in [
+            ("v-1", TokenPurpose::SignIn),
+            ("v-2", TokenPurpose::PasswordReset),
+            ("v-3", TokenPurpose::VerifyEmail),
+        ] {
+            store
+                .create_verification_token(&token(hash, purpose, 2_000))
+                .await
+                .unwrap();
+        }
+        let other = leptos_auth::store::VerificationToken {
+            identifier: "grace@example.com".into(),
+            ..token("v-other", TokenPurpose::SignIn, 2_000)
+        };
+        store.create_verification_token(&other).await.unwrap();
+        assert_eq!(
+            store
+                .delete_verification_tokens("ada@example.com")
+                .await
+                .unwrap(),
+            3,
+            "{name}"
+        );
+        for hash in ["v-1", "v-2", "v-3"] {
+            assert_eq!(
+                store.take_verification_token(hash).await.unwrap(),
+                None,
+                "{name}"
+            );
+        }
+        assert_eq!(
+            store.take_verification_token("v-other").await.unwrap(),
+            Some(other),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_rows_older_than_the_retention_are_pruned() {
+    for (name, store) in stores().await {
+        for time in [1_000, 2_000, 3_000] {
+            store
+                .record_audit_event(&leptos_auth::AuditRecord {
+                    time,
+                    user_id: Some("u1".into()),
+                    event: "sign_in".into(),
+                    provider: Some("credentials".into()),
+                    ip: None,
+                    user_agent: None,
+                })
+                .await
+                .unwrap();
+        }
+        store.prune_expired(3_500, 2_000).await.unwrap();
+        let kept: Vec<i64> = store
+            .audit_events(Some("u1"), 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.time)
+            .collect();
+        assert_eq!(kept, vec![3_000, 2_000], "{name}");
     }
 }

@@ -91,6 +91,12 @@ pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
     let user: SignedInUser = leptos_axum::extract().await?;
     let auth: Auth = leptos_axum::extract().await?;
     let methods = sign_in_methods().await?;
+    // Nothing to do (and nothing to record) for a provider the user has not linked: the
+    // name is the client's text.
+    if !methods.accounts.iter().any(|a| a.provider == provider) {
+        leptos_axum::redirect("/settings");
+        return Ok(());
+    }
     let others = methods
         .accounts
         .iter()

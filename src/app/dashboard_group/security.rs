@@ -119,6 +119,8 @@ fn describe(event: &str) -> &'static str {
         "password_reset" => "Password reset by email",
         "email_verified" => "Email address verified",
         "session_revoked" => "Sessions signed out",
+        "password_removed" => "Password removed",
+        "links_voided" => "Emailed links cancelled",
         "lockout" => "Sign-in locked after failed attempts",
         _ => "Security event",
     }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::{
     extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode, request::Parts},
+    http::{StatusCode, request::Parts},
 };
 
 use super::{reply::Reply, request::ActionPost};
@@ -15,17 +15,18 @@ use crate::{
     error::{Failure, for_log},
     limits::LockoutCheck,
     providers::Credentials,
-    store::User,
+    store::{PasswordHashError, User},
 };
 
 /// OAuth providers come back here with `?code=&state=` (or `?error=`).
 pub(super) async fn get(
     State(auth): State<Auth>,
     Path(provider): Path<String>,
-    headers: HeaderMap,
+    request: Parts,
     Query(query): Query<HashMap<String, String>>,
 ) -> Reply {
-    let ctx = auth.context(&headers);
+    // With the client's address: the session row and the audit log record it.
+    let ctx = auth.context_of(&request);
     if let Some(Provider::Email(email)) = auth.provider(&provider) {
         return super::email::confirm_sign_in_page(&auth, &ctx, email, &query);
     }
@@ -187,7 +188,10 @@ impl Auth {
             .authorize
             .authorize(fields, self.store())
             .await
-            .map_err(|cause| Failure::new(AuthError::Configuration, cause))?;
+            .map_err(|cause| match cause.downcast::<PasswordHashError>() {
+                Ok(hashing) => Failure::from(*hashing),
+                Err(cause) => Failure::new(AuthError::Configuration, cause),
+            })?;
         let Some(user) = user else {
             // The log names the account tried when it exists: its owner should see it.
             let tried = match account {

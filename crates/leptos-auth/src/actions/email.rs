@@ -19,10 +19,11 @@ use super::{
 use crate::{
     AuditEvent, Auth, AuthError, TooManyAttempts,
     core::RequestContext,
-    email::{ResetError, looks_like_a_token},
+    email::{Confirmation, ResetError, looks_like_a_token},
     error::Failure,
     is_valid_email, pages,
     providers::EmailLink,
+    store::normalize_email,
 };
 
 /// `POST /signin/email`: mails the link, then "check your email" (`/verify-request`).
@@ -263,49 +264,105 @@ pub(super) async fn send_verification(
     }
 }
 
-/// `GET /email/verify?token&callbackUrl`: the confirmation page of a verification link.
+/// `GET /email/verify?token&email&callbackUrl`: the page of a verification link. Nothing is
+/// used until its form is posted; see `email/verification.rs` for what it asks.
 pub(super) async fn verify_email_page(
     State(auth): State<Auth>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Reply {
     let ctx = auth.context(&headers);
-    let token = query.get("token").map(String::as_str).unwrap_or_default();
+    let field = |name: &str| query.get(name).map(String::as_str).unwrap_or_default();
+    let token = Some(field("token"))
+        .filter(|t| looks_like_a_token(t))
+        .unwrap_or_default();
+    let email = Some(field("email"))
+        .filter(|e| is_valid_email(e))
+        .map(normalize_email)
+        .unwrap_or_default();
     let callback_url =
         auth.allowed_callback_url(&ctx, query.get("callbackUrl").map(String::as_str));
+    let signed_in_as_account = match auth.signed_in_account(&ctx).await {
+        Ok(Some(user)) => !email.is_empty() && user.email.as_deref() == Some(email.as_str()),
+        Ok(None) => false,
+        Err(e) => {
+            tracing::warn!(error = %e, "verification page: the session's user is unknown");
+            false
+        }
+    };
+    let error = query
+        .get("error")
+        .map(|code| AuthError::from_code(code).code());
     let (csrf_token, csrf_cookie) = auth.csrf_token(&ctx);
-    let html = pages::confirm_link(
+    let html = pages::verify_email(
         &auth,
         &ctx,
-        pages::LinkPage {
-            title: "Verify your email",
-            text: "Confirm that this email address is yours.",
-            button: "Verify my email",
-            action: &auth.paths().verify_email(),
+        pages::VerifyEmailPage {
             csrf_token: &csrf_token,
-            fields: &[
-                ("token", token),
-                ("callbackUrl", callback_url.as_deref().unwrap_or_default()),
-            ],
+            token,
+            email: &email,
+            callback_url: callback_url.as_deref().unwrap_or_default(),
+            signed_in_as_account,
+            error,
         },
     );
     Reply::html(StatusCode::OK, html).with_cookies(csrf_cookie)
 }
 
-/// `POST /email/verify`: uses the token, marks the address verified, signs its user in here.
+/// `POST /email/verify` `{"token","email","password"?,"intent"?}`: confirms the address of the
+/// account (signed in here, or its password given), or with `intent=not-mine` takes the
+/// account back. Either way this browser ends up signed in to it. A wrong password or a
+/// lockout goes back to the page (the token still works); other failures are the error page.
 pub(super) async fn verify_email(
     State(auth): State<Auth>,
     req: ActionPost,
 ) -> Result<Reply, Reply> {
     req.require_csrf()?;
     let token = req.field("token").unwrap_or_default();
+    let email = req.field("email").unwrap_or_default();
     let callback_url = req.callback_url();
+    let confirmation = match req.field("intent") {
+        Some("not-mine") => Confirmation::NotMine,
+        _ => Confirmation::Mine {
+            email,
+            password: req.field("password"),
+        },
+    };
     match auth
-        .verify_email_in(&req.ctx, token, callback_url.as_deref())
+        .verify_email_in(&req.ctx, token, confirmation, callback_url.as_deref())
         .await
     {
         Ok(signed_in) => Ok(Reply::outcome(req.json_mode, signed_in.url, StatusCode::OK)
             .with_cookies(signed_in.cookies)),
-        Err(failure) => Err(failure_reply(&auth, &req, "email", failure)),
+        Err(failure) => {
+            let code = failure.log("email");
+            let password_refused = matches!(
+                code,
+                AuthError::CredentialsSignin | AuthError::AccountLocked | AuthError::RateLimited
+            );
+            if password_refused && !req.json_mode {
+                // Back to the page, whose link still works: the token was not used.
+                let page = with_query(
+                    &auth.absolute_url(&req.ctx, &auth.paths().verify_email()),
+                    &[
+                        ("token", Some(token).filter(|t| looks_like_a_token(t))),
+                        ("email", Some(email).filter(|e| is_valid_email(e))),
+                        ("callbackUrl", callback_url.as_deref()),
+                        ("error", Some(code.code())),
+                    ],
+                );
+                return Err(Reply::redirect(page).with_retry_after(failure.retry_after));
+            }
+            if let Some(retry_after) = failure.retry_after {
+                let refusal = TooManyAttempts { code, retry_after };
+                return Err(auth.rate_limited_reply(&req.ctx, req.json_mode, refusal));
+            }
+            let status = match code {
+                AuthError::CredentialsSignin => StatusCode::UNAUTHORIZED,
+                AuthError::Verification => StatusCode::FORBIDDEN,
+                _ => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            Err(auth.error_reply(&req.ctx, req.json_mode, code, status, &[]))
+        }
     }
 }

@@ -1,19 +1,18 @@
-//! The flows built on email tokens: magic-link sign-in, password reset and email
-//! verification. The HTTP side is in `actions/email.rs`.
+//! The flows built on email tokens: magic-link sign-in and password reset (verification
+//! links are in `verification.rs`). The HTTP side is in `actions/email.rs`.
 
 use std::sync::Arc;
-
-use axum::http::request::Parts;
 
 use super::{Mailer, templates::MailKind, tokens::TokenRefused};
 use crate::{
     AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
-    TooManyAttempts, User,
+    TooManyAttempts,
     actions::callback::SignedIn,
     actions::reply::with_query,
     core::RequestContext,
     error::Failure,
     is_valid_email,
+    ownership::Proof,
     providers::EmailLink,
     store::{NewUser, StoreError, TokenPurpose, hash_password, normalize_email},
 };
@@ -60,7 +59,7 @@ impl Auth {
     }
 
     /// Mails `link` to `to`, worded for `kind`, named after the site.
-    async fn send_mail(
+    pub(super) async fn send_mail(
         &self,
         ctx: &RequestContext,
         kind: MailKind,
@@ -132,12 +131,6 @@ impl Auth {
             .await
             .map_err(configuration)?
         {
-            Some(user) if user.email_verified.is_none() => (
-                self.claim_unverified_account(ctx, user)
-                    .await
-                    .map_err(configuration)?,
-                false,
-            ),
             Some(user) => (user, false),
             None => {
                 let created = self
@@ -162,65 +155,14 @@ impl Auth {
                 }
             }
         };
+        // The link proves the address: an account nobody had verified is taken back from
+        // whoever created it (README › Security).
         let user = self
-            .with_verified_email(user)
+            .address_proven(ctx, user, Proof::SignInLink)
             .await
             .map_err(configuration)?;
         self.complete_sign_in(ctx, &user, &provider.id, is_new, callback_url)
             .await
-    }
-
-    /// A sign-in link is the first proof that somebody owns the address of an account whose
-    /// email was never verified. Nothing proved who set that account's password or linked
-    /// its provider accounts: anybody can sign up with another person's address and wait
-    /// for them to arrive ("pre-account hijacking"). So the password, the linked accounts and
-    /// every session go, and the person holding the link keeps the account.
-    async fn claim_unverified_account(
-        &self,
-        ctx: &RequestContext,
-        user: User,
-    ) -> Result<User, StoreError> {
-        let store = self.store();
-        store.remove_password(&user.id).await?;
-        for account in store.accounts_of_user(&user.id).await? {
-            store.unlink_account(&user.id, &account.provider).await?;
-            self.audit(
-                ctx,
-                Some(&user.id),
-                AuditEvent::UnlinkAccount,
-                Some(&account.provider),
-            )
-            .await;
-        }
-        let ended = self.revoke_all_sessions(&user.id, None).await?;
-        if ended > 0 {
-            self.audit(ctx, Some(&user.id), AuditEvent::SessionRevoked, None)
-                .await;
-        }
-        tracing::warn!(
-            user = %user.id,
-            sessions_ended = ended,
-            "a sign-in link claimed an account whose email was never verified: its password, \
-             linked accounts and sessions are gone"
-        );
-        self.audit(
-            ctx,
-            Some(&user.id),
-            AuditEvent::EmailVerified,
-            Some("email"),
-        )
-        .await;
-        Ok(user)
-    }
-
-    /// Marks the user's email verified (they just read mail there), returning the user as
-    /// it now is.
-    async fn with_verified_email(&self, user: User) -> Result<User, StoreError> {
-        if user.email_verified.is_some() {
-            return Ok(user);
-        }
-        self.store().mark_email_verified(&user.id).await?;
-        Ok(self.store().user_by_id(&user.id).await?.unwrap_or(user))
     }
 
     /// `POST /password/forgot`: after the per-IP limit, answers at once; the lookup and the
@@ -310,98 +252,30 @@ impl Auth {
         let hash = hash_password(password.to_owned())
             .await
             .map_err(|e| ResetError::Unavailable(e.into()))?;
-        self.store()
-            .set_password_hash(&user.id, &hash)
+        // An account nobody had verified is taken back first: its sessions, password, linked
+        // accounts and mailed links go (README › Security). Any other account's sessions end
+        // before its password changes.
+        let user = self
+            .address_proven(ctx, user, Proof::PasswordReset)
             .await
             .map_err(unavailable)?;
-        let user = self.with_verified_email(user).await.map_err(unavailable)?;
-        self.clear_sign_in_failures(&email).await;
         let ended = self
             .revoke_all_sessions(&user.id, None)
             .await
             .map_err(unavailable)?;
+        self.store()
+            .set_password_hash(&user.id, &hash)
+            .await
+            .map_err(unavailable)?;
+        self.void_mailed_links(ctx, &user)
+            .await
+            .map_err(unavailable)?;
+        self.clear_sign_in_failures(&email).await;
         tracing::info!(user = %user.id, sessions_ended = ended, "password reset");
         self.audit(ctx, Some(&user.id), AuditEvent::PasswordReset, None)
             .await;
         self.complete_sign_in(ctx, &user, "credentials", false, callback_url)
             .await
             .map_err(|failure| ResetError::Unavailable(failure.into()))
-    }
-
-    /// Mails `user` a link that verifies their email address, leading back to
-    /// `callback_url` (checked by the redirect rule) once verified. Sign-up calls this for
-    /// new password accounts; `POST /email/send-verification` calls it for the signed-in
-    /// user.
-    pub async fn send_verification_email(
-        &self,
-        request: &Parts,
-        user: &User,
-        callback_url: Option<&str>,
-    ) -> Result<(), AuthError> {
-        let ctx = self.context_of(request);
-        self.send_verification_in(&ctx, user, callback_url)
-            .await
-            .map_err(|failure| failure.log("email"))
-    }
-
-    pub(crate) async fn send_verification_in(
-        &self,
-        ctx: &RequestContext,
-        user: &User,
-        callback_url: Option<&str>,
-    ) -> Result<(), Failure> {
-        let Some(email) = user.email.as_deref() else {
-            return Err(Failure::new(
-                AuthError::EmailSignin,
-                "the user has no email",
-            ));
-        };
-        if user.email_verified.is_some() {
-            return Ok(());
-        }
-        self.count_mail_to(email).await?;
-        let token = self
-            .issue_email_token(email, TokenPurpose::VerifyEmail)
-            .await
-            .map_err(|e| Failure::new(AuthError::Configuration, e))?;
-        let callback_url = self.allowed_callback_url(ctx, callback_url);
-        let link = with_query(
-            &self.absolute_url(ctx, &self.paths().verify_email()),
-            &[
-                ("token", Some(&token)),
-                ("callbackUrl", callback_url.as_deref()),
-            ],
-        );
-        self.send_mail(ctx, MailKind::VerifyEmail, email, link)
-            .await
-    }
-
-    /// The POST of the verification link's page: marks the address verified and signs its
-    /// user in on this device (a fresh session, so the session's claims see the change).
-    pub(crate) async fn verify_email_in(
-        &self,
-        ctx: &RequestContext,
-        token: &str,
-        callback_url: Option<&str>,
-    ) -> Result<SignedIn, Failure> {
-        let email = self
-            .redeem_email_token(token, TokenPurpose::VerifyEmail)
-            .await?;
-        let configuration = |e: StoreError| Failure::new(AuthError::Configuration, e);
-        let user = self
-            .store()
-            .user_by_email(&email)
-            .await
-            .map_err(configuration)?
-            .ok_or_else(|| Failure::from(TokenRefused::Unknown))?;
-        let user = self
-            .with_verified_email(user)
-            .await
-            .map_err(configuration)?;
-        self.audit(ctx, Some(&user.id), AuditEvent::EmailVerified, None)
-            .await;
-        self.end_session_row(ctx).await;
-        self.complete_sign_in(ctx, &user, "email", false, callback_url)
-            .await
     }
 }

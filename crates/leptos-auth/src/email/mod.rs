@@ -9,7 +9,9 @@ mod flows;
 mod templates;
 mod tokens;
 mod transport;
+mod verification;
 
 pub(crate) use flows::ResetError;
 pub(crate) use tokens::looks_like_a_token;
 pub use transport::{LogMailer, Mail, MailError, Mailer, SmtpMailer};
+pub(crate) use verification::Confirmation;

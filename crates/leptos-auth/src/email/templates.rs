@@ -31,7 +31,7 @@ impl MailKind {
                 format!("Verify your email address on {site}"),
                 "Click the button to confirm that this address is yours. The link works once, for 24 hours.",
                 "Verify my email",
-                "If you did not create an account, you can ignore this mail.",
+                "If you did not create an account, somebody else used your address: open the link and choose \"This was not me\" to take the account over, or ignore this mail.",
             ),
         }
     }

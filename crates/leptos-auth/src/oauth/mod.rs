@@ -30,10 +30,11 @@ use super::{
     actions::callback::SignedIn,
     core::{RequestContext, now_secs},
     error::Failure,
+    ownership::Proof,
     providers::{ClientAuth, OAuth, OAuthKind, Profile},
     secret::{AccessToken, RefreshToken},
     session::csrf::random_hex,
-    store::{Account, AccountTokens, NewUser, StoreError, User},
+    store::{Account, AccountTokens, NewUser, StoreError, User, normalize_email},
 };
 
 /// The token response, with the OIDC `id_token` the `oauth2` crate does not model.
@@ -498,10 +499,10 @@ impl Auth {
     }
 
     /// Finds or creates the user behind a provider profile, and links or updates the account
-    /// (SPEC §5 accounts): the account's user; else the signed-in user; else a user with the
-    /// same email, only when the provider allows email linking and both the provider and
-    /// that user have verified the email (`OAuthAccountNotLinked` otherwise); else a new
-    /// user, created together with the account in one transaction.
+    /// (README › Security): the account's user; else the signed-in user; else a user with
+    /// the same email, only when the provider allows email linking and has verified the
+    /// email (`OAuthAccountNotLinked` otherwise) — an unverified such user is taken back
+    /// first; else a new user, created together with the account in one transaction.
     async fn user_for_profile(
         &self,
         ctx: &RequestContext,
@@ -529,10 +530,10 @@ impl Auth {
             (None, Some(email)) => store.user_by_email(email).await.map_err(store_failure)?,
             _ => None,
         };
-        if let Some(existing) = &existing {
-            let verified_on_both_sides =
-                profile.email_verified && existing.email_verified.is_some();
-            if !provider.allow_email_linking || !verified_on_both_sides {
+        if existing.is_some() {
+            // Only a provider that vouches for the address may link by email, and only where
+            // the app allows it; an account nobody had verified is then taken back first.
+            if !provider.allow_email_linking || !profile.email_verified {
                 // Unless a parallel callback for this very provider account created that
                 // user a moment ago: then it is this user.
                 if let Some(account) = store
@@ -558,7 +559,38 @@ impl Auth {
             kind: provider.provider_kind(),
             tokens,
         };
-        if let Some(user) = current_user.or(existing) {
+        let vouched = |user: &User| profile.email_verified && same_address(user, profile);
+        let user = match (current_user, existing) {
+            // The signed-in browser showed it holds the account, and now its address too.
+            (Some(user), _) if vouched(&user) && user.email_verified.is_none() => {
+                store
+                    .mark_email_verified(&user.id)
+                    .await
+                    .map_err(store_failure)?;
+                self.audit(
+                    ctx,
+                    Some(&user.id),
+                    AuditEvent::EmailVerified,
+                    Some(&provider.id),
+                )
+                .await;
+                store
+                    .user_by_id(&user.id)
+                    .await
+                    .map_err(store_failure)?
+                    .or(Some(user))
+            }
+            (Some(user), _) => Some(user),
+            // Signed out: the address is the only proof, so whoever else could sign in to an
+            // unverified account loses that first.
+            (None, Some(user)) => Some(
+                self.address_proven(ctx, user, Proof::Provider(&provider.id))
+                    .await
+                    .map_err(store_failure)?,
+            ),
+            (None, None) => None,
+        };
+        if let Some(user) = user {
             let account = Account {
                 user_id: user.id.clone(),
                 ..account
@@ -645,6 +677,14 @@ impl Auth {
             .map_err(store_failure)?;
         user.map(|u| (u, false))
             .ok_or_else(|| Failure::new(AuthError::Configuration, "account without its user"))
+    }
+}
+
+/// Whether the provider's address is `user`'s (as stored: normalised).
+fn same_address(user: &User, profile: &Profile) -> bool {
+    match (&user.email, &profile.email) {
+        (Some(stored), Some(profile)) => *stored == normalize_email(profile),
+        _ => false,
     }
 }
 

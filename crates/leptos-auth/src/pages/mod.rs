@@ -156,6 +156,67 @@ pub(crate) fn confirm_link(auth: &Auth, ctx: &RequestContext, page: LinkPage<'_>
     layout(page.title, &body)
 }
 
+/// What the page of a verification link shows.
+pub(crate) struct VerifyEmailPage<'a> {
+    pub csrf_token: &'a str,
+    pub token: &'a str,
+    /// The address the link was mailed to (empty for links from before it was in them).
+    pub email: &'a str,
+    pub callback_url: &'a str,
+    /// Whether the browser is signed in as the account already: then one button is enough.
+    pub signed_in_as_account: bool,
+    /// The code of the last attempt's failure.
+    pub error: Option<&'a str>,
+}
+
+/// The page of a verification link: the account's password (unless the browser is signed
+/// in as it) to confirm, or "this was not me" to take the account back.
+pub(crate) fn verify_email(auth: &Auth, ctx: &RequestContext, page: VerifyEmailPage<'_>) -> String {
+    let action = escape(&auth.absolute_url(ctx, &auth.paths().verify_email()));
+    let hidden_fields = [
+        hidden("csrfToken", page.csrf_token),
+        hidden("token", page.token),
+        hidden("callbackUrl", page.callback_url),
+    ]
+    .concat();
+    let error = page
+        .error
+        .map(|code| {
+            format!(
+                r#"<p class="error" role="alert">{}</p>"#,
+                escape(AuthError::from_code(code).user_message())
+            )
+        })
+        .unwrap_or_default();
+    let address = if page.email.is_empty() {
+        "your email address".to_owned()
+    } else {
+        format!("<strong>{}</strong>", escape(page.email))
+    };
+    let body = if page.signed_in_as_account {
+        format!(
+            r#"<h1>Verify your email</h1>{error}<p>Confirm that {address} is yours.</p>
+<form method="post" action="{action}">{hidden_fields}{email}<button type="submit">Verify my email</button></form>"#,
+            email = hidden("email", page.email),
+        )
+    } else {
+        let email_field = if page.email.is_empty() {
+            r#"<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>"#.to_owned()
+        } else {
+            hidden("email", page.email)
+        };
+        format!(
+            r#"<h1>Verify your email</h1>{error}<p>An account was created with {address}. If you created it, enter its password to confirm the address and sign in.</p>
+<form method="post" action="{action}">{hidden_fields}{email_field}
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Verify my email</button></form>
+<hr><p>Did not create this account? Then it is yours to take back: every session of it ends, its password and linked sign-in methods are removed, and you are signed in here.</p>
+<form method="post" action="{action}">{hidden_fields}<input type="hidden" name="intent" value="not-mine"><button type="submit">This was not me</button></form>"#,
+        )
+    };
+    layout("Verify your email", &body)
+}
+
 /// The built-in "choose a new password" page of a reset link.
 pub(crate) fn reset_password(
     auth: &Auth,

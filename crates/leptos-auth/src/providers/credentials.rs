@@ -85,7 +85,7 @@ impl Authorize for EmailPassword {
             None => (None, None),
         };
         // Verified even when there is no such user, so both cases take the same time.
-        let valid = verify_password(password.clone(), hash.clone()).await;
+        let valid = verify_password(password.clone(), hash.clone()).await?;
         let user = user.filter(|_| valid);
         // An imported bcrypt hash is replaced by argon2id now that the password is known.
         if let (Some(user), Some(hash)) = (&user, &hash)

@@ -54,15 +54,13 @@ impl RequestCookies {
         (!chunks.is_empty()).then(|| chunks.concat())
     }
 
-    /// Names of the chunks of `name` present in the request (only indices we could have
-    /// written: a client sending thousands would otherwise get as many `Set-Cookie`s back).
-    fn chunk_names<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a String> + 'a {
-        self.0.keys().filter(move |key| {
-            key.strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .and_then(|n| n.parse::<usize>().ok())
-                .is_some_and(|index| index < MAX_CHUNKS)
-        })
+    /// The chunks of `name` present in the request, with their index: only the names we
+    /// write (`name.0` … `name.7`), never another spelling of an index (`name.00`,
+    /// `name.+0`), so a client sending hundreds gets no more `Set-Cookie`s back than that.
+    fn chunk_names<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (usize, String)> + 'a {
+        (0..MAX_CHUNKS)
+            .map(move |i| (i, format!("{name}.{i}")))
+            .filter(|(_, chunk)| self.0.contains_key(chunk))
     }
 }
 
@@ -150,7 +148,11 @@ impl CookieJar {
         let mut out = Vec::new();
         if value.len() <= CHUNK_SIZE {
             out.push(self.set(name, value, Some(max_age)));
-            out.extend(request.chunk_names(name).map(|stale| self.expire(stale)));
+            out.extend(
+                request
+                    .chunk_names(name)
+                    .map(|(_, stale)| self.expire(&stale)),
+            );
             return out;
         }
         let chunks: Vec<&str> = value
@@ -164,10 +166,9 @@ impl CookieJar {
         if request.get(name).is_some() {
             out.push(self.expire(name));
         }
-        for stale in request.chunk_names(name) {
-            let index: usize = stale[name.len() + 1..].parse().unwrap_or(0);
+        for (index, stale) in request.chunk_names(name) {
             if index >= chunks.len() {
-                out.push(self.expire(stale));
+                out.push(self.expire(&stale));
             }
         }
         out
@@ -176,7 +177,11 @@ impl CookieJar {
     /// `Set-Cookie` values deleting `name` and all its chunks present in the request.
     pub fn expire_chunked(&self, name: &str, request: &RequestCookies) -> Vec<String> {
         let mut out = vec![self.expire(name)];
-        out.extend(request.chunk_names(name).map(|chunk| self.expire(chunk)));
+        out.extend(
+            request
+                .chunk_names(name)
+                .map(|(_, chunk)| self.expire(&chunk)),
+        );
         out
     }
 }
@@ -247,5 +252,24 @@ mod tests {
             jar.set_chunked("p.s", "v", 60, &forged).len(),
             MAX_CHUNKS + 1
         );
+    }
+
+    #[test]
+    fn other_spellings_of_a_chunk_index_are_not_chunks() {
+        let jar = CookieJar::new("p.", false);
+        let spellings = ["00", "+0", "000", "01", "+1", "0000", "1e0", " 1", "007"];
+        let forged: Vec<String> = (0..199)
+            .map(|i| {
+                format!(
+                    "p.s.{}{}=A",
+                    spellings[i % spellings.len()],
+                    "0".repeat(i / 9)
+                )
+            })
+            .collect();
+        let forged = request(&forged.join("; "));
+        assert_eq!(forged.get_chunked("p.s"), None);
+        assert!(jar.expire_chunked("p.s", &forged).len() <= 1);
+        assert_eq!(jar.set_chunked("p.s", "v", 60, &forged).len(), 1);
     }
 }

@@ -285,14 +285,24 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn prune_expired(&self, now: i64) -> Result<(), StoreError> {
+    async fn prune_expired(&self, now: i64, audit_before: i64) -> Result<(), StoreError> {
         self.with(|data| {
             data.counters.retain(|_, (_, expires)| *expires >= now);
             data.sessions
                 .retain(|s| s.expires_at >= now && s.absolute_expires_at >= now);
             data.verification_tokens.retain(|t| t.expires_at >= now);
+            data.audit.retain(|e| e.time >= audit_before);
         });
         Ok(())
+    }
+
+    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, StoreError> {
+        Ok(self.with(|data| {
+            let before = data.verification_tokens.len();
+            data.verification_tokens
+                .retain(|t| t.identifier != identifier);
+            (before - data.verification_tokens.len()) as u64
+        }))
     }
 
     async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {

@@ -248,9 +248,10 @@ pub trait Store: Send + Sync + 'static {
     async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError>;
     /// Deletes the counter of `key`.
     async fn clear_counter(&self, key: &str) -> Result<(), StoreError>;
-    /// Deletes counters whose window and lock (and a day of backoff memory) are over, and
-    /// sessions and email tokens past their expiry.
-    async fn prune_expired(&self, now: i64) -> Result<(), StoreError>;
+    /// Deletes counters whose window and lock (and a day of backoff memory) are over,
+    /// sessions and email tokens past their expiry, and audit rows written before
+    /// `audit_before` (unix seconds).
+    async fn prune_expired(&self, now: i64, audit_before: i64) -> Result<(), StoreError>;
 
     /// Stores a new session.
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
@@ -288,6 +289,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a one-time email token.
     async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError>;
+    /// Deletes every token sent to `identifier`, whatever its purpose; how many went. Used
+    /// when an account changes hands or password: no link mailed before works afterwards.
+    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, StoreError>;
     /// Deletes and returns the token with this hash, atomically: of two parallel uses, only
     /// one gets it.
     async fn take_verification_token(

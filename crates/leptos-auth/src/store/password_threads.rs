@@ -21,13 +21,32 @@ type Job = Box<dyn FnOnce() + Send>;
 #[cfg(target_os = "linux")]
 const NICE: libc::c_int = 10;
 
-fn queue() -> &'static mpsc::Sender<Job> {
-    static QUEUE: OnceLock<mpsc::Sender<Job>> = OnceLock::new();
+/// Hashes waiting per hashing thread, at most: about a second of work. Past that a request
+/// is refused at once (`Busy`) rather than left waiting behind a flood.
+const QUEUED_PER_THREAD: usize = 32;
+
+/// Why a job did not run to the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum JobError {
+    /// The queue is full: try again in a moment.
+    Busy,
+    /// The job panicked, or its thread is gone.
+    Failed,
+}
+
+/// How many hashing threads there are: half the cores, 1 to 8.
+fn thread_count() -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    (cores / 2).clamp(1, 8)
+}
+
+fn queue() -> &'static mpsc::SyncSender<Job> {
+    static QUEUE: OnceLock<mpsc::SyncSender<Job>> = OnceLock::new();
     QUEUE.get_or_init(|| {
-        let (sender, receiver) = mpsc::channel::<Job>();
+        let threads = thread_count();
+        let (sender, receiver) = mpsc::sync_channel::<Job>(threads * QUEUED_PER_THREAD);
         let receiver = Arc::new(Mutex::new(receiver));
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        for i in 0..(cores / 2).clamp(1, 8) {
+        for i in 0..threads {
             let receiver = receiver.clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("password-hash-{i}"))
@@ -64,13 +83,69 @@ fn lower_priority() {
 #[cfg(not(target_os = "linux"))]
 fn lower_priority() {}
 
-/// Runs `work` on a hashing thread and waits for its result; `None` if it panicked.
-pub(super) async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+/// Runs `work` on a hashing thread and waits for its result. `Busy` at once when the queue
+/// is full. When the caller stops waiting (its client went away and the request was
+/// dropped) before a thread takes the job, the work is skipped.
+pub(super) async fn run<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, JobError> {
     let (done, result) = oneshot::channel();
-    queue()
-        .send(Box::new(move || {
-            let _ = done.send(work());
-        }))
-        .ok()?;
-    result.await.ok()
+    let job: Job = Box::new(move || {
+        if done.is_closed() {
+            return;
+        }
+        let _ = done.send(work());
+    });
+    queue().try_send(job).map_err(|e| match e {
+        mpsc::TrySendError::Full(_) => JobError::Busy,
+        mpsc::TrySendError::Disconnected(_) => JobError::Failed,
+    })?;
+    result.await.map_err(|_| JobError::Failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn work_whose_caller_stopped_waiting_is_skipped() {
+        // Every hashing thread busy until released.
+        let (release, gate) = mpsc::channel::<()>();
+        let gate = Arc::new(Mutex::new(gate));
+        let started = Arc::new(AtomicUsize::new(0));
+        let mut blockers = Vec::new();
+        for _ in 0..thread_count() {
+            let (gate, started) = (gate.clone(), started.clone());
+            blockers.push(tokio::spawn(run(move || {
+                started.fetch_add(1, Ordering::SeqCst);
+                let _ = gate.lock().map(|gate| gate.recv());
+            })));
+        }
+        for _ in 0..500 {
+            if started.load(Ordering::SeqCst) == thread_count() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(started.load(Ordering::SeqCst), thread_count());
+
+        // A job queued behind them whose caller gives up (its request was dropped).
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = ran.clone();
+        let abandoned = run(move || flag.store(true, Ordering::SeqCst));
+        let gave_up = tokio::time::timeout(std::time::Duration::from_millis(50), abandoned);
+        assert!(gave_up.await.is_err(), "still queued");
+
+        for _ in 0..thread_count() {
+            release.send(()).unwrap();
+        }
+        for blocker in blockers {
+            blocker.await.unwrap().unwrap();
+        }
+        // A job after it has run: the queue got past the abandoned one.
+        assert_eq!(run(|| 7).await, Ok(7));
+        assert!(!ran.load(Ordering::SeqCst), "the abandoned job did not run");
+    }
 }

@@ -382,7 +382,7 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn prune_expired(&self, now: i64) -> Result<(), StoreError> {
+    async fn prune_expired(&self, now: i64, audit_before: i64) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM auth_counters WHERE expires_at < $1")
             .bind(now)
             .execute(&self.pool)
@@ -395,7 +395,19 @@ impl Store for PostgresStore {
             .bind(now)
             .execute(&self.pool)
             .await?;
+        sqlx::query("DELETE FROM audit_events WHERE time < $1")
+            .bind(audit_before)
+            .execute(&self.pool)
+            .await?;
         Ok(())
+    }
+
+    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM verification_tokens WHERE identifier = $1")
+            .bind(identifier)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {

@@ -165,8 +165,12 @@ impl Store for SealedTokens {
         self.inner.clear_counter(key).await
     }
 
-    async fn prune_expired(&self, now: i64) -> Result<(), StoreError> {
-        self.inner.prune_expired(now).await
+    async fn prune_expired(&self, now: i64, audit_before: i64) -> Result<(), StoreError> {
+        self.inner.prune_expired(now, audit_before).await
+    }
+
+    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, StoreError> {
+        self.inner.delete_verification_tokens(identifier).await
     }
 
     async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {

@@ -333,7 +333,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn prune_expired(&self, now: i64) -> Result<(), StoreError> {
+    async fn prune_expired(&self, now: i64, audit_before: i64) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM auth_counters WHERE expires_at < ?")
             .bind(now)
             .execute(&self.pool)
@@ -346,7 +346,19 @@ impl Store for SqliteStore {
             .bind(now)
             .execute(&self.pool)
             .await?;
+        sqlx::query("DELETE FROM audit_events WHERE time < ?")
+            .bind(audit_before)
+            .execute(&self.pool)
+            .await?;
         Ok(())
+    }
+
+    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM verification_tokens WHERE identifier = ?")
+            .bind(identifier)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {
