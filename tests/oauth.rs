@@ -483,3 +483,20 @@ async fn a_failed_refresh_shows_refresh_token_error_in_the_session() {
     assert!(response.text().await.unwrap().contains("RefreshTokenError"));
     assert_eq!(server.session().await["error"], "RefreshTokenError");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oauth_sign_in_records_the_client_address_like_a_password_sign_in() {
+    let (server, _provider) = spawn_with_provider(60).await;
+    server.oauth_sign_in("oidc", "judy").await;
+    let sessions: serde_json::Value = server.get("/api/auth/sessions").await.json().await.unwrap();
+    let sessions = sessions.as_array().expect("a list of sessions");
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert_eq!(sessions[0]["ip"], "127.0.0.1", "{sessions:?}");
+    let log: Vec<serde_json::Value> = server.get("/api/auth/audit").await.json().await.unwrap();
+    let sign_in = log
+        .iter()
+        .find(|e| e["event"] == "sign_in")
+        .expect("a sign-in event");
+    assert_eq!(sign_in["ip"], "127.0.0.1", "{log:?}");
+    assert_eq!(sign_in["provider"], "oidc");
+}

@@ -148,6 +148,12 @@ async fn a_magic_link_signs_a_new_address_in_once_and_a_scanner_does_not_burn_it
         .unwrap()
         .unwrap();
     assert!(user.email_verified.is_some());
+    // The session row and the audit log know where the sign-in came from.
+    let sessions: Value = server.get("/api/auth/sessions").await.json().await.unwrap();
+    assert_eq!(sessions[0]["ip"], "127.0.0.1", "{sessions}");
+    let log: Vec<Value> = server.get("/api/auth/audit").await.json().await.unwrap();
+    let sign_in = log.iter().find(|e| e["event"] == "sign_in").unwrap();
+    assert_eq!(sign_in["ip"], "127.0.0.1", "{log:?}");
 
     // The same link again (another browser, or a replay) is refused.
     let replay = confirm_sign_in(&scanner, &link, "grace@example.com").await;
@@ -755,4 +761,60 @@ async fn a_sign_in_link_takes_an_unverified_account_back_from_whoever_created_it
     confirm_sign_in(&phone, &link, EMAIL).await;
     assert_eq!(phone.session().await["user"]["email"], EMAIL);
     assert_eq!(ada.session().await["user"]["email"], EMAIL);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mailed_links_point_at_the_configured_site_whatever_host_a_request_names() {
+    let maildev = Maildev::start().await;
+    let mailer = SmtpMailer::new(&maildev.server_url(), "auth@example.com").unwrap();
+    // Behind a proxy whose forwarded host is trusted (for cookies), with AUTH_URL set.
+    let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.rate_limits.enabled = false;
+        config.url = Some("http://app.example.com".parse().unwrap());
+        config.trust_host = true;
+        config
+            .with_provider(EmailLink::magic_link())
+            .with_mailer(mailer)
+    })
+    .await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    server.sign_in(EMAIL, PASSWORD).await;
+    let csrf = server.csrf_token().await;
+    let forged = |path: &str| {
+        server
+            .client
+            .post(server.url(path))
+            .header("host", "evil.example")
+            .header("x-forwarded-host", "evil.example")
+            .header("x-forwarded-proto", "https")
+    };
+    for (path, fields) in [
+        (
+            "/api/auth/password/forgot",
+            json!({ "csrfToken": csrf, "email": EMAIL }),
+        ),
+        (
+            "/api/auth/signin/email",
+            json!({ "csrfToken": csrf, "email": EMAIL }),
+        ),
+        (
+            "/api/auth/email/send-verification",
+            json!({ "csrfToken": csrf }),
+        ),
+    ] {
+        let response = forged(path).json(&fields).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+    }
+    for count in 1..=3 {
+        let link = link_in(&maildev.wait_for_mail(EMAIL, count).await);
+        assert!(link.starts_with("http://app.example.com/"), "{link}");
+    }
+    for mail in maildev.mails_to(EMAIL).await {
+        assert!(!mail["html"].as_str().unwrap().contains("evil.example"));
+        assert!(!mail["text"].as_str().unwrap().contains("evil.example"));
+    }
 }

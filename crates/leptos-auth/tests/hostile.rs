@@ -234,3 +234,56 @@ async fn every_state_changing_endpoint_requires_the_csrf_token() {
     assert_eq!(update.status(), 403);
     assert_eq!(server.session().await["user"]["name"], "Ada");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_spellings_of_session_cookie_chunks_get_no_set_cookie_each() {
+    let server = spawn().await;
+    server.register(EMAIL, "Ada", PASSWORD).await;
+    // A genuine CSRF cookie and token, so the requests get as far as the session cookie.
+    let browser = common::client();
+    let csrf_response = browser
+        .get(server.url("/api/auth/csrf"))
+        .send()
+        .await
+        .unwrap();
+    let csrf_cookie = csrf_response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("authjs.csrf-token="))
+        .unwrap();
+    let body: Value = csrf_response.json().await.unwrap();
+    let csrf = body["csrfToken"].as_str().unwrap().to_owned();
+    // 199 names a lenient parser reads as chunk indices 0…7: 00, +1, 02, +3, …, 000, +01, …
+    let forged: Vec<String> = (0..199)
+        .map(|n| {
+            let padding = match n % 2 {
+                0 => "0".repeat(1 + n / 16),
+                _ => format!("+{}", "0".repeat(n / 16)),
+            };
+            format!("authjs.session-token.{padding}{}=forged", n % 8)
+        })
+        .collect();
+    let cookies = format!("{csrf_cookie}; {}", forged.join("; "));
+    for path in ["/api/auth/callback/credentials", "/api/auth/signout"] {
+        let response = common::client()
+            .post(server.url(path))
+            .header("cookie", &cookies)
+            .form(&[
+                ("csrfToken", csrf.as_str()),
+                ("email", EMAIL),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "{path}: {}",
+            response.status()
+        );
+        let set_cookies = response.headers().get_all("set-cookie").iter().count();
+        assert!(set_cookies <= 4, "{path}: {set_cookies} Set-Cookie headers");
+    }
+}
