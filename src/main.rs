@@ -59,13 +59,7 @@ mod entry {
             Err(e) => return fail(format!("cannot listen on {}: {e}", config.addr)),
         };
         tracing::info!("listening on http://{}", config.addr);
-        server::serve::serve(
-            listener,
-            app,
-            server::serve::ServeLimits::default(),
-            shutdown_signal(),
-        )
-        .await;
+        server::serve::serve(listener, app, config.limits, shutdown_signal()).await;
         ExitCode::SUCCESS
     }
 

@@ -321,3 +321,138 @@ async fn what_a_client_sends_cannot_grow_the_database_by_its_size() {
     assert!(grown < 1024 * 1024, "the database grew by {grown} bytes");
     assert_eq!(server.get("/healthz").await.status(), 200);
 }
+
+/// Sends `GET /healthz` on `stream` and reads the answer: its status line, or `None` when
+/// the server closed the connection instead.
+async fn healthz_on(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    if stream.write_all(request.as_bytes()).await.is_err() {
+        return None;
+    }
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let read = async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => answer.extend_from_slice(&buffer[..n]),
+            }
+            let text = String::from_utf8_lossy(&answer);
+            if text.contains("\r\n\r\nok") {
+                return text.lines().next().map(str::to_owned);
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), read)
+        .await
+        .expect("an answer or a close within 5 s")
+}
+
+/// Whether the server closes `stream` (without sending anything more) within `limit`.
+async fn closed_within(stream: &mut tokio::net::TcpStream, limit: std::time::Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 1024];
+    let read = async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return true,
+                Ok(_) => continue,
+            }
+        }
+    };
+    tokio::time::timeout(limit, read).await.unwrap_or(false)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_most_max_connections_are_open_and_more_are_closed_at_once() {
+    let server = common::spawn_with_limits(leptos_auth_demo::server::serve::ServeLimits {
+        max_connections: 3,
+        ..Default::default()
+    })
+    .await;
+    let addr = server.base_url.trim_start_matches("http://").to_owned();
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let status = healthz_on(&mut stream).await.expect("served");
+        assert!(status.contains("200"), "{status}");
+        open.push(stream);
+    }
+    // A fourth is closed without an answer, at once rather than left waiting.
+    let mut fourth = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    assert_eq!(healthz_on(&mut fourth).await, None);
+    // One closes; a newcomer gets its place.
+    drop(open.pop());
+    let mut served = false;
+    for _ in 0..50 {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        if healthz_on(&mut stream)
+            .await
+            .is_some_and(|s| s.contains("200"))
+        {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(served, "a freed place is given to the next connection");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_are_closed_http2_included() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = common::spawn_with_limits(leptos_auth_demo::server::serve::ServeLimits {
+        idle_timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await;
+    let addr = server.base_url.trim_start_matches("http://").to_owned();
+
+    // HTTP/1.1 keep-alive: served, then closed once idle.
+    let mut http1 = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    assert!(healthz_on(&mut http1).await.unwrap().contains("200"));
+    assert!(closed_within(&mut http1, std::time::Duration::from_secs(10)).await);
+
+    // HTTP/2 with prior knowledge: a peer that answers every ping still gets a GOAWAY and
+    // the close once it has been idle.
+    let mut http2 = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    http2
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+        .await
+        .unwrap();
+    // Frames until the server closes: whether a GOAWAY came first.
+    let goaway = async {
+        let mut goaway = false;
+        loop {
+            let mut header = [0u8; 9];
+            if http2.read_exact(&mut header).await.is_err() {
+                return goaway;
+            }
+            let length = u32::from_be_bytes([0, header[0], header[1], header[2]]) as usize;
+            let mut payload = vec![0u8; length];
+            if http2.read_exact(&mut payload).await.is_err() {
+                return goaway;
+            }
+            match header[3] {
+                7 => goaway = true,
+                // PING without ACK: answer it, as a live client does.
+                6 if header[4] & 1 == 0 => {
+                    let mut pong = vec![0, 0, 8, 6, 1, 0, 0, 0, 0];
+                    pong.extend_from_slice(&payload);
+                    let _ = http2.write_all(&pong).await;
+                }
+                // SETTINGS without ACK: acknowledge it.
+                4 if header[4] & 1 == 0 => {
+                    let _ = http2.write_all(&[0, 0, 0, 4, 1, 0, 0, 0, 0]).await;
+                }
+                _ => {}
+            }
+        }
+    };
+    let sent_goaway = tokio::time::timeout(std::time::Duration::from_secs(10), goaway)
+        .await
+        .expect("closed within 10 s");
+    assert!(sent_goaway, "closed with a GOAWAY frame first");
+}

@@ -34,6 +34,8 @@ pub struct SiteConfig {
     pub database_url: String,
     /// The `[auth]` section of the configuration file.
     pub auth: AuthSection,
+    /// Connection limits of the server (`LEPTOS_MAX_CONNECTIONS`, `LEPTOS_IDLE_TIMEOUT`).
+    pub limits: super::serve::ServeLimits,
 }
 
 /// Non-secret authentication settings from the `[auth]` section of `Leptos.toml`. Each has
@@ -154,6 +156,8 @@ struct ConfigFile {
 #[serde(deny_unknown_fields)]
 struct SiteSection {
     addr: Option<String>,
+    max_connections: Option<usize>,
+    idle_timeout: Option<u64>,
 }
 
 impl SiteConfig {
@@ -210,7 +214,16 @@ impl SiteConfig {
             .filter(|url| !url.trim().is_empty())
             .unwrap_or_else(|| default_database_url(&data_dir));
 
+        let mut limits = super::serve::ServeLimits::default();
+        if let Some(max) = number_setting("LEPTOS_MAX_CONNECTIONS", file.site.max_connections)? {
+            limits.max_connections = max;
+        }
+        if let Some(secs) = number_setting("LEPTOS_IDLE_TIMEOUT", file.site.idle_timeout)? {
+            limits.idle_timeout = std::time::Duration::from_secs(secs);
+        }
+
         Ok(SiteConfig {
+            limits,
             addr,
             site_root: std::env::var_os("LEPTOS_SITE_ROOT")
                 .map(PathBuf::from)
@@ -234,6 +247,7 @@ impl SiteConfig {
             database_url: default_database_url(&data_dir),
             data_dir,
             auth: AuthSection::default(),
+            limits: super::serve::ServeLimits::default(),
         }
     }
 
@@ -248,6 +262,32 @@ impl SiteConfig {
             .reload_port(self.reload_port)
             .build()
     }
+}
+
+/// A positive whole number from the environment variable `name`, else from the file.
+fn number_setting<T>(name: &'static str, from_file: Option<T>) -> Result<Option<T>, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + Default,
+{
+    let value = match std::env::var(name) {
+        Ok(value) => value.trim().parse().map_err(|_| ConfigError::Invalid {
+            name,
+            value: value.clone(),
+            expected: "a positive whole number",
+        })?,
+        Err(_) => match from_file {
+            Some(value) => value,
+            None => return Ok(None),
+        },
+    };
+    if value <= T::default() {
+        return Err(ConfigError::Invalid {
+            name,
+            value: "0".into(),
+            expected: "a positive whole number",
+        });
+    }
+    Ok(Some(value))
 }
 
 fn default_database_url(data_dir: &std::path::Path) -> String {
