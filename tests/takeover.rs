@@ -28,7 +28,7 @@ const ADA_PASSWORD: &str = "ada's own new password";
 struct World {
     server: TestServer,
     maildev: Maildev,
-    _provider: OidcProvider,
+    _provider: Option<OidcProvider>,
 }
 
 async fn world() -> World {
@@ -59,7 +59,7 @@ async fn world() -> World {
     World {
         server,
         maildev,
-        _provider: provider,
+        _provider: Some(provider),
     }
 }
 
@@ -488,4 +488,76 @@ async fn a_verified_account_keeps_its_ways_in_and_resets_void_every_other_link()
     let fresh = world.server.other_browser();
     fresh.sign_in(ivy, "ivy's third password").await;
     assert_eq!(fresh.session().await["user"]["email"], ivy);
+}
+
+// ---- no enumeration through sign-up ------------------------------------------------------
+
+/// Where sign-in needs a verified email, signing up with a taken address answers exactly as
+/// for a new one, and the owner is mailed a notice instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_with_a_taken_address_answers_like_a_new_one_and_tells_the_owner() {
+    let maildev = Maildev::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let mailer = SmtpMailer::new(&maildev.server_url(), "auth@example.com").unwrap();
+    let server = serve_with(listener, base_url, Vec::new(), |mut config| {
+        config.rate_limits.enabled = false;
+        config.require_verified_email = true;
+        config.with_mailer(mailer)
+    })
+    .await;
+    let world = World {
+        server,
+        maildev,
+        _provider: None,
+    };
+    let sign_up_as = |email: &'static str, json: bool| {
+        let browser = world.server.other_browser();
+        async move {
+            let mut request = browser.client.post(browser.url("/api/app/sign_up"));
+            if !json {
+                request = request.header("accept", "text/html");
+            }
+            let response = request
+                .form(&[
+                    ("name", "Kim"),
+                    ("email", email),
+                    ("password", "kim's password"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let encoded = email.replace('@', "%40");
+            let location = response
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().replace(&encoded, "EMAIL"));
+            let body = response.text().await.unwrap().replace(email, "EMAIL");
+            (status, location, body, browser.session().await)
+        }
+    };
+    for json in [false, true] {
+        let new = if json {
+            "new-json@example.com"
+        } else {
+            "new-form@example.com"
+        };
+        let taken = if json {
+            "taken-json@example.com"
+        } else {
+            "taken-form@example.com"
+        };
+        world
+            .server
+            .register(taken, "Owner", "the owner's password")
+            .await;
+        let (first, second) = (sign_up_as(new, json).await, sign_up_as(taken, json).await);
+        assert_eq!(first, second, "the same answer (json: {json})");
+        assert_eq!(first.3, json!({}), "nobody signed in before verifying");
+        world.mail(new, "Verify your email", 1).await;
+        let notice = world.mail(taken, "tried to sign up", 1).await;
+        assert!(link_in(&notice).ends_with("/sign-in"), "{notice}");
+        assert!(world.maildev.mails_to(taken).await.len() == 1);
+    }
 }

@@ -57,6 +57,18 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
                     .map_err(|e| e.user_message().to_owned())
             }
         }
+        // Where sign-in needs a verified email anyway, a taken address is answered exactly
+        // like a new one (nothing tells a stranger it has an account); its owner gets a
+        // notice instead of a verification link.
+        Err(RegisterError::EmailTaken) if auth.config().require_verified_email => {
+            if auth.config().can_send_mail() {
+                let (auth, parts, email) = (auth.clone(), parts.clone(), email.clone());
+                tokio::spawn(async move {
+                    auth.send_account_exists_notice(&parts, &email).await;
+                });
+            }
+            Err(AuthError::EmailNotVerified.user_message().to_owned())
+        }
         Err(e) => {
             if let RegisterError::Unavailable(cause) = &e {
                 tracing::error!(cause = %cause, "sign-up failed");

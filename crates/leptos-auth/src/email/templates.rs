@@ -1,4 +1,5 @@
-//! The three mails: a sign-in link, a password-reset link and an email-verification link.
+//! The mails: a sign-in link, a password-reset link, an email-verification link, and the
+//! notice that somebody tried to sign up with an address that has an account.
 //! Each has a plain-text and an HTML part, names the site, says how long the link works, and
 //! what to do when the mail was not expected.
 
@@ -10,6 +11,7 @@ pub(crate) enum MailKind {
     SignIn,
     PasswordReset,
     VerifyEmail,
+    AccountExists,
 }
 
 impl MailKind {
@@ -26,6 +28,12 @@ impl MailKind {
                 "Click the button to choose a new password. The link works once, for one hour.",
                 "Choose a new password",
                 "If you did not ask for this, you can ignore this mail: your password stays as it is.",
+            ),
+            MailKind::AccountExists => (
+                format!("Somebody tried to sign up on {site} with your address"),
+                "An account was about to be created with this address, but you have one already, so nothing was created. If it was you, sign in instead; the sign-in page also helps if you forgot your password.",
+                "Sign in",
+                "If it was not you, you can ignore this mail: nothing changed.",
             ),
             MailKind::VerifyEmail => (
                 format!("Verify your email address on {site}"),

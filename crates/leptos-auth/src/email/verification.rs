@@ -229,3 +229,27 @@ impl Auth {
         ))
     }
 }
+
+impl Auth {
+    /// Sign-up with an address that has an account already, where the app does not say so
+    /// (it requires verified emails, so it can answer as for a new account): the owner of the
+    /// address is told instead, in a mail that leads to the sign-in page. Within the
+    /// address's mail budget; a failure is logged.
+    pub async fn send_account_exists_notice(&self, request: &Parts, email: &str) {
+        let ctx = self.context_of(request);
+        let email = normalize_email(email);
+        if self.count_mail_to(&email).await.is_err() {
+            return;
+        }
+        let page = match &self.config().pages.sign_in {
+            Some(page) => self.absolute_url(&ctx, page),
+            None => self.absolute_url(&ctx, &self.paths().sign_in()),
+        };
+        if let Err(failure) = self
+            .send_mail(&ctx, MailKind::AccountExists, &email, page)
+            .await
+        {
+            failure.log("email");
+        }
+    }
+}
