@@ -120,7 +120,7 @@ impl Auth {
             .audit_events(Some(&token.sub), RECENT_EVENTS)
             .await
             .map_err(|e| {
-                tracing::error!(error = %e, "could not read the audit log");
+                e.log("could not read the audit log");
                 crate::AuthError::Configuration
             })
     }
@@ -179,7 +179,7 @@ impl Auth {
                 .map(|ua| ua.chars().take(MAX_USER_AGENT).collect()),
         };
         if let Err(e) = self.store().record_audit_event(&record).await {
-            tracing::error!(error = %e, event = event.as_str(), "could not write the audit log");
+            e.log("could not write the audit log");
         }
     }
 }

@@ -135,6 +135,9 @@ pub struct AuthConfig {
     /// How long audit rows are kept (`AUTH_AUDIT_RETENTION`, default 90 days); older ones
     /// are deleted from time to time.
     pub audit_retention: Duration,
+    /// Once the database is found unreachable, how long store calls fail at once before it
+    /// is asked again (`AUTH_DATABASE_RETRY_INTERVAL`, default 2 seconds).
+    pub database_retry_interval: Duration,
     pub(crate) mailer: Option<Arc<dyn Mailer>>,
 }
 
@@ -160,6 +163,7 @@ impl fmt::Debug for AuthConfig {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("require_verified_email", &self.require_verified_email)
             .field("audit_retention", &self.audit_retention)
+            .field("database_retry_interval", &self.database_retry_interval)
             .field("can_send_mail", &self.can_send_mail())
             .finish_non_exhaustive()
     }
@@ -275,6 +279,7 @@ impl AuthConfig {
             trusted_proxies: TrustedProxies::default(),
             require_verified_email: false,
             audit_retention: DEFAULT_AUDIT_RETENTION,
+            database_retry_interval: Duration::from_secs(2),
             mailer: None,
         }
     }
@@ -392,7 +397,8 @@ impl AuthConfig {
     /// `AUTH_SESSION_STRATEGY` (`jwt`/`database`), `AUTH_SESSION_MAX_AGE`,
     /// `AUTH_SESSION_UPDATE_AGE`, `AUTH_SESSION_ABSOLUTE_MAX_AGE`,
     /// `AUTH_SESSION_CHECK_INTERVAL`, `AUTH_RATE_LIMIT_WINDOW`, `AUTH_LOCKOUT_WINDOW`,
-    /// `AUTH_LOCKOUT_DURATION`, `AUTH_MAIL_LIMIT_WINDOW`, `AUTH_AUDIT_RETENTION` (seconds),
+    /// `AUTH_LOCKOUT_DURATION`, `AUTH_MAIL_LIMIT_WINDOW`, `AUTH_AUDIT_RETENTION`,
+    /// `AUTH_DATABASE_RETRY_INTERVAL` (seconds),
     /// `AUTH_RATE_LIMIT_MAX_REQUESTS`, `AUTH_LOCKOUT_MAX_FAILURES`, `AUTH_MAIL_LIMIT_MAX`
     /// (counts), `AUTH_RATE_LIMIT_IPV6_PREFIX` (bits), `AUTH_COOKIE_PREFIX` and
     /// `AUTH_REQUIRE_VERIFIED_EMAIL` (true/false). Unset ones keep their
@@ -432,6 +438,10 @@ impl AuthConfig {
         seconds("AUTH_LOCKOUT_DURATION", &mut self.lockout.duration)?;
         seconds("AUTH_MAIL_LIMIT_WINDOW", &mut self.mail_limit.window)?;
         seconds("AUTH_AUDIT_RETENTION", &mut self.audit_retention)?;
+        seconds(
+            "AUTH_DATABASE_RETRY_INTERVAL",
+            &mut self.database_retry_interval,
+        )?;
         if let Some(value) = var("AUTH_RATE_LIMIT_IPV6_PREFIX") {
             let prefix: u8 = number("AUTH_RATE_LIMIT_IPV6_PREFIX", value.clone())?;
             if !(1..=128).contains(&prefix) {

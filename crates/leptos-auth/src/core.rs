@@ -20,7 +20,7 @@ use crate::{
         jwt::{self, Token},
         lifecycle::ConfirmedSessions,
     },
-    store::{SealedTokens, Store, User},
+    store::{CircuitBreaker, SealedTokens, Store, User},
 };
 
 /// The authentication layer, ready to serve: cheap to clone, shared by every request.
@@ -76,8 +76,11 @@ impl Auth {
             origin.set_fragment(None);
             origin
         });
-        // Provider tokens are encrypted at rest whatever store the app brings.
+        // Provider tokens are encrypted at rest whatever store the app brings, and a store
+        // found unreachable is not asked again for a moment (requests fail fast meanwhile).
         let store: Arc<dyn Store> = Arc::new(SealedTokens::new(store, keys.clone()));
+        let store: Arc<dyn Store> =
+            Arc::new(CircuitBreaker::new(store, config.database_retry_interval));
         Auth {
             inner: Arc::new(Inner {
                 paths,

@@ -331,15 +331,20 @@ pub(crate) struct Failure {
 
 #[cfg(feature = "ssr")]
 impl Failure {
-    /// `code` for the browser, `cause` for the log.
+    /// `code` for the browser, `cause` for the log. A store that is down says when to try
+    /// again, and so does the failure (`Retry-After`).
     pub fn new(
         code: AuthError,
         cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
+        let cause = cause.into();
+        let retry_after = cause
+            .downcast_ref::<crate::StoreError>()
+            .and_then(crate::StoreError::retry_after);
         Failure {
             code,
-            cause: Some(cause.into()),
-            retry_after: None,
+            cause: Some(cause),
+            retry_after,
         }
     }
 

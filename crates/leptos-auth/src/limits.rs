@@ -454,7 +454,7 @@ impl Auth {
         let counter = match self.store().count_event(key, now, window).await {
             Ok(counter) => counter,
             Err(e) => {
-                tracing::error!(error = %e, "rate-limit counter unavailable");
+                e.log("rate-limit counter unavailable");
                 return Ok(());
             }
         };
@@ -508,7 +508,7 @@ impl Auth {
         {
             Ok(counter) => counter,
             Err(e) => {
-                tracing::error!(error = %e, "lockout counter unavailable");
+                e.log("lockout counter unavailable");
                 return None;
             }
         };
@@ -522,7 +522,7 @@ impl Auth {
             .min(MAX_LOCK);
         let until = now + secs(lock);
         if let Err(e) = self.store().lock_counter(&key, until).await {
-            tracing::error!(error = %e, "could not store a lockout");
+            e.log("could not store a lockout");
         }
         self.limits().block(&key, until, now);
         tracing::warn!(
@@ -538,7 +538,7 @@ impl Auth {
         let key = account_key(identifier);
         self.limits().forget(&key);
         if let Err(e) = self.store().clear_counter(&key).await {
-            tracing::error!(error = %e, "could not clear sign-in failures");
+            e.log("could not clear sign-in failures");
         }
     }
 
@@ -549,7 +549,7 @@ impl Auth {
         if self.limits().should_prune()
             && let Err(e) = self.store().prune_expired(now, audit_before).await
         {
-            tracing::error!(error = %e, "could not prune expired rows");
+            e.log("could not prune expired rows");
         }
     }
 

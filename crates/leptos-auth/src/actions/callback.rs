@@ -304,9 +304,23 @@ impl Auth {
         .await
         .map_err(|failure| {
             let code = failure.log(provider_id);
-            match failure.retry_after {
-                Some(retry_after) => TooManyAttempts { code, retry_after }.into(),
-                None => code.into(),
+            match (code, failure.retry_after) {
+                (AuthError::RateLimited | AuthError::AccountLocked, Some(retry_after)) => {
+                    TooManyAttempts { code, retry_after }.into()
+                }
+                // The store is down: 503 with when to come back.
+                (_, Some(retry_after)) => {
+                    if let Some(response) =
+                        leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                    {
+                        response.insert_header(
+                            http::header::RETRY_AFTER,
+                            http::HeaderValue::from(retry_after.as_secs().max(1)),
+                        );
+                    }
+                    AuthFnError::Unavailable.respond()
+                }
+                (code, None) => code.into(),
             }
         })
     }

@@ -12,7 +12,20 @@ use crate::{Auth, AuthError, callbacks::JwtTrigger};
 pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
     let ctx = auth.context(&headers);
     let session_cookie = ctx.jar.session_token();
-    let Some(token) = auth.read_token(&ctx).await else {
+    let token = match auth.read_session(&ctx).await {
+        Ok(token) => token,
+        // The store is down: the session may be fine, so the cookie stays as it is.
+        Err(e) => {
+            if e.retry_after().is_none() {
+                tracing::error!(error = %e, "session lookup failed");
+            }
+            let retry_after = e.retry_after().unwrap_or(std::time::Duration::from_secs(1));
+            return Reply::json(json!({ "error": AuthError::Configuration.code() }))
+                .with_status(StatusCode::SERVICE_UNAVAILABLE)
+                .with_retry_after(Some(retry_after));
+        }
+    };
+    let Some(token) = token else {
         // A cookie that does not verify is dropped so the browser stops sending it.
         let stale = ctx.cookies.get_chunked(&session_cookie).is_some();
         let cookies = if stale {

@@ -17,7 +17,7 @@ use crate::{
     Auth, AuthError, SessionStrategy,
     core::{RequestContext, now_secs},
     keys::hex,
-    store::{SessionRecord, User},
+    store::{SessionRecord, StoreError, User},
 };
 
 /// The longest `User-Agent` kept with a session.
@@ -61,43 +61,67 @@ impl Auth {
         self.config().session.strategy
     }
 
-    /// The session token of the request, if it carries a live one.
+    /// The session token of the request, if it carries a live one. A `database` session
+    /// whose store cannot be asked reads as signed out here; [`Auth::read_session`] tells
+    /// the two apart.
     pub(crate) async fn read_token(&self, ctx: &RequestContext) -> Option<Token> {
-        let cookie = ctx.cookies.get_chunked(&ctx.jar.session_token())?;
+        self.read_session(ctx).await.unwrap_or_else(|e| {
+            if e.retry_after().is_none() {
+                tracing::error!(error = %e, "session lookup failed");
+            }
+            None
+        })
+    }
+
+    /// The session token of the request: `Ok(None)` when it carries no live one, `Err` when
+    /// the store that holds `database` sessions cannot answer (the session may well be
+    /// alive: nobody is signed out by an outage). A `jwt` session is trusted on its
+    /// signature meanwhile.
+    pub(crate) async fn read_session(
+        &self,
+        ctx: &RequestContext,
+    ) -> Result<Option<Token>, StoreError> {
+        let Some(cookie) = ctx.cookies.get_chunked(&ctx.jar.session_token()) else {
+            return Ok(None);
+        };
         let now = now_secs();
         let token = match self.strategy() {
             SessionStrategy::Jwt => {
-                let token = self.verified_tokens().decode(self.keys(), &cookie, now)?;
+                let Some(token) = self.verified_tokens().decode(self.keys(), &cookie, now) else {
+                    return Ok(None);
+                };
                 if let Some(sid) = &token.sid
                     && !self.jwt_session_alive(sid, now).await
                 {
-                    return None;
+                    return Ok(None);
                 }
                 token
             }
             SessionStrategy::Database => {
-                let record = match self
+                let record = self
                     .store()
                     .session_by_token_hash(&token_hash(&cookie))
-                    .await
-                {
-                    Ok(record) => record?,
-                    Err(e) => {
-                        tracing::error!(error = %e, "session lookup failed");
-                        return None;
-                    }
+                    .await?;
+                let Some(record) = record else {
+                    return Ok(None);
                 };
                 if record.expires_at <= now || record.absolute_expires_at <= now {
-                    return None;
+                    return Ok(None);
                 }
                 self.note_activity(&record, now).await;
-                let mut token: Token = serde_json::from_str(record.data.as_deref()?).ok()?;
+                let Some(mut token) = record
+                    .data
+                    .as_deref()
+                    .and_then(|data| serde_json::from_str::<Token>(data).ok())
+                else {
+                    return Ok(None);
+                };
                 token.sid = Some(record.id);
                 token.exp = record.expires_at;
                 token
             }
         };
-        (now < self.absolute_expiry(&token)).then_some(token)
+        Ok((now < self.absolute_expiry(&token)).then_some(token))
     }
 
     /// Whether the `jwt` session `sid` still has its row. Asked of the store at most every
@@ -121,6 +145,8 @@ impl Auth {
                 self.confirmed_sessions().forget(sid);
                 false
             }
+            // The breaker said so once already when the store went down.
+            Err(e) if e.retry_after().is_some() => true,
             Err(e) => {
                 tracing::error!(error = %e, "session check failed; the token is trusted meanwhile");
                 true

@@ -1,6 +1,7 @@
 //! Persistence in the Auth.js adapter model (SPEC §7): users, accounts, sessions and
 //! verification tokens, behind one small trait so SQLite and PostgreSQL are interchangeable.
 
+mod breaker;
 mod memory;
 mod password;
 mod password_threads;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::secret::{AccessToken, RefreshToken};
 use crate::{AuditRecord, ProviderKind};
+pub(crate) use breaker::CircuitBreaker;
 pub use memory::MemoryStore;
 pub use password::{PasswordHashError, hash_password, needs_rehash, verify_password};
 #[cfg(feature = "postgres")]
@@ -170,9 +172,43 @@ pub enum StoreError {
     /// A unique value (email, provider account) is taken.
     #[error("already exists")]
     Conflict,
-    /// The database failed or is unreachable.
+    /// The database failed.
     #[error("database error")]
     Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database cannot be reached at all (connection refused, no connection free in
+    /// time): for a moment every call fails fast instead of waiting (`store/breaker.rs`).
+    #[error("database unreachable")]
+    Unreachable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database was unreachable a moment ago and is not asked again before
+    /// `retry_after` has passed.
+    #[error("database unavailable, retrying in {} s", retry_after.as_secs())]
+    Unavailable {
+        /// When the database will be tried again.
+        retry_after: std::time::Duration,
+    },
+}
+
+impl StoreError {
+    /// How long until the store is worth asking again, when it is down.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            StoreError::Unavailable { retry_after } => Some(*retry_after),
+            StoreError::Unreachable(_) => Some(std::time::Duration::from_secs(1)),
+            _ => None,
+        }
+    }
+}
+
+impl StoreError {
+    /// Logs a failure that the request goes on without (`what` did not happen): as an error,
+    /// except while the store is known to be down, which the circuit breaker reported once
+    /// already.
+    pub(crate) fn log(&self, what: &str) {
+        match self {
+            StoreError::Unavailable { .. } => tracing::debug!(error = %self, "{what}"),
+            _ => tracing::error!(error = %self, "{what}"),
+        }
+    }
 }
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -180,6 +216,11 @@ impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => StoreError::Unreachable(Box::new(e)),
             _ => StoreError::Database(Box::new(e)),
         }
     }
