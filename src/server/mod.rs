@@ -128,7 +128,14 @@ pub async fn build_auth(config: &SiteConfig) -> Result<Auth, String> {
         auth_config.rate_limits.enabled = enabled;
     }
     let store = cli::open_store(&config.database_url).await?;
-    Ok(Auth::new(crate::app::configure_auth(auth_config), store))
+    let auth = Auth::new(crate::app::configure_auth(auth_config), store);
+    // Provider tokens an earlier version stored unbound are bound to their accounts.
+    match auth.migrate_stored_tokens().await {
+        Ok(0) => {}
+        Ok(changed) => tracing::info!(accounts = changed, "provider tokens re-encrypted"),
+        Err(e) => return Err(format!("cannot re-encrypt stored provider tokens: {e}")),
+    }
+    Ok(auth)
 }
 
 /// Liveness probe for load balancers.

@@ -32,6 +32,8 @@ pub struct Auth {
 struct Inner {
     config: AuthConfig,
     store: Arc<dyn Store>,
+    /// The same store below the breaker, for the token migration.
+    sealed: Arc<SealedTokens>,
     keys: Keys,
     oauth: OAuthState,
     paths: AuthPaths,
@@ -78,14 +80,17 @@ impl Auth {
         });
         // Provider tokens are encrypted at rest whatever store the app brings, and a store
         // found unreachable is not asked again for a moment (requests fail fast meanwhile).
-        let store: Arc<dyn Store> = Arc::new(SealedTokens::new(store, keys.clone()));
-        let store: Arc<dyn Store> =
-            Arc::new(CircuitBreaker::new(store, config.database_retry_interval));
+        let sealed = Arc::new(SealedTokens::new(store, keys.clone()));
+        let store: Arc<dyn Store> = Arc::new(CircuitBreaker::new(
+            sealed.clone(),
+            config.database_retry_interval,
+        ));
         Auth {
             inner: Arc::new(Inner {
                 paths,
                 config,
                 store,
+                sealed,
                 keys,
                 oauth: OAuthState::new(),
                 limits: LocalBlocks::default(),
@@ -109,6 +114,15 @@ impl Auth {
     /// The store (users, accounts, sessions).
     pub fn store(&self) -> &dyn Store {
         self.inner.store.as_ref()
+    }
+
+    /// Encrypts the provider tokens that an earlier version stored in clear, or bound to
+    /// their field only, so that each is bound to its account (a value copied to another row
+    /// does not decrypt there); how many accounts changed. Until this has run, such tokens
+    /// read as absent and their users sign in with the provider again. Idempotent, and one
+    /// read of the accounts when there is nothing left to do: run it at start-up.
+    pub async fn migrate_stored_tokens(&self) -> Result<usize, crate::StoreError> {
+        self.inner.sealed.migrate().await
     }
 
     pub(crate) fn keys(&self) -> &Keys {

@@ -71,13 +71,49 @@ impl Keys {
     }
 }
 
-/// Marks an encrypted value: `enc1.<hex(nonce ‖ ciphertext)>`.
-const SEALED_PREFIX: &str = "enc1.";
+/// Marks an encrypted value bound to its field and its row: `enc2.<hex(nonce ‖ ciphertext)>`.
+const SEALED_PREFIX: &str = "enc2.";
+/// Values written before they were bound to their row: `enc1.`, bound to the field only.
+const FIELD_SEALED_PREFIX: &str = "enc1.";
 
 impl Keys {
-    /// Encrypts `value` with the current key; `field` (e.g. `refresh_token`) is bound in, so
-    /// one stored field cannot be passed off as another.
-    pub fn seal(&self, field: &str, value: &str) -> String {
+    /// Encrypts `value` with the current key, bound to `field` (e.g. `refresh_token`) and
+    /// `row` (the account it belongs to): a stored value copied to another field or another
+    /// row does not decrypt there.
+    pub fn seal(&self, field: &str, row: &str, value: &str) -> String {
+        format!(
+            "{SEALED_PREFIX}{}",
+            self.encrypt(&associated(field, row), value)
+        )
+    }
+
+    /// Decrypts a [`Keys::seal`]ed value of `field` in `row`, under any key. Anything else —
+    /// another field's or row's value, a value that never was encrypted, or one no key
+    /// decrypts — is `None`.
+    pub fn open(&self, field: &str, row: &str, stored: &str) -> Option<String> {
+        let sealed = stored.strip_prefix(SEALED_PREFIX)?;
+        self.decrypt(&associated(field, row), sealed)
+    }
+
+    /// Reads a value stored before values were bound to their row (`enc1.`, or plain text
+    /// from before encryption), for the one-time migration of such rows; `None` for
+    /// anything else.
+    pub fn open_legacy(&self, field: &str, stored: &str) -> Option<String> {
+        if stored.starts_with(SEALED_PREFIX) {
+            return None;
+        }
+        match stored.strip_prefix(FIELD_SEALED_PREFIX) {
+            Some(sealed) => self.decrypt(field.as_bytes(), sealed),
+            None => Some(stored.to_owned()),
+        }
+    }
+
+    /// Whether `stored` is sealed the current way (bound to its row).
+    pub fn is_sealed(stored: &str) -> bool {
+        stored.starts_with(SEALED_PREFIX)
+    }
+
+    fn encrypt(&self, associated: &[u8], value: &str) -> String {
         use chacha20poly1305::{
             KeyInit, XChaCha20Poly1305, XNonce,
             aead::{Aead, Payload},
@@ -88,37 +124,38 @@ impl Keys {
         let nonce: [u8; 24] = rand::random();
         let payload = Payload {
             msg: value.as_bytes(),
-            aad: field.as_bytes(),
+            aad: associated,
         };
         let ciphertext = cipher
             .encrypt(XNonce::from_slice(&nonce), payload)
             .expect("encryption of a short value");
-        format!("{SEALED_PREFIX}{}{}", hex(&nonce), hex(&ciphertext))
+        format!("{}{}", hex(&nonce), hex(&ciphertext))
     }
 
-    /// Decrypts a [`Keys::seal`]ed value under any key. A value without the prefix was stored
-    /// before encryption and is returned as it is; one that does not decrypt is `None`.
-    pub fn open(&self, field: &str, stored: &str) -> Option<String> {
+    fn decrypt(&self, associated: &[u8], sealed: &str) -> Option<String> {
         use chacha20poly1305::{
             KeyInit, XChaCha20Poly1305, XNonce,
             aead::{Aead, Payload},
         };
 
-        let Some(sealed) = stored.strip_prefix(SEALED_PREFIX) else {
-            return Some(stored.to_owned());
-        };
         let bytes = decode_hex(sealed).filter(|b| b.len() > 24)?;
         let (nonce, ciphertext) = bytes.split_at(24);
         self.sets.iter().find_map(|set| {
             let cipher = XChaCha20Poly1305::new_from_slice(&set.tokens_at_rest).ok()?;
             let payload = Payload {
                 msg: ciphertext,
-                aad: field.as_bytes(),
+                aad: associated,
             };
             let plain = cipher.decrypt(XNonce::from_slice(nonce), payload).ok()?;
             String::from_utf8(plain).ok()
         })
     }
+}
+
+/// The associated data of a sealed value: its field and its row, unambiguously joined (a
+/// field name never holds a NUL).
+fn associated(field: &str, row: &str) -> Vec<u8> {
+    [field.as_bytes(), b"\0", row.as_bytes()].concat()
 }
 
 fn derive(secret: &str, purpose: &[u8]) -> Vec<u8> {
@@ -162,36 +199,58 @@ mod tests {
     }
 
     #[test]
-    fn tokens_at_rest_are_encrypted_bound_to_their_field_and_survive_rotation() {
+    fn tokens_at_rest_are_encrypted_bound_to_their_field_and_row_and_survive_rotation() {
         let keys = Keys::derive(&["old secret".into()]);
-        let sealed = keys.seal("refresh_token", "rt-123");
-        assert!(sealed.starts_with("enc1.") && !sealed.contains("rt-123"));
+        let sealed = keys.seal("refresh_token", "acc-1", "rt-123");
+        assert!(sealed.starts_with("enc2.") && !sealed.contains("rt-123"));
         assert_ne!(
             sealed,
-            keys.seal("refresh_token", "rt-123"),
+            keys.seal("refresh_token", "acc-1", "rt-123"),
             "fresh nonce each time"
         );
         assert_eq!(
-            keys.open("refresh_token", &sealed).as_deref(),
+            keys.open("refresh_token", "acc-1", &sealed).as_deref(),
             Some("rt-123")
         );
-        assert_eq!(keys.open("access_token", &sealed), None, "another field");
+        assert_eq!(
+            keys.open("access_token", "acc-1", &sealed),
+            None,
+            "another field"
+        );
+        assert_eq!(
+            keys.open("refresh_token", "acc-2", &sealed),
+            None,
+            "another row"
+        );
         let rotated = Keys::derive(&["new secret".into(), "old secret".into()]);
         assert_eq!(
-            rotated.open("refresh_token", &sealed).as_deref(),
+            rotated.open("refresh_token", "acc-1", &sealed).as_deref(),
             Some("rt-123")
         );
         assert_eq!(
-            Keys::derive(&["other".into()]).open("refresh_token", &sealed),
+            Keys::derive(&["other".into()]).open("refresh_token", "acc-1", &sealed),
+            None
+        );
+        // Plain text is never taken for a sealed value; only the migration reads it.
+        assert_eq!(
+            keys.open("refresh_token", "acc-1", "plain-from-before"),
             None
         );
         assert_eq!(
-            keys.open("refresh_token", "plain-from-before").as_deref(),
+            keys.open_legacy("refresh_token", "plain-from-before")
+                .as_deref(),
             Some("plain-from-before")
+        );
+        assert_eq!(keys.open_legacy("refresh_token", &sealed), None);
+        let field_bound = format!("enc1.{}", keys.encrypt(b"refresh_token", "rt-old"));
+        assert_eq!(keys.open("refresh_token", "acc-1", &field_bound), None);
+        assert_eq!(
+            keys.open_legacy("refresh_token", &field_bound).as_deref(),
+            Some("rt-old")
         );
         // The last hex digit changed (to another one whatever it was).
         let last = if sealed.ends_with('0') { "1" } else { "0" };
         let tampered = format!("{}{last}", &sealed[..sealed.len() - 1]);
-        assert_eq!(keys.open("refresh_token", &tampered), None);
+        assert_eq!(keys.open("refresh_token", "acc-1", &tampered), None);
     }
 }

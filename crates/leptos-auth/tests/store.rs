@@ -461,3 +461,78 @@ async fn audit_rows_older_than_the_retention_are_pruned() {
         assert_eq!(kept, vec![3_000, 2_000], "{name}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_tokens_at_rest_are_bound_to_their_account_and_old_rows_are_migrated() {
+    use leptos_auth::{AccessToken, Auth, AuthConfig, RefreshToken};
+
+    for (name, raw) in stores().await {
+        let auth = Auth::new(
+            AuthConfig::new(vec!["a store test secret of 32+ bytes!!".into()]),
+            raw.clone(),
+        );
+        let sealed = auth.store();
+        let mut ids = Vec::new();
+        for who in ["ada", "eve"] {
+            let user = sealed
+                .create_user(NewUser {
+                    email: Some(format!("{who}@example.com")),
+                    ..NewUser::default()
+                })
+                .await
+                .unwrap();
+            let account = Account {
+                id: format!("acc-{who}"),
+                user_id: user.id.clone(),
+                provider: "github".into(),
+                provider_account_id: format!("{who}-on-github"),
+                kind: ProviderKind::OAuth,
+                tokens: AccountTokens {
+                    access_token: Some(AccessToken::new(format!("{who}-access"))),
+                    refresh_token: Some(RefreshToken::new(format!("{who}-refresh"))),
+                    ..AccountTokens::default()
+                },
+            };
+            sealed.link_account(account).await.unwrap();
+            ids.push(user.id);
+        }
+        let stored = |account: &Account| account.tokens.refresh_token.clone().unwrap();
+        let ada_raw = raw.accounts_of_user(&ids[0]).await.unwrap().remove(0);
+        assert!(
+            !stored(&ada_raw).secret().contains("ada-refresh"),
+            "{name}: encrypted"
+        );
+
+        // Eve copies Ada's sealed tokens into her own row: they do not decrypt there.
+        raw.update_account_tokens("acc-eve", &ada_raw.tokens)
+            .await
+            .unwrap();
+        let eve = sealed.accounts_of_user(&ids[1]).await.unwrap().remove(0);
+        assert_eq!(eve.tokens.refresh_token, None, "{name}");
+        assert_eq!(eve.tokens.access_token, None, "{name}");
+        let ada = sealed.accounts_of_user(&ids[0]).await.unwrap().remove(0);
+        assert_eq!(stored(&ada).secret(), "ada-refresh", "{name}");
+
+        // A row from before encryption (plain text) is refused until migrated, then works.
+        let plain = AccountTokens {
+            refresh_token: Some(RefreshToken::new("eve-plain-refresh")),
+            ..AccountTokens::default()
+        };
+        raw.update_account_tokens("acc-eve", &plain).await.unwrap();
+        let eve = sealed.accounts_of_user(&ids[1]).await.unwrap().remove(0);
+        assert_eq!(
+            eve.tokens.refresh_token, None,
+            "{name}: plain text is not a token"
+        );
+        assert_eq!(auth.migrate_stored_tokens().await.unwrap(), 1, "{name}");
+        assert_eq!(
+            auth.migrate_stored_tokens().await.unwrap(),
+            0,
+            "{name}: idempotent"
+        );
+        let eve = sealed.accounts_of_user(&ids[1]).await.unwrap().remove(0);
+        assert_eq!(stored(&eve).secret(), "eve-plain-refresh", "{name}");
+        let eve_raw = raw.accounts_of_user(&ids[1]).await.unwrap().remove(0);
+        assert!(stored(&eve_raw).secret().starts_with("enc2."), "{name}");
+    }
+}

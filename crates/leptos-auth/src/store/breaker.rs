@@ -152,6 +152,7 @@ guarded! {
     ) -> User;
     fn account(&self, provider: &str, provider_account_id: &str) -> Option<Account>;
     fn accounts_of_user(&self, user_id: &str) -> Vec<Account>;
+    fn all_accounts(&self) -> Vec<Account>;
     fn update_account_tokens(&self, account_id: &str, tokens: &AccountTokens) -> ();
     fn unlink_account(&self, user_id: &str, provider: &str) -> ();
     fn has_password(&self, user_id: &str) -> bool;

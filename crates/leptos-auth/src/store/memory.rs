@@ -214,6 +214,10 @@ impl Store for MemoryStore {
         }))
     }
 
+    async fn all_accounts(&self) -> Result<Vec<Account>, StoreError> {
+        Ok(self.with(|data| data.accounts.clone()))
+    }
+
     async fn update_account_tokens(
         &self,
         account_id: &str,

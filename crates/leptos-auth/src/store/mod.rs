@@ -264,6 +264,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<Account>, StoreError>;
     /// A user's accounts, by provider id.
     async fn accounts_of_user(&self, user_id: &str) -> Result<Vec<Account>, StoreError>;
+    /// Every account of every user, for maintenance (re-encrypting stored tokens after an
+    /// upgrade).
+    async fn all_accounts(&self) -> Result<Vec<Account>, StoreError>;
     /// Replaces an account's tokens (after sign-in or a refresh).
     async fn update_account_tokens(
         &self,

@@ -27,46 +27,87 @@ impl SealedTokens {
         SealedTokens { inner, keys }
     }
 
-    fn seal(&self, tokens: &AccountTokens) -> AccountTokens {
+    /// The tokens as stored for the account `row`: each sealed to its field and its row.
+    fn seal(&self, row: &str, tokens: &AccountTokens) -> AccountTokens {
+        let seal = |field: &str, value: &str| self.keys.seal(field, row, value);
         AccountTokens {
             access_token: tokens
                 .access_token
                 .as_ref()
-                .map(|t| AccessToken::new(self.keys.seal("access_token", t.secret()))),
+                .map(|t| AccessToken::new(seal("access_token", t.secret()))),
             refresh_token: tokens
                 .refresh_token
                 .as_ref()
-                .map(|t| RefreshToken::new(self.keys.seal("refresh_token", t.secret()))),
-            id_token: tokens
-                .id_token
-                .as_ref()
-                .map(|t| self.keys.seal("id_token", t)),
+                .map(|t| RefreshToken::new(seal("refresh_token", t.secret()))),
+            id_token: tokens.id_token.as_ref().map(|t| seal("id_token", t)),
             ..tokens.clone()
         }
     }
 
-    /// A token that no longer decrypts (every secret that sealed it was retired) reads as
-    /// absent: the user signs in with the provider again.
-    fn open(&self, tokens: AccountTokens) -> AccountTokens {
+    /// A token that does not decrypt for this field of this row (every secret that sealed it
+    /// was retired, or it was copied from elsewhere, or it is plain text) reads as absent:
+    /// the user signs in with the provider again.
+    fn open(&self, row: &str, tokens: AccountTokens) -> AccountTokens {
+        let open = |field: &str, value: &str| self.keys.open(field, row, value);
         AccountTokens {
             access_token: tokens
                 .access_token
-                .and_then(|t| self.keys.open("access_token", t.secret()))
+                .and_then(|t| open("access_token", t.secret()))
                 .map(AccessToken::new),
             refresh_token: tokens
                 .refresh_token
-                .and_then(|t| self.keys.open("refresh_token", t.secret()))
+                .and_then(|t| open("refresh_token", t.secret()))
                 .map(RefreshToken::new),
-            id_token: tokens.id_token.and_then(|t| self.keys.open("id_token", &t)),
+            id_token: tokens.id_token.and_then(|t| open("id_token", &t)),
             ..tokens
         }
     }
 
     fn open_account(&self, account: Account) -> Account {
         Account {
-            tokens: self.open(account.tokens.clone()),
+            tokens: self.open(&account.id, account.tokens.clone()),
             ..account
         }
+    }
+
+    /// Seals, bound to their rows, the tokens stored before they were (in clear, or bound to
+    /// their field only); how many accounts changed. Idempotent: sealed rows are skipped.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let legacy = |field: &str, value: &str| self.keys.open_legacy(field, value);
+        let mut changed = 0;
+        for account in self.inner.all_accounts().await? {
+            let tokens = &account.tokens;
+            let stored = [
+                tokens.access_token.as_ref().map(AccessToken::secret),
+                tokens.refresh_token.as_ref().map(RefreshToken::secret),
+                tokens.id_token.as_deref(),
+            ];
+            if stored.iter().flatten().all(|value| Keys::is_sealed(value)) {
+                continue;
+            }
+            let plain = AccountTokens {
+                access_token: tokens
+                    .access_token
+                    .as_ref()
+                    .and_then(|t| legacy("access_token", t.secret()))
+                    .map(AccessToken::new),
+                refresh_token: tokens
+                    .refresh_token
+                    .as_ref()
+                    .and_then(|t| legacy("refresh_token", t.secret()))
+                    .map(RefreshToken::new),
+                id_token: tokens
+                    .id_token
+                    .as_deref()
+                    .and_then(|t| legacy("id_token", t)),
+                ..tokens.clone()
+            };
+            self.inner
+                .update_account_tokens(&account.id, &self.seal(&account.id, &plain))
+                .await?;
+            changed += 1;
+        }
+        Ok(changed)
     }
 }
 
@@ -97,7 +138,7 @@ impl Store for SealedTokens {
     }
 
     async fn link_account(&self, account: Account) -> Result<(), StoreError> {
-        let tokens = self.seal(&account.tokens);
+        let tokens = self.seal(&account.id, &account.tokens);
         self.inner.link_account(Account { tokens, ..account }).await
     }
 
@@ -107,7 +148,7 @@ impl Store for SealedTokens {
         email_verified: bool,
         account: Account,
     ) -> Result<User, StoreError> {
-        let tokens = self.seal(&account.tokens);
+        let tokens = self.seal(&account.id, &account.tokens);
         self.inner
             .create_user_with_account(user, email_verified, Account { tokens, ..account })
             .await
@@ -127,13 +168,18 @@ impl Store for SealedTokens {
         Ok(accounts.into_iter().map(|a| self.open_account(a)).collect())
     }
 
+    async fn all_accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let accounts = self.inner.all_accounts().await?;
+        Ok(accounts.into_iter().map(|a| self.open_account(a)).collect())
+    }
+
     async fn update_account_tokens(
         &self,
         account_id: &str,
         tokens: &AccountTokens,
     ) -> Result<(), StoreError> {
         self.inner
-            .update_account_tokens(account_id, &self.seal(tokens))
+            .update_account_tokens(account_id, &self.seal(account_id, tokens))
             .await
     }
 

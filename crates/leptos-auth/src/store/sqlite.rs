@@ -242,6 +242,15 @@ impl Store for SqliteStore {
         Ok(rows.iter().map(account_from_row).collect())
     }
 
+    async fn all_accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(account_from_row).collect())
+    }
+
     async fn update_account_tokens(
         &self,
         account_id: &str,
