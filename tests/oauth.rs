@@ -71,7 +71,7 @@ async fn oidc_code_flow_creates_the_user_and_signs_in() {
         stored.id_token.as_deref().unwrap(),
     ] {
         assert!(
-            value.starts_with("enc1.") && !value.contains(&access_token),
+            value.starts_with("enc2.") && !value.contains(&access_token),
             "{value}"
         );
     }

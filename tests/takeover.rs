@@ -18,6 +18,7 @@ use common::{
 };
 use leptos_auth::{OAuth, Provider, SmtpMailer};
 use serde_json::{Value, json};
+use sha2::Digest;
 
 const ADA: &str = "ada@example.com";
 const MALLORY_PASSWORD: &str = "mallory set this one";
@@ -270,12 +271,12 @@ async fn a_sign_in_link_takes_the_account_back() {
     assert_taken_back(&world, &mallory, &ada, true).await;
     assert!(world.providers_linked(ADA).await.is_empty());
     // The verification link mailed at Mallory's sign-up is void too.
-    let stranger = world.server.other_browser();
-    let late = verify(&stranger, &verification, &[("intent", "not-mine")]).await;
-    assert!(
-        location(&late).contains("error=Verification"),
-        "{}",
-        location(&late)
+    let token_hash = sha2::Sha256::digest(query_param(&verification, "token").as_bytes());
+    let token_hash: String = token_hash.iter().map(|b| format!("{b:02x}")).collect();
+    let store = world.server.auth.store();
+    assert_eq!(
+        store.take_verification_token(&token_hash).await.unwrap(),
+        None
     );
 }
 
@@ -329,6 +330,22 @@ async fn this_was_not_me_on_the_verification_link_takes_the_account_back() {
     assert_eq!(ada.session().await, json!({}));
     let mallory_still_in = mallory.session().await;
     assert_eq!(mallory_still_in["user"]["email"], ADA);
+    // Mallory knows her password and changes it, twice: the link mailed to Ada stays good
+    // (she could otherwise void every link before Ada uses it).
+    for (current, next) in [
+        (MALLORY_PASSWORD, "mallory's second one"),
+        ("mallory's second one", MALLORY_PASSWORD),
+    ] {
+        let csrf = mallory.csrf_token().await;
+        let changed = mallory
+            .client
+            .post(mallory.url("/api/auth/password/change"))
+            .json(&json!({ "csrfToken": csrf, "currentPassword": current, "newPassword": next }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status(), 200);
+    }
 
     // "This was not me": the link (still good) takes the account back.
     let taken = verify(&ada, &link, &[("intent", "not-mine")]).await;
@@ -560,4 +577,51 @@ async fn sign_up_with_a_taken_address_answers_like_a_new_one_and_tells_the_owner
         assert!(link_in(&notice).ends_with("/sign-in"), "{notice}");
         assert!(world.maildev.mails_to(taken).await.len() == 1);
     }
+}
+
+/// Mallory mails herself a verification link for her own account and dresses it up with
+/// Ada's address: "This was not me" on it must not sign Ada in to Mallory's account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_verification_link_for_another_address_signs_nobody_in() {
+    let world = world().await;
+    let mallory_own = "mallory@evil.example";
+    let mallory = world.server.other_browser();
+    sign_up(&mallory, mallory_own, MALLORY_PASSWORD).await;
+    let own_link = link_in(&world.mail(mallory_own, "Verify your email", 1).await);
+    let token = query_param(&own_link, "token");
+    let dressed_up = format!("/api/auth/email/verify?token={token}&email=ada%40example.com");
+
+    let ada = world.server.other_browser();
+    let page = ada.get(&dressed_up).await.text().await.unwrap();
+    assert!(page.contains(ADA), "the page shows what the link says");
+    let csrf = ada.csrf_token().await;
+    let refused = ada
+        .post_form(
+            "/api/auth/email/verify",
+            &[
+                ("csrfToken", &csrf),
+                ("token", &token),
+                ("email", ADA),
+                ("intent", "not-mine"),
+            ],
+        )
+        .await;
+    assert!(
+        location(&refused).contains("error=Verification"),
+        "{}",
+        location(&refused)
+    );
+    assert_eq!(
+        ada.session().await,
+        json!({}),
+        "signed in to nobody's account"
+    );
+    let user = world
+        .server
+        .auth
+        .store()
+        .user_by_email(mallory_own)
+        .await
+        .unwrap();
+    assert!(user.unwrap().email_verified.is_none());
 }

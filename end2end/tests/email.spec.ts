@@ -125,3 +125,31 @@ test("sign-up mails a verification link; following it verifies the address", asy
   await expect(page.getByTestId("email-verified")).toBeVisible();
   await expect(page.getByTestId("verify-email")).toBeHidden();
 });
+
+test("a verification link opened in another browser asks for the password; 'This was not me' is offered", async ({
+  page,
+  browser,
+}) => {
+  const email = uniqueEmail("verify-elsewhere");
+  await signUp(page, email);
+  const link = linkIn(await waitForMail(page, email, "Verify your email"));
+
+  // The phone: not signed in. The page names the address and wants the password.
+  const phone = await browser.newContext();
+  const other = await phone.newPage();
+  await other.goto(link);
+  await expect(other.locator("strong", { hasText: email })).toBeVisible();
+  await expect(other.getByRole("button", { name: "This was not me" })).toBeVisible();
+  await other.getByLabel("Password").fill("not the password");
+  await other.getByRole("button", { name: "Verify my email" }).click();
+  await expect(other.getByRole("alert")).toHaveText("Invalid email or password.");
+  await other.getByLabel("Password").fill(PASSWORD);
+  await other.getByRole("button", { name: "Verify my email" }).click();
+  await expect(other).toHaveURL(/\/dashboard$/);
+  await expect(other.getByTestId("email-verified")).toBeVisible();
+  await phone.close();
+
+  // The laptop that signed up is still signed in.
+  await page.reload();
+  await expect(page.getByTestId("email-verified")).toBeVisible();
+});

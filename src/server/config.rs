@@ -74,6 +74,12 @@ pub struct AuthSection {
     pub mail_limit_max: Option<u32>,
     /// Length of the per-address mail window, in seconds (default 3600).
     pub mail_limit_window: Option<u64>,
+    /// How long audit rows are kept, in seconds (default 90 days).
+    pub audit_retention: Option<u64>,
+    /// IPv6 clients are rate-limited per network of this many bits (default 64).
+    pub rate_limit_ipv6_prefix: Option<u8>,
+    /// Seconds of failing fast once the database is found unreachable (default 2).
+    pub database_retry_interval: Option<u64>,
 }
 
 impl AuthSection {
@@ -95,6 +101,9 @@ impl AuthSection {
             "AUTH_LOCKOUT_DURATION" => number(self.lockout_duration),
             "AUTH_MAIL_LIMIT_MAX" => self.mail_limit_max.map(|n| n.to_string()),
             "AUTH_MAIL_LIMIT_WINDOW" => number(self.mail_limit_window),
+            "AUTH_AUDIT_RETENTION" => number(self.audit_retention),
+            "AUTH_RATE_LIMIT_IPV6_PREFIX" => self.rate_limit_ipv6_prefix.map(|n| n.to_string()),
+            "AUTH_DATABASE_RETRY_INTERVAL" => number(self.database_retry_interval),
             _ => None,
         }
     }
@@ -315,4 +324,37 @@ fn read_config_file() -> Result<ConfigFile, ConfigError> {
         path,
         reason: e.message().to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_setting_reaches_its_environment_variable_name() {
+        let file: ConfigFile = toml::from_str(
+            r#"
+            [site]
+            max_connections = 100
+            idle_timeout = 30
+            [auth]
+            audit_retention = 86400
+            rate_limit_ipv6_prefix = 56
+            database_retry_interval = 5
+            mail_limit_max = 3
+            "#,
+        )
+        .unwrap();
+        assert_eq!(file.site.max_connections, Some(100));
+        assert_eq!(file.site.idle_timeout, Some(30));
+        for (name, value) in [
+            ("AUTH_AUDIT_RETENTION", "86400"),
+            ("AUTH_RATE_LIMIT_IPV6_PREFIX", "56"),
+            ("AUTH_DATABASE_RETRY_INTERVAL", "5"),
+            ("AUTH_MAIL_LIMIT_MAX", "3"),
+        ] {
+            assert_eq!(file.auth.setting(name).as_deref(), Some(value), "{name}");
+        }
+        assert!(toml::from_str::<ConfigFile>("[auth]\nno_such_setting = 1").is_err());
+    }
 }

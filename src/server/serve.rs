@@ -17,9 +17,11 @@ use std::{
 
 use axum::{
     Router,
+    body::Body,
     extract::ConnectInfo,
     http::{Request, StatusCode},
 };
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
@@ -89,7 +91,7 @@ impl Activity {
     }
 }
 
-/// Counts a request as in progress until it is answered (or dropped).
+/// Counts a request as in progress until its answer is sent (or dropped).
 struct InFlight(Arc<Activity>);
 
 impl InFlight {
@@ -190,9 +192,17 @@ pub async fn serve(
                 move |answer| {
                     let in_flight = InFlight::start(&activity);
                     async move {
-                        let answer = answer.await;
-                        drop(in_flight);
-                        answer
+                        // In progress until the body is sent (or dropped), not just until
+                        // the headers are ready: a slow download is not an idle connection.
+                        let response: Result<axum::response::Response, _> = answer.await;
+                        response.map(|response| {
+                            response.map(|body| {
+                                Body::new(body.map_frame(move |frame| {
+                                    let _in_flight = &in_flight;
+                                    frame
+                                }))
+                            })
+                        })
                     }
                 }
             });

@@ -68,7 +68,9 @@ impl Auth {
 
     /// Removes every way into `user`'s account that nothing proved belongs to the owner of
     /// its address. Sessions go first, so that no session keeps working while the rest
-    /// changes; each step is an audit event the owner sees in their security log.
+    /// changes, and once more at the end, for a sign-in that slipped in between with the
+    /// old password or provider account; each step is an audit event the owner sees in their
+    /// security log.
     async fn take_back(
         &self,
         ctx: &RequestContext,
@@ -99,9 +101,11 @@ impl Auth {
             )
             .await;
         }
+        let slipped_in = self.revoke_all_sessions(&user.id, None).await?;
         tracing::warn!(
             user = %user.id,
             proof = proof.name(),
+            slipped_in,
             sessions_ended,
             links_voided,
             password_removed = had_password,

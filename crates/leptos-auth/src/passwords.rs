@@ -1,7 +1,7 @@
 //! Changing a password while signed in: the current password is required (and wrong guesses
 //! count towards the account's lockout, so a stolen session cannot brute-force it), the new
 //! one must pass the sign-up rule, every other session of the user ends and every link
-//! mailed for the account stops working.
+//! mailed for a verified account stops working.
 
 use axum::http::request::Parts;
 
@@ -121,10 +121,15 @@ impl Auth {
             .set_password_hash(&user.id, &new_hash)
             .await
             .map_err(unavailable)?;
-        // A reset link mailed before would set another password over this one.
-        self.void_mailed_links(ctx, &user)
-            .await
-            .map_err(unavailable)?;
+        // A reset link mailed before would set another password over this one. Not while
+        // the address is unproven, though: then the mailed links are how its owner takes the
+        // account back from whoever created it, who knows this password and could otherwise
+        // void each link before it is used.
+        if user.email_verified.is_some() {
+            self.void_mailed_links(ctx, &user)
+                .await
+                .map_err(unavailable)?;
+        }
         self.clear_sign_in_failures(&email).await;
         // Whoever else holds a session (a stolen cookie, say) is out.
         let ended = self

@@ -67,7 +67,9 @@ fn failure_reply(auth: &Auth, req: &ActionPost, provider_id: &str, failure: Fail
         AuthError::Verification => StatusCode::FORBIDDEN,
         _ => StatusCode::SERVICE_UNAVAILABLE,
     };
+    // A store that is down says when to come back.
     auth.error_reply(&req.ctx, req.json_mode, code, status, &[])
+        .with_retry_after(failure.retry_after)
 }
 
 /// `GET /callback/email?token&email&callbackUrl`: the confirmation page. Following the link
@@ -322,7 +324,7 @@ pub(super) async fn verify_email(
     let email = req.field("email").unwrap_or_default();
     let callback_url = req.callback_url();
     let confirmation = match req.field("intent") {
-        Some("not-mine") => Confirmation::NotMine,
+        Some("not-mine") => Confirmation::NotMine { email },
         _ => Confirmation::Mine {
             email,
             password: req.field("password"),
@@ -353,7 +355,7 @@ pub(super) async fn verify_email(
                 );
                 return Err(Reply::redirect(page).with_retry_after(failure.retry_after));
             }
-            if let Some(retry_after) = failure.retry_after {
+            if let (true, Some(retry_after)) = (password_refused, failure.retry_after) {
                 let refusal = TooManyAttempts { code, retry_after };
                 return Err(auth.rate_limited_reply(&req.ctx, req.json_mode, refusal));
             }
@@ -362,7 +364,9 @@ pub(super) async fn verify_email(
                 AuthError::Verification => StatusCode::FORBIDDEN,
                 _ => StatusCode::SERVICE_UNAVAILABLE,
             };
-            Err(auth.error_reply(&req.ctx, req.json_mode, code, status, &[]))
+            Err(auth
+                .error_reply(&req.ctx, req.json_mode, code, status, &[])
+                .with_retry_after(failure.retry_after))
         }
     }
 }

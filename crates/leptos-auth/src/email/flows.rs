@@ -14,7 +14,7 @@ use crate::{
     is_valid_email,
     ownership::Proof,
     providers::EmailLink,
-    store::{NewUser, StoreError, TokenPurpose, hash_password, normalize_email},
+    store::{NewUser, PasswordHashError, StoreError, TokenPurpose, hash_password, normalize_email},
 };
 
 /// Why a password reset did not happen. The messages are fit to show next to the form.
@@ -156,11 +156,22 @@ impl Auth {
             }
         };
         // The link proves the address: an account nobody had verified is taken back from
-        // whoever created it (README › Security).
-        let user = self
-            .address_proven(ctx, user, Proof::SignInLink)
-            .await
-            .map_err(configuration)?;
+        // whoever created it (README › Security). A user just created has nothing to take.
+        let user = if is_new {
+            self.store()
+                .mark_email_verified(&user.id)
+                .await
+                .map_err(configuration)?;
+            self.store()
+                .user_by_id(&user.id)
+                .await
+                .map_err(configuration)?
+                .unwrap_or(user)
+        } else {
+            self.address_proven(ctx, user, Proof::SignInLink)
+                .await
+                .map_err(configuration)?
+        };
         self.complete_sign_in(ctx, &user, &provider.id, is_new, callback_url)
             .await
     }
@@ -230,11 +241,18 @@ impl Auth {
         self.rate_limit(ClientIp(ctx.client_ip), LimitedAction::Password)
             .await
             .map_err(ResetError::TooManyAttempts)?;
-        // Checked before the token is used, so a rejected password does not burn the link.
+        // Checked, and hashed, before the token is used: a rejected password or a busy
+        // hashing queue does not burn the link.
         let length = password.chars().count();
         if !(MIN_PASSWORD_LEN..=MAX_PASSWORD_LEN).contains(&length) {
             return Err(ResetError::WeakPassword);
         }
+        let hash = hash_password(password.to_owned())
+            .await
+            .map_err(|e| match e {
+                PasswordHashError::Busy => ResetError::TooManyAttempts(TooManyAttempts::busy()),
+                e => ResetError::Unavailable(e.into()),
+            })?;
         let email = self
             .redeem_email_token(token, TokenPurpose::PasswordReset)
             .await
@@ -249,22 +267,20 @@ impl Auth {
             .await
             .map_err(unavailable)?
             .ok_or(ResetError::InvalidLink(TokenRefused::Unknown))?;
-        let hash = hash_password(password.to_owned())
-            .await
-            .map_err(|e| ResetError::Unavailable(e.into()))?;
         // An account nobody had verified is taken back first: its sessions, password, linked
-        // accounts and mailed links go (README › Security). Any other account's sessions end
-        // before its password changes.
+        // accounts and mailed links go (README › Security). Then the new password, and only
+        // then the end of every session: a sign-in with the old password cannot slip in
+        // between.
         let user = self
             .address_proven(ctx, user, Proof::PasswordReset)
             .await
             .map_err(unavailable)?;
-        let ended = self
-            .revoke_all_sessions(&user.id, None)
-            .await
-            .map_err(unavailable)?;
         self.store()
             .set_password_hash(&user.id, &hash)
+            .await
+            .map_err(unavailable)?;
+        let ended = self
+            .revoke_all_sessions(&user.id, None)
             .await
             .map_err(unavailable)?;
         self.void_mailed_links(ctx, &user)

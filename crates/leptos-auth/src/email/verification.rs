@@ -31,8 +31,10 @@ pub(crate) enum Confirmation<'a> {
         email: &'a str,
         password: Option<&'a str>,
     },
-    /// "This was not me": somebody else created the account with this address.
-    NotMine,
+    /// "This was not me": somebody else created the account with this address, `email`,
+    /// which the page showed (a link whose token was mailed to another address is refused:
+    /// it would sign this browser in to somebody else's account).
+    NotMine { email: &'a str },
 }
 
 fn store_failure(e: StoreError) -> Failure {
@@ -140,10 +142,13 @@ impl Auth {
                     .unwrap_or(user);
                 (user, "credentials")
             }
-            Confirmation::NotMine => {
+            Confirmation::NotMine { email } => {
                 let identifier = self
                     .redeem_email_token(token, TokenPurpose::VerifyEmail)
                     .await?;
+                if identifier != normalize_email(email) {
+                    return Err(TokenRefused::WrongEmail.into());
+                }
                 let user = self
                     .store()
                     .user_by_email(&identifier)

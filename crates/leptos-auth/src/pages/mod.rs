@@ -200,18 +200,24 @@ pub(crate) fn verify_email(auth: &Auth, ctx: &RequestContext, page: VerifyEmailP
             email = hidden("email", page.email),
         )
     } else {
-        let email_field = if page.email.is_empty() {
-            r#"<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>"#.to_owned()
-        } else {
-            hidden("email", page.email)
+        // Links from before the address was in them: the address is typed.
+        let email_input = |id: &str| {
+            if page.email.is_empty() {
+                format!(
+                    r#"<label for="{id}">Email</label><input id="{id}" name="email" type="email" autocomplete="username" required>"#
+                )
+            } else {
+                hidden("email", page.email)
+            }
         };
+        let (email_field, not_mine_email) = (email_input("email"), email_input("not-mine-email"));
         format!(
             r#"<h1>Verify your email</h1>{error}<p>An account was created with {address}. If you created it, enter its password to confirm the address and sign in.</p>
 <form method="post" action="{action}">{hidden_fields}{email_field}
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Verify my email</button></form>
 <hr><p>Did not create this account? Then it is yours to take back: every session of it ends, its password and linked sign-in methods are removed, and you are signed in here.</p>
-<form method="post" action="{action}">{hidden_fields}<input type="hidden" name="intent" value="not-mine"><button type="submit">This was not me</button></form>"#,
+<form method="post" action="{action}">{hidden_fields}{not_mine_email}<input type="hidden" name="intent" value="not-mine"><button type="submit">This was not me</button></form>"#,
         )
     };
     layout("Verify your email", &body)

@@ -218,6 +218,8 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
             sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
+            // A stopped server shows as this: the pool retries connecting until it gives up.
+            // A pool exhausted for that long is as good as down, and failing fast sheds load.
             | sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::WorkerCrashed => StoreError::Unreachable(Box::new(e)),

@@ -73,9 +73,13 @@ impl SealedTokens {
     /// Seals, bound to their rows, the tokens stored before they were (in clear, or bound to
     /// their field only); how many accounts changed. Idempotent: sealed rows are skipped.
     pub async fn migrate(&self) -> Result<usize, StoreError> {
-        let legacy = |field: &str, value: &str| self.keys.open_legacy(field, value);
         let mut changed = 0;
         for account in self.inner.all_accounts().await? {
+            // A row may mix both: its sealed fields are kept as they are.
+            let legacy = |field: &str, value: &str| match Keys::is_sealed(value) {
+                true => self.keys.open(field, &account.id, value),
+                false => self.keys.open_legacy(field, value),
+            };
             let tokens = &account.tokens;
             let stored = [
                 tokens.access_token.as_ref().map(AccessToken::secret),
