@@ -1,7 +1,8 @@
-//! The audit log (SPEC §8): one row for every security-relevant event — sign-ins (success
-//! and failure), sign-out, sign-up, account linking and unlinking, password change and
-//! reset, email verification, session revocation, lockout — with time, user (when known), IP and user agent. Writing an event never fails
-//! the request it describes: a store error is logged instead.
+//! The audit log (docs/architecture.md › Account safety): one row for every security-relevant event
+//! — sign-ins (success and failure), sign-out, sign-up, account linking and unlinking, password
+//! change and reset, email verification, session revocation, lockout — with time, user (when
+//! known), IP and user agent. Writing an event never fails the request it describes: a store error
+//! is logged instead.
 
 use serde::Serialize;
 

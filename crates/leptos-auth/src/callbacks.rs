@@ -1,4 +1,5 @@
-//! Callbacks and events: the hooks an app uses to shape sign-in and sessions (SPEC §5).
+//! Callbacks and events: the hooks an app uses to shape sign-in and sessions (docs/architecture.md
+//! › Configuration and callbacks).
 
 use async_trait::async_trait;
 use serde_json::Value;
@@ -77,7 +78,8 @@ pub struct DefaultCallbacks;
 #[async_trait]
 impl Callbacks for DefaultCallbacks {}
 
-/// Listeners for what happened (SPEC §5 `events`). They cannot change the outcome.
+/// Listeners for what happened (docs/architecture.md › Configuration and callbacks). They cannot
+/// change the outcome.
 #[async_trait]
 pub trait Events: Send + Sync + 'static {
     /// A user signed in.

@@ -17,7 +17,8 @@ pub const MIN_SECRET_LEN: usize = 32;
 /// How long audit rows are kept unless configured otherwise: 90 days.
 const DEFAULT_AUDIT_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
 
-/// Custom pages that replace the built-in ones (SPEC §5 `pages`).
+/// Custom pages that replace the built-in ones (docs/architecture.md › Configuration and
+/// callbacks).
 #[derive(Debug, Clone, Default)]
 pub struct Pages {
     /// Sign-in page, e.g. `/sign-in`. `GET /api/auth/signin` redirects there with
@@ -36,7 +37,7 @@ pub struct Pages {
     pub reset_password: Option<String>,
 }
 
-/// How sessions are kept (SPEC §4).
+/// How sessions are kept (docs/architecture.md › Sessions).
 #[derive(Debug, Clone)]
 pub struct SessionOptions {
     /// Idle lifetime of a session: it expires this long after its last refresh.
@@ -64,7 +65,8 @@ impl Default for SessionOptions {
     }
 }
 
-/// Where sessions live (SPEC §8). Both kinds are rows in the store, listable and revocable.
+/// Where sessions live (docs/architecture.md › Account safety). Both kinds are rows in the store,
+/// listable and revocable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SessionStrategy {
     /// A signed JWT in the cookie, checked against the store every `check_interval`.

@@ -10,8 +10,8 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The error codes of the Auth.js protocol (SPEC §2). Only the code reaches the browser (as
-/// `?error=<Code>`); the detail behind it goes to the server log.
+/// The error codes of the Auth.js protocol (docs/architecture.md › Endpoints). Only the code
+/// reaches the browser (as `?error=<Code>`); the detail behind it goes to the server log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AuthError {
     /// The server is misconfigured (missing secret, unreachable database, …).
@@ -47,7 +47,7 @@ pub enum AuthError {
 }
 
 impl AuthError {
-    /// Every code, in SPEC order.
+    /// Every code, in the order Auth.js documents them.
     pub const ALL: [AuthError; 14] = [
         AuthError::Configuration,
         AuthError::AccessDenied,

@@ -1,6 +1,7 @@
-//! Abuse defence (SPEC §8): per-IP rate limits on the endpoints that check secrets, create
-//! accounts or send mail, a per-account lockout after repeated failed sign-ins, and a
-//! per-address budget of mails so that nobody can flood one inbox from many addresses.
+//! Abuse defence (docs/architecture.md › Account safety): per-IP rate limits on the endpoints that
+//! check secrets, create accounts or send mail, a per-account lockout after repeated failed
+//! sign-ins, and a per-address budget of mails so that nobody can flood one inbox from many
+//! addresses.
 //!
 //! The counters live in the [`Store`](crate::Store), so every instance sharing a database
 //! sees the same limits. Each instance also remembers what it has already refused until

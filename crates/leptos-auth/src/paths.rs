@@ -1,7 +1,8 @@
 //! The URLs of the Auth.js endpoints under a configurable base path, so that apps link to
 //! them without hard-coding `/api/auth/...`.
 
-/// Where the Auth.js REST endpoints are mounted unless configured otherwise (SPEC §2).
+/// Where the Auth.js REST endpoints are mounted unless configured otherwise (docs/architecture.md ›
+/// Endpoints).
 pub const DEFAULT_BASE_PATH: &str = "/api/auth";
 
 /// The endpoint paths of one deployment. Get it from [`crate::SessionContext::paths`] in
@@ -110,7 +111,7 @@ impl AuthPaths {
         self.join("/password/change")
     }
 
-    /// `/password/forgot`: asks for a password-reset link (SPEC §8).
+    /// `/password/forgot`: asks for a password-reset link (docs/architecture.md › Account safety).
     pub fn forgot_password(&self) -> String {
         self.join("/password/forgot")
     }

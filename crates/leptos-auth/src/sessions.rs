@@ -1,5 +1,5 @@
 //! The signed-in user's sessions: listing them (device, address, last seen) and ending them
-//! (one, or every other one) — "sign out other devices" (SPEC §8).
+//! (one, or every other one) — "sign out other devices" (docs/architecture.md › Account safety).
 
 use axum::http::HeaderMap;
 

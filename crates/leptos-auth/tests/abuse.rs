@@ -1,6 +1,7 @@
-//! Abuse defence through real HTTP (SPEC §8): per-IP rate limits with `429` and
-//! `Retry-After`, whose `X-Forwarded-For` counts, and the per-account lockout that a
-//! brute-force run runs into, the same for accounts that do not exist.
+//! Abuse defence through real HTTP (docs/architecture.md › Account safety): per-IP rate limits
+//! with `429` and `Retry-After`, whose `X-Forwarded-For` counts (per /64 for IPv6), and the
+//! per-account lockout that a brute-force run runs into, the same for accounts that do not
+//! exist.
 
 mod common;
 

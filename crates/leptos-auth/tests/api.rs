@@ -1,5 +1,6 @@
-//! The Auth.js REST endpoints (SPEC §2–§4) and the extractors, on a minimal router with an
-//! in-memory store, through real HTTP as a browser or an attacker would see them.
+//! The Auth.js REST endpoints (docs/architecture.md › Endpoints, › Cookies and CSRF, › Sessions)
+//! and the extractors, on a minimal router with an in-memory store, through real HTTP as a browser
+//! or an attacker would see them.
 #![cfg(feature = "ssr")]
 
 mod common;

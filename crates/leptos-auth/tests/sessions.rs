@@ -1,6 +1,6 @@
-//! Sessions you can see and end (SPEC §8), for both strategies, through real HTTP: listing,
-//! revoking one or all others, sign-out deleting the row, password change ending every other
-//! session — and never touching another user's sessions.
+//! Sessions you can see and end (docs/architecture.md › Account safety), for both strategies,
+//! through real HTTP: listing, revoking one or all others, sign-out deleting the row, password
+//! change ending every other session — and never touching another user's sessions.
 
 mod common;
 

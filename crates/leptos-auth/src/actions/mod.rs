@@ -1,6 +1,6 @@
-//! The REST endpoints of SPEC §2, one file per endpoint family, as in Auth.js core. POST
-//! actions take an [`request::ActionPost`] (parsed once, CSRF checked in one line) and answer
-//! a [`reply::Reply`].
+//! The REST endpoints (docs/architecture.md › Endpoints), one file per endpoint family, as in
+//! Auth.js core. POST actions take an [`request::ActionPost`] (parsed once, CSRF checked in one
+//! line) and answer a [`reply::Reply`].
 
 pub(crate) mod callback;
 mod csrf;

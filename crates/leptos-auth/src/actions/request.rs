@@ -72,8 +72,8 @@ impl ActionPost {
             .allowed_callback_url(&self.ctx, self.field("callbackUrl"))
     }
 
-    /// Checks the double-submit CSRF token (SPEC §3); a failure is answered with
-    /// `MissingCSRF` (403).
+    /// Checks the double-submit CSRF token (docs/architecture.md › Cookies and CSRF); a failure
+    /// is answered with `MissingCSRF` (403).
     pub fn require_csrf(&self) -> Result<(), Reply> {
         if self.auth.csrf_valid(&self.ctx, self.field("csrfToken")) {
             return Ok(());

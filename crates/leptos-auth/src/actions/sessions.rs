@@ -1,6 +1,7 @@
-//! `GET /sessions` and `POST /sessions/revoke` (SPEC §8), `POST /password/change` and
-//! `GET /audit`: the account endpoints of a signed-in user. They answer JSON, or — for plain HTML forms, which
-//! post a `callbackUrl` — a 302 back to that page (`?error=<code>` on failure).
+//! `GET /sessions` and `POST /sessions/revoke` (docs/architecture.md › Account safety),
+//! `POST /password/change` and `GET /audit`: the account endpoints of a signed-in user. They
+//! answer JSON, or — for plain HTML forms, which post a `callbackUrl` — a 302 back to that page
+//! (`?error=<code>` on failure).
 
 use axum::{
     extract::State,

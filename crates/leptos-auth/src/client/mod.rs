@@ -1,4 +1,5 @@
-//! The client side of sessions (SPEC §6): `use_session()`, `sign_in()`, `sign_out()`.
+//! The client side of sessions (docs/architecture.md › The client): `use_session()`, `sign_in()`,
+//! `sign_out()`.
 //!
 //! The session is loaded by a blocking resource, so server rendering already knows it and
 //! hydration starts with it (no loading flash). In the browser (feature `hydrate`) it is then

@@ -1,6 +1,6 @@
-//! Email: the transport ([`Mailer`]: SMTP, or the log in development), the mails, the
-//! one-time tokens they carry, and the three flows built on them (SPEC §8): magic-link
-//! sign-in, password reset and email verification.
+//! Email: the transport ([`Mailer`]: SMTP, or the log in development), the mails, the one-time
+//! tokens they carry, and the three flows built on them (docs/architecture.md › Account safety):
+//! magic-link sign-in, password reset and email verification.
 //!
 //! Every link leads to a page whose form POSTs the token: only that POST uses it, so a mail
 //! scanner that follows links does not burn a token.

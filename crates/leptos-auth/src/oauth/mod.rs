@@ -1,4 +1,4 @@
-//! The OAuth 2.0 / OpenID Connect sign-in dance (SPEC §2 `signin` and `callback` rows): the
+//! The OAuth 2.0 / OpenID Connect sign-in dance (docs/architecture.md › Endpoints): the
 //! authorization redirect with state, PKCE S256 and nonce, the code exchange, the profile,
 //! and the account that links provider and user. The `oauth2` crate does the protocol; its
 //! typestate generics stay inside this module.

@@ -1,5 +1,5 @@
-//! Auth cookies (SPEC §3): names with the `__Host-` prefix on https, one set of
-//! safe attributes, and chunking of values too large for one cookie.
+//! Auth cookies (docs/architecture.md › Cookies and CSRF): names with the `__Host-` prefix on
+//! https, one set of safe attributes, and chunking of values too large for one cookie.
 
 use std::collections::HashMap;
 

@@ -1,5 +1,5 @@
-//! CSRF double-submit tokens (SPEC §3): the cookie holds `token|hmac(token)`, the form
-//! echoes `token`, and both must match.
+//! CSRF double-submit tokens (docs/architecture.md › Cookies and CSRF): the cookie holds
+//! `token|hmac(token)`, the form echoes `token`, and both must match.
 
 use rand::RngCore;
 use subtle::ConstantTimeEq;

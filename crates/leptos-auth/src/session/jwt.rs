@@ -1,5 +1,5 @@
-//! Session JWTs (SPEC §4): HS256 via `jsonwebtoken`, a `kid` per secret for rotation, and a
-//! strict reader for which anything doubtful means "signed out".
+//! Session JWTs (docs/architecture.md › Sessions): HS256 via `jsonwebtoken`, a `kid` per secret for
+//! rotation, and a strict reader for which anything doubtful means "signed out".
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,6 @@
-//! Persistence in the Auth.js adapter model (SPEC §7): users, accounts, sessions and
-//! verification tokens, behind one small trait so SQLite and PostgreSQL are interchangeable.
+//! Persistence in the Auth.js adapter model (docs/architecture.md › Persistence): users, accounts,
+//! sessions and verification tokens, behind one small trait so SQLite and PostgreSQL are
+//! interchangeable.
 
 mod breaker;
 mod memory;
@@ -75,7 +76,7 @@ pub struct Account {
 }
 
 /// A signed-in browser: one row per sign-in, whatever the session strategy, so sessions can
-/// be listed and ended (SPEC §8).
+/// be listed and ended (docs/architecture.md › Account safety).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     /// Opaque id, shown to the user and named by `POST /sessions/revoke`.

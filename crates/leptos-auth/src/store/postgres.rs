@@ -1,6 +1,6 @@
-//! The scale-out store: PostgreSQL through sqlx, so several instances share users,
-//! sessions, rate limits and lockouts (SPEC §7). Selected by `DATABASE_URL=postgres://…`;
-//! migrations run at start-up, like SQLite's.
+//! The scale-out store: PostgreSQL through sqlx, so several instances share users, sessions, rate
+//! limits and lockouts (docs/architecture.md › Persistence). Selected by
+//! `DATABASE_URL=postgres://…`; migrations run at start-up, like SQLite's.
 
 use std::time::Duration;
 
