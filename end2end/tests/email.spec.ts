@@ -149,7 +149,9 @@ test("a verification link opened in another browser asks for the password; 'This
   await expect(other.getByTestId("email-verified")).toBeVisible();
   await phone.close();
 
-  // The laptop that signed up is still signed in.
+  // The laptop that signed up is still signed in (its session's claims say "verified" from
+  // its next sign-in on).
   await page.reload();
-  await expect(page.getByTestId("email-verified")).toBeVisible();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId("user-email")).toHaveText(email);
 });
