@@ -10,7 +10,7 @@ use leptos_auth::{
 use leptos_auth_demo::server;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use super::{SiteAssets, TestServer, client};
+use super::{SiteAssets, TestServer, client, maildev::free_port};
 
 pub const CLIENT_ID: &str = "leptos-auth-test";
 pub const CLIENT_SECRET: &str = "leptos-auth-test-secret";
@@ -35,14 +35,6 @@ impl OidcProvider {
             stats["codeGrants"].as_u64().unwrap(),
         )
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Where an OpenID provider puts the scope claims (email, name, picture) in the code flow.

@@ -39,22 +39,6 @@ async fn unlimited_server(store: Arc<dyn Store>) -> TestServer {
     .await
 }
 
-async fn sign_in_json(server: &TestServer, email: &str, password: &str) -> reqwest::Response {
-    let csrf = server.csrf_token().await;
-    server
-        .client
-        .post(server.url("/api/auth/callback/credentials"))
-        .header("x-auth-return-redirect", "1")
-        .form(&[
-            ("csrfToken", csrf.as_str()),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_attempts_over_the_per_ip_limit_get_429_with_retry_after() {
     let server = limited_server().await;
@@ -89,7 +73,7 @@ async fn sign_in_attempts_over_the_per_ip_limit_get_429_with_retry_after() {
     );
 
     // JSON mode: {"error":"RateLimited"} with a URL the Auth.js client can parse.
-    let refused = sign_in_json(&server, EMAIL, PASSWORD).await;
+    let refused = server.sign_in_json(EMAIL, PASSWORD).await;
     assert_eq!(refused.status(), 429);
     assert!(retry_after(&refused) >= 1);
     let body: Value = refused.json().await.unwrap();
@@ -139,23 +123,7 @@ async fn forwarded_for_counts_only_from_trusted_proxies() {
     .await;
     let post_as = |client_ip: &'static str| {
         let proxied = &proxied;
-        async move {
-            let csrf = proxied.csrf_token().await;
-            proxied
-                .client
-                .post(proxied.url("/api/auth/callback/credentials"))
-                .header("x-forwarded-for", format!("203.0.113.66, {client_ip}"))
-                .form(&[
-                    ("csrfToken", csrf.as_str()),
-                    ("email", EMAIL),
-                    ("password", "x"),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }
+        async move { attempts_from(proxied, &format!("203.0.113.66, {client_ip}")).await }
     };
     for _ in 0..limit {
         assert_eq!(post_as("198.51.100.1").await, 302);
@@ -188,7 +156,7 @@ async fn brute_force_locks_the_account_and_says_for_how_long() {
     }
 
     // The right password does not get through while the account is locked.
-    let right = sign_in_json(&server, EMAIL, PASSWORD).await;
+    let right = server.sign_in_json(EMAIL, PASSWORD).await;
     assert_eq!(right.status(), 429);
     let wait = retry_after(&right);
     let lock = lockout.duration.as_secs();
@@ -223,7 +191,7 @@ async fn unknown_emails_are_locked_exactly_like_real_ones() {
     for email in [EMAIL, "nobody@example.com"] {
         let mut trail = Vec::new();
         for _ in 0..=failures {
-            let response = sign_in_json(&server, email, "wrong password").await;
+            let response = server.sign_in_json(email, "wrong password").await;
             let status = response.status().as_u16();
             let body: Value = response.json().await.unwrap();
             let url = body["url"].as_str().unwrap().to_owned();
@@ -257,7 +225,7 @@ async fn a_lockout_holds_on_every_instance_sharing_the_store() {
     for _ in 0..a.auth.config().lockout.max_failures {
         a.sign_in(EMAIL, "wrong password").await;
     }
-    let on_b = sign_in_json(&b, EMAIL, PASSWORD).await;
+    let on_b = b.sign_in_json(EMAIL, PASSWORD).await;
     assert_eq!(on_b.status(), 429);
     let body: Value = on_b.json().await.unwrap();
     assert!(

@@ -6,27 +6,11 @@ mod common;
 
 use std::{sync::Arc, time::Duration};
 
-use common::{TestServer, spawn_with};
+use common::spawn_with;
 use leptos_auth::MemoryStore;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple";
-
-async fn sign_in_json(server: &TestServer, email: &str, password: &str) -> reqwest::Response {
-    let csrf = server.csrf_token().await;
-    server
-        .client
-        .post(server.url("/api/auth/callback/credentials"))
-        .header("x-auth-return-redirect", "1")
-        .form(&[
-            ("csrfToken", csrf.as_str()),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_sign_ins_is_answered_at_once_when_the_hashing_queue_is_full() {
@@ -70,7 +54,8 @@ async fn a_flood_of_sign_ins_is_answered_at_once_when_the_hashing_queue_is_full(
         .collect();
     assert!(!busy.is_empty(), "some were refused: {answers:?}");
     assert!(busy.iter().all(|(_, retry_after)| *retry_after));
-    let wrong_password = sign_in_json(&server, "nobody@example.com", "x")
+    let wrong_password = server
+        .sign_in_json("nobody@example.com", "x")
         .await
         .status();
     assert!(

@@ -13,7 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{TestServer, spawn_with};
+use common::spawn_with;
 use leptos_auth::{PostgresStore, SessionStrategy, Store};
 use serde_json::{Value, json};
 
@@ -140,22 +140,6 @@ fn run(command: &mut Command) {
     );
 }
 
-async fn sign_in_json(server: &TestServer) -> reqwest::Response {
-    let csrf = server.csrf_token().await;
-    server
-        .client
-        .post(server.url("/api/auth/callback/credentials"))
-        .header("x-auth-return-redirect", "1")
-        .form(&[
-            ("csrfToken", csrf.as_str()),
-            ("email", EMAIL),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn timed<T>(request: impl std::future::Future<Output = T>) -> (T, Duration) {
     let started = Instant::now();
     let answer = request.await;
@@ -180,14 +164,45 @@ async fn a_database_outage_fails_fast_signs_nobody_out_and_heals_by_itself() {
     let database = spawn_with(store.clone(), configure(SessionStrategy::Database)).await;
     jwt.register(EMAIL, "Ada", PASSWORD).await;
     for server in [&jwt, &database] {
-        assert!(sign_in_json(server).await.status().is_success());
+        assert!(
+            server
+                .sign_in_json(EMAIL, PASSWORD)
+                .await
+                .status()
+                .is_success()
+        );
         assert_eq!(server.session().await["user"]["email"], EMAIL);
     }
+
+    // A second JWT session, signed out before the outage: a copy of its cookie must not come
+    // back to life while the store cannot be asked.
+    let signed_out = jwt.other_browser();
+    let signed_in = signed_out.sign_in_json(EMAIL, PASSWORD).await;
+    let copied_cookie = common::set_cookies(&signed_in)
+        .iter()
+        .map(|c| c.split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("authjs.session-token="))
+        .expect("a session cookie");
+    let csrf = signed_out.csrf_token().await;
+    signed_out
+        .post_form("/api/auth/signout", &[("csrfToken", &csrf)])
+        .await;
 
     cluster.stop();
     // The first request of each server finds the database gone (the pool gives up on it).
     let _ = jwt.get("/api/auth/session").await;
     let _ = database.get("/api/auth/session").await;
+
+    let replayed: Value = common::client()
+        .get(jwt.url("/api/auth/session"))
+        .header("cookie", &copied_cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(replayed, json!({}), "an ended session stays ended");
 
     // Meanwhile, over several retry intervals: no request waits for the database.
     let mut slowest = Duration::ZERO;
@@ -205,7 +220,7 @@ async fn a_database_outage_fails_fast_signs_nobody_out_and_heals_by_itself() {
         assert_eq!(read.headers().get_all("set-cookie").iter().count(), 0);
 
         // Sign-ins (writes) are refused the same way.
-        let (refused, took) = timed(sign_in_json(&jwt.other_browser())).await;
+        let (refused, took) = timed(jwt.other_browser().sign_in_json(EMAIL, PASSWORD)).await;
         slowest = slowest.max(took);
         assert_eq!(refused.status(), 503);
         let wait: u64 = refused.headers()["retry-after"]
@@ -227,7 +242,9 @@ async fn a_database_outage_fails_fast_signs_nobody_out_and_heals_by_itself() {
     let mut healed = false;
     for _ in 0..60 {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        if sign_in_json(&jwt.other_browser())
+        if jwt
+            .other_browser()
+            .sign_in_json(EMAIL, PASSWORD)
             .await
             .status()
             .is_success()

@@ -7,7 +7,10 @@
 //! lookup per interval per instance). With `database` the cookie is an opaque random value,
 //! the row holds the claims, and only the value's hash is stored.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Mutex,
+};
 
 use serde_json::Map;
 use sha2::{Digest, Sha256};
@@ -27,28 +30,45 @@ const LAST_SEEN_RESOLUTION: i64 = 60;
 /// Sessions this instance confirmed recently; emptied when it grows past this.
 const MAX_CONFIRMED: usize = 64 * 1024;
 
-/// When this instance last confirmed each `jwt` session against the store.
+/// When this instance last confirmed each `jwt` session against the store, and which ones
+/// it saw end (so that those stay ended while the store cannot be asked).
 #[derive(Default)]
-pub(crate) struct ConfirmedSessions(Mutex<HashMap<String, i64>>);
+pub(crate) struct ConfirmedSessions {
+    confirmed: Mutex<HashMap<String, i64>>,
+    ended: Mutex<HashSet<String>>,
+}
 
 impl ConfirmedSessions {
     /// Whether `sid` was confirmed after `since` (whole seconds: a session confirmed at
     /// second 100 with a 1 s interval is asked about again from second 101 on).
     fn confirmed_since(&self, sid: &str, since: i64) -> bool {
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let map = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
         map.get(sid).is_some_and(|at| *at > since)
     }
 
     fn confirm(&self, sid: &str, now: i64) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= MAX_CONFIRMED {
             map.clear();
         }
         map.insert(sid.to_owned(), now);
     }
 
+    /// `sid` ended (signed out, revoked, or its row is gone): never confirmed again here.
     pub(crate) fn forget(&self, sid: &str) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(sid);
+        let mut confirmed = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
+        confirmed.remove(sid);
+        drop(confirmed);
+        let mut ended = self.ended.lock().unwrap_or_else(|e| e.into_inner());
+        if ended.len() >= MAX_CONFIRMED {
+            ended.clear();
+        }
+        ended.insert(sid.to_owned());
+    }
+
+    fn ended(&self, sid: &str) -> bool {
+        let ended = self.ended.lock().unwrap_or_else(|e| e.into_inner());
+        ended.contains(sid)
     }
 }
 
@@ -145,7 +165,9 @@ impl Auth {
                 self.confirmed_sessions().forget(sid);
                 false
             }
-            // The breaker said so once already when the store went down.
+            // Unless this instance saw the session end, the signed token is trusted while the
+            // store cannot answer (the breaker said so once already when it went down).
+            Err(_) if self.confirmed_sessions().ended(sid) => false,
             Err(e) if e.retry_after().is_some() => true,
             Err(e) => {
                 tracing::error!(error = %e, "session check failed; the token is trusted meanwhile");

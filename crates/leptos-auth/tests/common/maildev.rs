@@ -27,12 +27,21 @@ impl Drop for TempDir {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A port for a server a test starts (maildev, the OpenID provider). Below the kernel's
+/// ephemeral range, so that no `bind(0)` elsewhere in the tests can take it between the
+/// moment it is chosen and the moment the server binds it, and never twice in a process.
+pub fn free_port() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    const SPAN: u16 = 200;
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = 20_000 + (std::process::id() % 50) as u16 * SPAN;
+    for _ in 0..SPAN {
+        let port = base + NEXT.fetch_add(1, Ordering::SeqCst) % SPAN;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in {base}..{}", base + SPAN);
 }
 
 impl Maildev {

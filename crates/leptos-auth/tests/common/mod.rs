@@ -151,6 +151,23 @@ impl TestServer {
         .await
     }
 
+    /// Signs in through the credentials callback as `fetch` with `redirect: false` does
+    /// (JSON mode): the answer carries the outcome in its status and `{"url"}`.
+    pub async fn sign_in_json(&self, email: &str, password: &str) -> reqwest::Response {
+        let csrf = self.csrf_token().await;
+        self.client
+            .post(self.url("/api/auth/callback/credentials"))
+            .header("x-auth-return-redirect", "1")
+            .form(&[
+                ("csrfToken", csrf.as_str()),
+                ("email", email),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn session(&self) -> Value {
         self.get("/api/auth/session").await.json().await.unwrap()
     }
