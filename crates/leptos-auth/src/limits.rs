@@ -534,6 +534,33 @@ impl Auth {
         Some(refusal(AuthError::AccountLocked, until, now))
     }
 
+    /// A wrong password for `account` (an email or user name, when the form named one):
+    /// recorded in the audit log (under the account tried, when it exists, so its owner sees
+    /// it) and counted towards its lockout. The failure to answer: `AccountLocked` when this
+    /// one locked it, else `CredentialsSignin`.
+    pub(crate) async fn wrong_password(
+        &self,
+        ctx: &crate::core::RequestContext,
+        account: Option<&str>,
+        provider: &str,
+    ) -> crate::error::Failure {
+        let tried = match account {
+            Some(account) => self.store().user_by_email(account).await.ok().flatten(),
+            None => None,
+        };
+        let tried = tried.as_ref().map(|u| u.id.as_str());
+        self.audit(ctx, tried, crate::AuditEvent::SignInFailed, Some(provider))
+            .await;
+        if let Some(account) = account
+            && let Some(lockout) = self.count_sign_in_failure(account).await
+        {
+            self.audit(ctx, tried, crate::AuditEvent::Lockout, Some(provider))
+                .await;
+            return lockout.into();
+        }
+        AuthError::CredentialsSignin.into()
+    }
+
     /// A successful sign-in ends the account's run of failures (and its backoff).
     pub(crate) async fn clear_sign_in_failures(&self, identifier: &str) {
         let key = account_key(identifier);
@@ -569,6 +596,15 @@ impl Auth {
 pub(crate) enum LockoutCheck {
     Locked(TooManyAttempts),
     Unavailable(crate::StoreError),
+}
+
+impl From<LockoutCheck> for crate::error::Failure {
+    fn from(check: LockoutCheck) -> Self {
+        match check {
+            LockoutCheck::Locked(refusal) => refusal.into(),
+            LockoutCheck::Unavailable(e) => crate::error::Failure::new(AuthError::Configuration, e),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -97,20 +97,7 @@ async fn forwarded_for_counts_only_from_trusted_proxies() {
     let limit = server.auth.config().rate_limits.max_requests as usize;
     let mut statuses = Vec::new();
     for i in 0..=limit {
-        let csrf = server.csrf_token().await;
-        let response = server
-            .client
-            .post(server.url("/api/auth/callback/credentials"))
-            .header("x-forwarded-for", format!("198.51.100.{i}"))
-            .form(&[
-                ("csrfToken", csrf.as_str()),
-                ("email", EMAIL),
-                ("password", "x"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        statuses.push(response.status().as_u16());
+        statuses.push(attempts_from(&server, &format!("198.51.100.{i}")).await);
     }
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
 
@@ -272,7 +259,7 @@ async fn limits_expire_with_their_window() {
     assert_eq!(server.sign_in(EMAIL, "x").await.status(), 302);
 }
 
-/// Sign-in attempts as the client `client_ip` behind a trusted proxy (127.0.0.1).
+/// A wrong-password sign-in sent with `X-Forwarded-For: <client_ip>`; its status.
 async fn attempts_from(server: &TestServer, client_ip: &str) -> u16 {
     let csrf = server.csrf_token().await;
     server

@@ -13,7 +13,6 @@ use crate::{
     callbacks::JwtTrigger,
     core::RequestContext,
     error::{Failure, for_log},
-    limits::LockoutCheck,
     providers::Credentials,
     store::{PasswordHashError, User},
 };
@@ -177,12 +176,7 @@ impl Auth {
             .map(|id| id.trim())
             .filter(|id| !id.is_empty());
         if let Some(account) = account {
-            self.check_lockout(account)
-                .await
-                .map_err(|check| match check {
-                    LockoutCheck::Locked(refusal) => Failure::from(refusal),
-                    LockoutCheck::Unavailable(e) => Failure::new(AuthError::Configuration, e),
-                })?;
+            self.check_lockout(account).await?;
         }
         let user = credentials
             .authorize
@@ -193,22 +187,7 @@ impl Auth {
                 Err(cause) => Failure::new(AuthError::Configuration, cause),
             })?;
         let Some(user) = user else {
-            // The log names the account tried when it exists: its owner should see it.
-            let tried = match account {
-                Some(email) => self.store().user_by_email(email).await.ok().flatten(),
-                None => None,
-            };
-            let tried = tried.as_ref().map(|u| u.id.as_str());
-            let provider = Some(credentials.id.as_str());
-            self.audit(ctx, tried, AuditEvent::SignInFailed, provider)
-                .await;
-            if let Some(account) = account
-                && let Some(lockout) = self.count_sign_in_failure(account).await
-            {
-                self.audit(ctx, tried, AuditEvent::Lockout, provider).await;
-                return Err(lockout.into());
-            }
-            return Err(AuthError::CredentialsSignin.into());
+            return Err(self.wrong_password(ctx, account, &credentials.id).await);
         };
         if let Some(account) = account {
             self.clear_sign_in_failures(account).await;

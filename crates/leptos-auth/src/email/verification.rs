@@ -17,7 +17,6 @@ use crate::{
     actions::reply::with_query,
     core::RequestContext,
     error::Failure,
-    limits::LockoutCheck,
     ownership::Proof,
     store::{StoreError, TokenPurpose, normalize_email, verify_password},
 };
@@ -194,12 +193,7 @@ impl Auth {
         }
         self.rate_limit(ClientIp(ctx.client_ip), LimitedAction::Password)
             .await?;
-        self.check_lockout(&email)
-            .await
-            .map_err(|check| match check {
-                LockoutCheck::Locked(refusal) => Failure::from(refusal),
-                LockoutCheck::Unavailable(e) => store_failure(e),
-            })?;
+        self.check_lockout(&email).await?;
         let password = password.unwrap_or_default();
         let found = match password.chars().count() {
             1..=MAX_PASSWORD_LEN => self
@@ -219,19 +213,7 @@ impl Auth {
             self.clear_sign_in_failures(&email).await;
             return Ok(user);
         }
-        let tried = self.store().user_by_email(&email).await.ok().flatten();
-        let tried = tried.as_ref().map(|u| u.id.as_str());
-        self.audit(ctx, tried, AuditEvent::SignInFailed, Some("credentials"))
-            .await;
-        if let Some(lockout) = self.count_sign_in_failure(&email).await {
-            self.audit(ctx, tried, AuditEvent::Lockout, Some("credentials"))
-                .await;
-            return Err(lockout.into());
-        }
-        Err(Failure::new(
-            AuthError::CredentialsSignin,
-            "a verification link's page was sent a wrong password",
-        ))
+        Err(self.wrong_password(ctx, Some(&email), "credentials").await)
     }
 }
 
