@@ -65,6 +65,7 @@ impl AuditEvent {
 
 /// One row of the audit log, as stored and as `GET /api/auth/audit` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditRecord {
     /// When (unix seconds).

@@ -20,7 +20,7 @@ use crate::{
         jwt::{self, Token},
         lifecycle::ConfirmedSessions,
     },
-    store::{CircuitBreaker, SealedTokens, Store, User},
+    store::{CircuitBreaker, SealedAccounts, Store, User},
 };
 
 /// The authentication layer, ready to serve: cheap to clone, shared by every request.
@@ -33,7 +33,7 @@ struct Inner {
     config: AuthConfig,
     store: Arc<dyn Store>,
     /// The same store below the breaker, for the token migration.
-    sealed: Arc<SealedTokens>,
+    sealed: Arc<SealedAccounts>,
     keys: Keys,
     oauth: OAuthState,
     paths: AuthPaths,
@@ -80,8 +80,9 @@ impl Auth {
         });
         // Provider tokens are encrypted at rest whatever store the app brings, and a store
         // found unreachable is not asked again for a moment (requests fail fast meanwhile).
-        let sealed = Arc::new(SealedTokens::new(store, keys.clone()));
+        let sealed = Arc::new(SealedAccounts::new(store.clone(), keys.clone()));
         let store: Arc<dyn Store> = Arc::new(CircuitBreaker::new(
+            store,
             sealed.clone(),
             config.database_retry_interval,
         ));

@@ -385,27 +385,47 @@ impl From<AuthError> for Failure {
 }
 
 #[cfg(feature = "ssr")]
+impl AuthError {
+    /// The HTTP status of a request that failed with this code: the one table that the
+    /// endpoints, the extractors and the server functions answer with
+    /// (docs/architecture.md › Errors). A server that cannot serve now (database down, mail
+    /// server or provider unreachable, misconfiguration) is 503, never 500: the client did
+    /// nothing wrong and may come back. Requests that are malformed answer 400 where they are
+    /// read, whatever the code they report.
+    pub fn http_status(self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AuthError::CredentialsSignin | AuthError::SessionRequired => StatusCode::UNAUTHORIZED,
+            AuthError::AccessDenied
+            | AuthError::MissingCSRF
+            | AuthError::Verification
+            | AuthError::EmailNotVerified
+            | AuthError::OAuthAccountNotLinked => StatusCode::FORBIDDEN,
+            AuthError::RateLimited | AuthError::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
+            AuthError::Configuration
+            | AuthError::EmailSignin
+            | AuthError::OAuthSignin
+            | AuthError::OAuthCallback => StatusCode::SERVICE_UNAVAILABLE,
+            AuthError::Default => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl AuthFnError {
-    /// The HTTP status this error stands for: `Invalid` and malformed arguments 400,
-    /// `SessionRequired` and `RefreshTokenError` 401, `NotLinked` 404, `TooManyAttempts` 429,
-    /// `Unavailable` and server problems 503, the rest 400.
+    /// The HTTP status this error stands for: an [`AuthError`] its
+    /// [`AuthError::http_status`], `Invalid` and malformed arguments 400, `RefreshTokenError`
+    /// 401, `NotLinked` 404, `TooManyAttempts` 429, `Unavailable` and other server problems 503.
     pub fn http_status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            AuthFnError::Auth(AuthError::SessionRequired) | AuthFnError::RefreshTokenError => {
-                StatusCode::UNAUTHORIZED
-            }
-            AuthFnError::Auth(AuthError::AccessDenied | AuthError::MissingCSRF) => {
-                StatusCode::FORBIDDEN
-            }
-            AuthFnError::Auth(AuthError::RateLimited | AuthError::AccountLocked)
-            | AuthFnError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AuthFnError::NotLinked => StatusCode::NOT_FOUND,
             _ if self.is_malformed_request() => StatusCode::BAD_REQUEST,
-            AuthFnError::Auth(AuthError::Configuration)
-            | AuthFnError::Unavailable
-            | AuthFnError::ServerFn(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AuthFnError::Auth(_) | AuthFnError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AuthFnError::Auth(code) => code.http_status(),
+            AuthFnError::RefreshTokenError => StatusCode::UNAUTHORIZED,
+            AuthFnError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AuthFnError::NotLinked => StatusCode::NOT_FOUND,
+            AuthFnError::Unavailable | AuthFnError::ServerFn(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AuthFnError::Invalid(_) => StatusCode::BAD_REQUEST,
         }
     }
 

@@ -77,16 +77,9 @@ pub(crate) fn auth_of(parts: &Parts) -> Result<Auth, AuthError> {
 }
 
 impl IntoResponse for AuthError {
-    /// `{"error":"<Code>"}` with the status that fits the code.
+    /// `{"error":"<Code>"}` with [`AuthError::http_status`].
     fn into_response(self) -> Response {
-        let status = match self {
-            AuthError::SessionRequired | AuthError::CredentialsSignin => StatusCode::UNAUTHORIZED,
-            AuthError::AccessDenied | AuthError::MissingCSRF | AuthError::Verification => {
-                StatusCode::FORBIDDEN
-            }
-            AuthError::Configuration => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        (status, Json(serde_json::json!({ "error": self.code() }))).into_response()
+        let body = Json(serde_json::json!({ "error": self.code() }));
+        (self.http_status(), body).into_response()
     }
 }

@@ -153,7 +153,7 @@ pub use self::{
     sessions::{RevokeSessions, Revoked},
     store::{MemoryStore, Store, StoreError, User},
 };
-/// Re-exported so apps implement [`Callbacks`], [`Events`], [`Store`] and
+/// Re-exported so apps implement [`Callbacks`], [`Events`], the store traits and
 /// [`providers::Authorize`] without adding the crate themselves.
 #[cfg(feature = "ssr")]
 pub use async_trait::async_trait;

@@ -13,7 +13,7 @@ use common::{
 };
 use leptos_auth::{
     AuthConfig, EmailLink, MemoryStore, SmtpMailer, Store,
-    store::{TokenPurpose, VerificationToken},
+    store::{AccountStore, TokenPurpose, UserStore, VerificationToken, VerificationTokenStore},
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};

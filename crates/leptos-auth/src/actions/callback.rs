@@ -115,12 +115,7 @@ async fn credentials_sign_in(
         .await
         .map_err(|failure| {
             let code = failure.log(&credentials.id);
-            let status = match code {
-                AuthError::CredentialsSignin => StatusCode::UNAUTHORIZED,
-                AuthError::AccessDenied | AuthError::EmailNotVerified => StatusCode::FORBIDDEN,
-                AuthError::RateLimited | AuthError::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
-                _ => StatusCode::SERVICE_UNAVAILABLE,
-            };
+            let status = code.http_status();
             let retry_after = failure.retry_after.map(|d| d.as_secs().to_string());
             if code == AuthError::RateLimited {
                 // Not about this account: answered as the request it is, not as a sign-in.

@@ -63,10 +63,7 @@ fn failure_reply(auth: &Auth, req: &ActionPost, provider_id: &str, failure: Fail
             TooManyAttempts { code, retry_after },
         );
     }
-    let status = match code {
-        AuthError::Verification => StatusCode::FORBIDDEN,
-        _ => StatusCode::SERVICE_UNAVAILABLE,
-    };
+    let status = code.http_status();
     // A store that is down says when to come back.
     auth.error_reply(&req.ctx, req.json_mode, code, status, &[])
         .with_retry_after(failure.retry_after)
@@ -224,25 +221,19 @@ pub(super) async fn send_verification(
         return Err(auth.rate_limited_reply(&req.ctx, req.json_mode, refusal));
     }
     let Some(token) = auth.read_token(&req.ctx).await else {
-        return Err(failure(
-            AuthError::SessionRequired.code(),
-            StatusCode::UNAUTHORIZED,
-        ));
+        let code = AuthError::SessionRequired;
+        return Err(failure(code.code(), code.http_status()));
     };
     let user = match auth.store().user_by_id(&token.sub).await {
         Ok(Some(user)) => user,
         Ok(None) => {
-            return Err(failure(
-                AuthError::SessionRequired.code(),
-                StatusCode::UNAUTHORIZED,
-            ));
+            let code = AuthError::SessionRequired;
+            return Err(failure(code.code(), code.http_status()));
         }
         Err(e) => {
             tracing::error!(error = %e, "send-verification");
-            return Err(failure(
-                AuthError::Configuration.code(),
-                StatusCode::SERVICE_UNAVAILABLE,
-            ));
+            let code = AuthError::Configuration;
+            return Err(failure(code.code(), code.http_status()));
         }
     };
     let callback_url = req.callback_url();
@@ -251,10 +242,7 @@ pub(super) async fn send_verification(
         .await
     {
         let code = failure.log("email");
-        let status = match code {
-            AuthError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            _ => StatusCode::SERVICE_UNAVAILABLE,
-        };
+        let status = code.http_status();
         return Err(answer(&req, Err((code.code(), status))).with_retry_after(failure.retry_after));
     }
     match callback_url.filter(|_| !req.json_mode) {
@@ -359,13 +347,8 @@ pub(super) async fn verify_email(
                 let refusal = TooManyAttempts { code, retry_after };
                 return Err(auth.rate_limited_reply(&req.ctx, req.json_mode, refusal));
             }
-            let status = match code {
-                AuthError::CredentialsSignin => StatusCode::UNAUTHORIZED,
-                AuthError::Verification => StatusCode::FORBIDDEN,
-                _ => StatusCode::SERVICE_UNAVAILABLE,
-            };
             Err(auth
-                .error_reply(&req.ctx, req.json_mode, code, status, &[])
+                .error_reply(&req.ctx, req.json_mode, code, code.http_status(), &[])
                 .with_retry_after(failure.retry_after))
         }
     }

@@ -49,6 +49,9 @@ pub(super) async fn get(
         );
         return Reply::redirect(url);
     }
+    // The status of the page that shows an error, as Auth.js serves it (clients of its
+    // protocol read it): not the status of a request that failed, which is
+    // `AuthError::http_status`.
     let status = match error {
         AuthError::Configuration => StatusCode::INTERNAL_SERVER_ERROR,
         AuthError::AccessDenied | AuthError::Verification => StatusCode::FORBIDDEN,

@@ -13,12 +13,12 @@ use super::{
     reply::{Reply, with_query},
     request::ActionPost,
 };
-use crate::{Auth, AuthError, PasswordChangeError, RevokeSessions};
+use crate::{Auth, PasswordChangeError, RevokeSessions};
 
 pub(super) async fn list(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
     match auth.list_sessions(&headers).await {
         Ok(sessions) => Reply::json(serde_json::to_value(sessions).unwrap_or_default()),
-        Err(code) => failure(code.code(), status_of(code)),
+        Err(code) => failure(code.code(), code.http_status()),
     }
 }
 
@@ -39,7 +39,7 @@ pub(super) async fn audit(State(auth): State<Auth>, headers: HeaderMap) -> Reply
                 })
                 .collect(),
         )),
-        Err(code) => failure(code.code(), status_of(code)),
+        Err(code) => failure(code.code(), code.http_status()),
     }
 }
 
@@ -62,7 +62,7 @@ pub(super) async fn revoke(State(auth): State<Auth>, req: ActionPost) -> Result<
             let body = json!({ "revoked": revoked.count });
             Ok(answer(&req, Ok(body)).with_cookies(revoked.cookies))
         }
-        Err(code) => Err(answer(&req, Err((code.code(), status_of(code))))),
+        Err(code) => Err(answer(&req, Err((code.code(), code.http_status())))),
     }
 }
 
@@ -98,13 +98,6 @@ pub(super) async fn change_password(
             };
             Err(reply.with_retry_after(retry_after))
         }
-    }
-}
-
-fn status_of(code: AuthError) -> StatusCode {
-    match code {
-        AuthError::SessionRequired => StatusCode::UNAUTHORIZED,
-        _ => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

@@ -19,13 +19,17 @@ use std::{
 use async_trait::async_trait;
 
 use super::{
-    Account, AccountTokens, Counter, NewUser, SessionRecord, Store, StoreError, User,
-    VerificationToken,
+    Account, AccountStore, AccountTokens, AuditStore, Counter, CounterStore, NewUser,
+    SessionRecord, SessionStore, Store, StoreError, User, UserStore, VerificationToken,
+    VerificationTokenStore,
 };
 use crate::AuditRecord;
 
+/// The store as the layer sees it: every call guarded, provider accounts through their
+/// encrypting layer ([`SealedAccounts`](super::SealedAccounts)).
 pub(crate) struct CircuitBreaker {
     inner: Arc<dyn Store>,
+    accounts: Arc<dyn AccountStore>,
     state: Arc<BreakerState>,
 }
 
@@ -68,9 +72,14 @@ impl BreakerState {
 }
 
 impl CircuitBreaker {
-    pub fn new(inner: Arc<dyn Store>, retry_interval: Duration) -> Self {
+    pub fn new(
+        inner: Arc<dyn Store>,
+        accounts: Arc<dyn AccountStore>,
+        retry_interval: Duration,
+    ) -> Self {
         CircuitBreaker {
             inner,
+            accounts,
             state: Arc::new(BreakerState {
                 retry_interval,
                 epoch: Instant::now(),
@@ -122,64 +131,85 @@ impl CircuitBreaker {
     }
 }
 
-/// Every [`Store`] method, forwarded through [`CircuitBreaker::guard`].
+/// Every store method, forwarded through [`CircuitBreaker::guard`] to `self.$target`.
 macro_rules! guarded {
-    ($( fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ok:ty; )*) => {
-        #[async_trait]
-        impl Store for CircuitBreaker {
-            $(
-                async fn $name(&self $(, $arg: $ty)*) -> Result<$ok, StoreError> {
-                    self.guard(self.inner.$name($($arg),*)).await
-                }
-            )*
+    ($(
+        impl $trait:ident via $target:ident {
+            $( fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ok:ty; )*
         }
+    )*) => {
+        $(
+            #[async_trait]
+            impl $trait for CircuitBreaker {
+                $(
+                    async fn $name(&self $(, $arg: $ty)*) -> Result<$ok, StoreError> {
+                        self.guard(self.$target.$name($($arg),*)).await
+                    }
+                )*
+            }
+        )*
     };
 }
 
 guarded! {
-    fn create_user(&self, user: NewUser) -> User;
-    fn user_by_id(&self, id: &str) -> Option<User>;
-    fn user_by_email(&self, email: &str) -> Option<User>;
-    fn user_with_password(&self, email: &str) -> Option<(User, String)>;
-    fn list_users(&self) -> Vec<User>;
-    fn mark_email_verified(&self, user_id: &str) -> ();
-    fn link_account(&self, account: Account) -> ();
-    fn create_user_with_account(
-        &self,
-        user: NewUser,
-        email_verified: bool,
-        account: Account
-    ) -> User;
-    fn account(&self, provider: &str, provider_account_id: &str) -> Option<Account>;
-    fn accounts_of_user(&self, user_id: &str) -> Vec<Account>;
-    fn all_accounts(&self) -> Vec<Account>;
-    fn update_account_tokens(&self, account_id: &str, tokens: &AccountTokens) -> ();
-    fn unlink_account(&self, user_id: &str, provider: &str) -> ();
-    fn has_password(&self, user_id: &str) -> bool;
-    fn import_users(&self, users: Vec<NewUser>) -> Vec<bool>;
-    fn count_event(&self, key: &str, now: i64, window: i64) -> Counter;
-    fn lock_counter(&self, key: &str, until: i64) -> ();
-    fn counter(&self, key: &str) -> Option<Counter>;
-    fn clear_counter(&self, key: &str) -> ();
-    fn prune_expired(&self, now: i64, audit_before: i64) -> ();
-    fn create_session(&self, session: &SessionRecord) -> ();
-    fn session(&self, id: &str) -> Option<SessionRecord>;
-    fn session_by_token_hash(&self, token_hash: &str) -> Option<SessionRecord>;
-    fn touch_session(
-        &self,
-        id: &str,
-        last_seen_at: i64,
-        expires_at: i64,
-        data: Option<&str>
-    ) -> ();
-    fn sessions_of_user(&self, user_id: &str) -> Vec<SessionRecord>;
-    fn delete_session(&self, user_id: &str, id: &str) -> bool;
-    fn delete_sessions_of_user(&self, user_id: &str, except: Option<&str>) -> u64;
-    fn set_password_hash(&self, user_id: &str, password_hash: &str) -> ();
-    fn remove_password(&self, user_id: &str) -> ();
-    fn create_verification_token(&self, token: &VerificationToken) -> ();
-    fn delete_verification_tokens(&self, identifier: &str) -> u64;
-    fn take_verification_token(&self, token_hash: &str) -> Option<VerificationToken>;
-    fn record_audit_event(&self, event: &AuditRecord) -> ();
-    fn audit_events(&self, user_id: Option<&str>, limit: u32) -> Vec<AuditRecord>;
+    impl UserStore via inner {
+        fn create_user(&self, user: NewUser) -> User;
+        fn import_users(&self, users: Vec<NewUser>) -> Vec<bool>;
+        fn user_by_id(&self, id: &str) -> Option<User>;
+        fn user_by_email(&self, email: &str) -> Option<User>;
+        fn user_with_password(&self, email: &str) -> Option<(User, String)>;
+        fn list_users(&self) -> Vec<User>;
+        fn mark_email_verified(&self, user_id: &str) -> ();
+        fn has_password(&self, user_id: &str) -> bool;
+        fn set_password_hash(&self, user_id: &str, password_hash: &str) -> ();
+        fn remove_password(&self, user_id: &str) -> ();
+    }
+    impl AccountStore via accounts {
+        fn link_account(&self, account: Account) -> ();
+        fn create_user_with_account(
+            &self,
+            user: NewUser,
+            email_verified: bool,
+            account: Account
+        ) -> User;
+        fn account(&self, provider: &str, provider_account_id: &str) -> Option<Account>;
+        fn accounts_of_user(&self, user_id: &str) -> Vec<Account>;
+        fn all_accounts(&self) -> Vec<Account>;
+        fn update_account_tokens(&self, account_id: &str, tokens: &AccountTokens) -> ();
+        fn unlink_account(&self, user_id: &str, provider: &str) -> ();
+    }
+    impl SessionStore via inner {
+        fn create_session(&self, session: &SessionRecord) -> ();
+        fn session(&self, id: &str) -> Option<SessionRecord>;
+        fn session_by_token_hash(&self, token_hash: &str) -> Option<SessionRecord>;
+        fn touch_session(
+            &self,
+            id: &str,
+            last_seen_at: i64,
+            expires_at: i64,
+            data: Option<&str>
+        ) -> ();
+        fn sessions_of_user(&self, user_id: &str) -> Vec<SessionRecord>;
+        fn delete_session(&self, user_id: &str, id: &str) -> bool;
+        fn delete_sessions_of_user(&self, user_id: &str, except: Option<&str>) -> u64;
+        fn delete_expired_sessions(&self, now: i64) -> ();
+    }
+    impl VerificationTokenStore via inner {
+        fn create_verification_token(&self, token: &VerificationToken) -> ();
+        fn delete_verification_tokens(&self, identifier: &str) -> u64;
+        fn take_verification_token(&self, token_hash: &str) -> Option<VerificationToken>;
+        fn delete_expired_verification_tokens(&self, now: i64) -> ();
+    }
+    impl CounterStore via inner {
+        fn count_event(&self, key: &str, now: i64, window: i64) -> Counter;
+        fn lock_counter(&self, key: &str, until: i64) -> ();
+        fn counter(&self, key: &str) -> Option<Counter>;
+        fn clear_counter(&self, key: &str) -> ();
+        fn delete_expired_counters(&self, now: i64) -> ();
+    }
+    impl AuditStore via inner {
+        fn record_audit_event(&self, event: &AuditRecord) -> ();
+        fn audit_events(&self, user_id: Option<&str>, limit: u32) -> Vec<AuditRecord>;
+        fn delete_audit_events_before(&self, before: i64) -> ();
+    }
 }

@@ -7,15 +7,16 @@ use async_trait::async_trait;
 use crate::AuditRecord;
 
 use super::{
-    Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, SessionRecord, Store,
-    StoreError, User, VerificationToken, normalize_email,
+    Account, AccountStore, AccountTokens, AuditStore, COUNTER_MEMORY_SECS, Counter, CounterStore,
+    NewUser, SessionRecord, SessionStore, StoreError, User, UserStore, VerificationToken,
+    VerificationTokenStore, normalize_email,
 };
 
 /// Users and accounts in a `Mutex`, in insertion order.
 ///
 /// ```
 /// # tokio_test_block(async {
-/// use leptos_auth::{MemoryStore, Store, store::NewUser};
+/// use leptos_auth::{MemoryStore, store::{NewUser, UserStore}};
 ///
 /// let store = MemoryStore::default();
 /// let user = store
@@ -55,7 +56,7 @@ impl MemoryStore {
 }
 
 #[async_trait]
-impl Store for MemoryStore {
+impl UserStore for MemoryStore {
     async fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
         let email = user.email.as_deref().map(normalize_email);
         self.with(|data| {
@@ -72,6 +73,30 @@ impl Store for MemoryStore {
             };
             data.users.push((created.clone(), user.password_hash));
             Ok(created)
+        })
+    }
+
+    async fn import_users(&self, users: Vec<NewUser>) -> Result<Vec<bool>, StoreError> {
+        self.with(|data| {
+            Ok(users
+                .into_iter()
+                .map(|user| {
+                    let email = user.email.as_deref().map(normalize_email);
+                    if email.is_some() && data.users.iter().any(|(u, _)| u.email == email) {
+                        return false;
+                    }
+                    data.next_id += 1;
+                    let created = User {
+                        id: format!("user-{}", data.next_id),
+                        name: user.name,
+                        email,
+                        image: user.image,
+                        email_verified: None,
+                    };
+                    data.users.push((created, user.password_hash));
+                    true
+                })
+                .collect())
         })
     }
 
@@ -117,6 +142,39 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError> {
+        Ok(self.with(|data| {
+            data.users
+                .iter()
+                .any(|(u, hash)| u.id == user_id && hash.is_some())
+        }))
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+    ) -> Result<(), StoreError> {
+        self.with(|data| {
+            if let Some((_, hash)) = data.users.iter_mut().find(|(u, _)| u.id == user_id) {
+                *hash = Some(password_hash.to_owned());
+            }
+        });
+        Ok(())
+    }
+
+    async fn remove_password(&self, user_id: &str) -> Result<(), StoreError> {
+        self.with(|data| {
+            if let Some((_, hash)) = data.users.iter_mut().find(|(u, _)| u.id == user_id) {
+                *hash = None;
+            }
+        });
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AccountStore for MemoryStore {
     async fn link_account(&self, account: Account) -> Result<(), StoreError> {
         self.with(|data| {
             let taken = data.accounts.iter().any(|a| {
@@ -128,30 +186,6 @@ impl Store for MemoryStore {
             }
             data.accounts.push(account);
             Ok(())
-        })
-    }
-
-    async fn import_users(&self, users: Vec<NewUser>) -> Result<Vec<bool>, StoreError> {
-        self.with(|data| {
-            Ok(users
-                .into_iter()
-                .map(|user| {
-                    let email = user.email.as_deref().map(normalize_email);
-                    if email.is_some() && data.users.iter().any(|(u, _)| u.email == email) {
-                        return false;
-                    }
-                    data.next_id += 1;
-                    let created = User {
-                        id: format!("user-{}", data.next_id),
-                        name: user.name,
-                        email,
-                        image: user.image,
-                        email_verified: None,
-                    };
-                    data.users.push((created, user.password_hash));
-                    true
-                })
-                .collect())
         })
     }
 
@@ -245,88 +279,10 @@ impl Store for MemoryStore {
         });
         Ok(())
     }
+}
 
-    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError> {
-        Ok(self.with(|data| {
-            data.users
-                .iter()
-                .any(|(u, hash)| u.id == user_id && hash.is_some())
-        }))
-    }
-
-    async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError> {
-        Ok(self.with(|data| {
-            let (counter, expires) = data.counters.entry(key.to_owned()).or_default();
-            if counter.count == 0 || counter.window_start + window <= now {
-                counter.count = 1;
-                counter.window_start = now;
-            } else {
-                counter.count += 1;
-            }
-            *expires = (*expires).max(counter.window_start + window);
-            *counter
-        }))
-    }
-
-    async fn lock_counter(&self, key: &str, until: i64) -> Result<(), StoreError> {
-        self.with(|data| {
-            if let Some((counter, expires)) = data.counters.get_mut(key) {
-                counter.locked_until = until;
-                counter.strikes += 1;
-                counter.count = 0;
-                *expires = (*expires).max(until + COUNTER_MEMORY_SECS);
-            }
-        });
-        Ok(())
-    }
-
-    async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError> {
-        Ok(self.with(|data| data.counters.get(key).map(|(counter, _)| *counter)))
-    }
-
-    async fn clear_counter(&self, key: &str) -> Result<(), StoreError> {
-        self.with(|data| data.counters.remove(key));
-        Ok(())
-    }
-
-    async fn prune_expired(&self, now: i64, audit_before: i64) -> Result<(), StoreError> {
-        self.with(|data| {
-            data.counters.retain(|_, (_, expires)| *expires >= now);
-            data.sessions
-                .retain(|s| s.expires_at >= now && s.absolute_expires_at >= now);
-            data.verification_tokens.retain(|t| t.expires_at >= now);
-            data.audit.retain(|e| e.time >= audit_before);
-        });
-        Ok(())
-    }
-
-    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, StoreError> {
-        Ok(self.with(|data| {
-            let before = data.verification_tokens.len();
-            data.verification_tokens
-                .retain(|t| t.identifier != identifier);
-            (before - data.verification_tokens.len()) as u64
-        }))
-    }
-
-    async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {
-        self.with(|data| data.verification_tokens.push(token.clone()));
-        Ok(())
-    }
-
-    async fn take_verification_token(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<VerificationToken>, StoreError> {
-        Ok(self.with(|data| {
-            let index = data
-                .verification_tokens
-                .iter()
-                .position(|t| t.token_hash == token_hash)?;
-            Some(data.verification_tokens.swap_remove(index))
-        }))
-    }
-
+#[async_trait]
+impl SessionStore for MemoryStore {
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
         self.with(|data| {
             if data.sessions.iter().any(|s| s.id == session.id) {
@@ -406,28 +362,95 @@ impl Store for MemoryStore {
         }))
     }
 
-    async fn set_password_hash(
+    async fn delete_expired_sessions(&self, now: i64) -> Result<(), StoreError> {
+        self.with(|data| {
+            data.sessions
+                .retain(|s| s.expires_at >= now && s.absolute_expires_at >= now)
+        });
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl VerificationTokenStore for MemoryStore {
+    async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {
+        self.with(|data| data.verification_tokens.push(token.clone()));
+        Ok(())
+    }
+
+    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, StoreError> {
+        Ok(self.with(|data| {
+            let before = data.verification_tokens.len();
+            data.verification_tokens
+                .retain(|t| t.identifier != identifier);
+            (before - data.verification_tokens.len()) as u64
+        }))
+    }
+
+    async fn take_verification_token(
         &self,
-        user_id: &str,
-        password_hash: &str,
-    ) -> Result<(), StoreError> {
+        token_hash: &str,
+    ) -> Result<Option<VerificationToken>, StoreError> {
+        Ok(self.with(|data| {
+            let index = data
+                .verification_tokens
+                .iter()
+                .position(|t| t.token_hash == token_hash)?;
+            Some(data.verification_tokens.swap_remove(index))
+        }))
+    }
+
+    async fn delete_expired_verification_tokens(&self, now: i64) -> Result<(), StoreError> {
+        self.with(|data| data.verification_tokens.retain(|t| t.expires_at >= now));
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl CounterStore for MemoryStore {
+    async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError> {
+        Ok(self.with(|data| {
+            let (counter, expires) = data.counters.entry(key.to_owned()).or_default();
+            if counter.count == 0 || counter.window_start + window <= now {
+                counter.count = 1;
+                counter.window_start = now;
+            } else {
+                counter.count += 1;
+            }
+            *expires = (*expires).max(counter.window_start + window);
+            *counter
+        }))
+    }
+
+    async fn lock_counter(&self, key: &str, until: i64) -> Result<(), StoreError> {
         self.with(|data| {
-            if let Some((_, hash)) = data.users.iter_mut().find(|(u, _)| u.id == user_id) {
-                *hash = Some(password_hash.to_owned());
+            if let Some((counter, expires)) = data.counters.get_mut(key) {
+                counter.locked_until = until;
+                counter.strikes += 1;
+                counter.count = 0;
+                *expires = (*expires).max(until + COUNTER_MEMORY_SECS);
             }
         });
         Ok(())
     }
 
-    async fn remove_password(&self, user_id: &str) -> Result<(), StoreError> {
-        self.with(|data| {
-            if let Some((_, hash)) = data.users.iter_mut().find(|(u, _)| u.id == user_id) {
-                *hash = None;
-            }
-        });
+    async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError> {
+        Ok(self.with(|data| data.counters.get(key).map(|(counter, _)| *counter)))
+    }
+
+    async fn clear_counter(&self, key: &str) -> Result<(), StoreError> {
+        self.with(|data| data.counters.remove(key));
         Ok(())
     }
 
+    async fn delete_expired_counters(&self, now: i64) -> Result<(), StoreError> {
+        self.with(|data| data.counters.retain(|_, (_, expires)| *expires >= now));
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AuditStore for MemoryStore {
     async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError> {
         self.with(|data| data.audit.push(event.clone()));
         Ok(())
@@ -447,5 +470,10 @@ impl Store for MemoryStore {
                 .cloned()
                 .collect()
         }))
+    }
+
+    async fn delete_audit_events_before(&self, before: i64) -> Result<(), StoreError> {
+        self.with(|data| data.audit.retain(|e| e.time >= before));
+        Ok(())
     }
 }

@@ -1,6 +1,11 @@
-//! Persistence in the Auth.js adapter model (docs/architecture.md › Persistence): users, accounts,
-//! sessions and verification tokens, behind one small trait so SQLite and PostgreSQL are
-//! interchangeable.
+//! Persistence in the Auth.js adapter model (docs/architecture.md › Persistence): users,
+//! provider accounts, sessions, mailed tokens, counters and the audit log, one small trait per
+//! concern. [`Store`] is all six together: an app passes one value, and a new backend
+//! implements the six traits and nothing else.
+//!
+//! SQLite and PostgreSQL share one SQL body (`sql.rs`); their files only connect, migrate and
+//! name the few SQL functions that differ. A new store method touches its trait, `sql.rs` and
+//! `memory.rs`.
 
 mod breaker;
 mod memory;
@@ -8,164 +13,28 @@ mod password;
 mod password_threads;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod records;
 mod sealed;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
-pub use crate::secret::{AccessToken, RefreshToken};
-use crate::{AuditRecord, ProviderKind};
+use crate::AuditRecord;
 pub(crate) use breaker::CircuitBreaker;
 pub use memory::MemoryStore;
 pub use password::{PasswordHashError, hash_password, needs_rehash, verify_password};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
-pub(crate) use sealed::SealedTokens;
+pub use records::{
+    AccessToken, Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, RefreshToken,
+    SessionRecord, TokenPurpose, User, VerificationToken,
+};
+pub(crate) use sealed::SealedAccounts;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
-
-/// A user, as stored (never with the password hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct User {
-    /// Stable opaque id.
-    pub id: String,
-    /// Display name.
-    pub name: Option<String>,
-    /// Email address, lower-cased.
-    pub email: Option<String>,
-    /// Avatar URL.
-    pub image: Option<String>,
-    /// When the email address was verified (ISO 8601), if it was.
-    pub email_verified: Option<String>,
-}
-
-/// What is needed to create a user.
-#[derive(Debug, Clone, Default)]
-pub struct NewUser {
-    /// Display name.
-    pub name: Option<String>,
-    /// Email address (lower-cased by the store).
-    pub email: Option<String>,
-    /// Avatar URL.
-    pub image: Option<String>,
-    /// argon2id PHC string, for users who sign in with a password (a bcrypt hash from an
-    /// import is accepted too, and replaced by argon2id at the first sign-in).
-    pub password_hash: Option<String>,
-    /// The app's own data about the user, as JSON (kept in `users.data`), e.g. the fields of
-    /// an imported record that the auth layer has no column for.
-    pub data: Option<String>,
-}
-
-/// An OAuth account linked to a user (Auth.js `Account`). Its tokens stay on the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    /// Stable opaque id.
-    pub id: String,
-    /// The user it belongs to.
-    pub user_id: String,
-    /// Provider id, e.g. `github`.
-    pub provider: String,
-    /// The user's id at the provider.
-    pub provider_account_id: String,
-    /// The kind of provider (`oauth` or `oidc`).
-    pub kind: ProviderKind,
-    /// Provider tokens: never sent to the browser.
-    pub tokens: AccountTokens,
-}
-
-/// A signed-in browser: one row per sign-in, whatever the session strategy, so sessions can
-/// be listed and ended (docs/architecture.md › Account safety).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRecord {
-    /// Opaque id, shown to the user and named by `POST /sessions/revoke`.
-    pub id: String,
-    /// Whose session it is.
-    pub user_id: String,
-    /// SHA-256 (hex) of the cookie value of a `database`-strategy session; `None` for JWT
-    /// sessions, whose cookie carries the id.
-    pub token_hash: Option<String>,
-    /// The session's claims as JSON (`database` strategy).
-    pub data: Option<String>,
-    /// Sign-in time (unix seconds).
-    pub created_at: i64,
-    /// Last time the session was seen (unix seconds, updated at most every few minutes).
-    pub last_seen_at: i64,
-    /// Idle expiry (unix seconds), slid forward as the session is used.
-    pub expires_at: i64,
-    /// When the session ends however active (unix seconds).
-    pub absolute_expires_at: i64,
-    /// The browser's `User-Agent` at sign-in (truncated).
-    pub user_agent: Option<String>,
-    /// The client address at sign-in.
-    pub ip: Option<String>,
-}
-
-/// A one-time token sent by email: a magic link, a password reset or an email verification.
-/// Only the hash of the token is stored; the token itself exists only in the mail.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerificationToken {
-    /// SHA-256 (hex) of the token in the link.
-    pub token_hash: String,
-    /// The email address it was sent to (normalised).
-    pub identifier: String,
-    /// What the token may be used for.
-    pub purpose: TokenPurpose,
-    /// When it stops working (unix seconds).
-    pub expires_at: i64,
-}
-
-/// What a [`VerificationToken`] may be used for: a token for one purpose never works for
-/// another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenPurpose {
-    /// Magic-link sign-in (the `email` provider).
-    SignIn,
-    /// Setting a new password after "forgot password".
-    PasswordReset,
-    /// Confirming the email address of an account.
-    VerifyEmail,
-}
-
-impl TokenPurpose {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenPurpose::SignIn => "sign_in",
-            TokenPurpose::PasswordReset => "password_reset",
-            TokenPurpose::VerifyEmail => "verify_email",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn from_stored(name: &str) -> Option<Self> {
-        [
-            TokenPurpose::SignIn,
-            TokenPurpose::PasswordReset,
-            TokenPurpose::VerifyEmail,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == name)
-    }
-}
-
-/// Provider tokens of an account.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccountTokens {
-    /// Bearer token for the provider's API.
-    pub access_token: Option<AccessToken>,
-    /// Token for getting a new access token.
-    pub refresh_token: Option<RefreshToken>,
-    /// When the access token expires (seconds since the epoch).
-    pub expires_at: Option<i64>,
-    /// Granted scopes, space-separated.
-    pub scope: Option<String>,
-    /// Usually `bearer`.
-    pub token_type: Option<String>,
-    /// The OIDC ID token.
-    pub id_token: Option<String>,
-}
 
 /// A store failure. Callers map it to `Configuration` for the browser and log the cause.
 #[derive(Debug, thiserror::Error)]
@@ -229,12 +98,15 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// The storage interface of the authentication layer. One screen on purpose: a new backend
-/// implements these and nothing else.
+/// Users and their passwords.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait UserStore: Send + Sync {
     /// Creates a user; [`StoreError::Conflict`] when the email is taken.
     async fn create_user(&self, user: NewUser) -> Result<User, StoreError>;
+    /// Creates many users in one transaction (an import): for each, whether it was created
+    /// (`false`: its email was taken, in the store or earlier in `users`). A database error
+    /// creates none of them.
+    async fn import_users(&self, users: Vec<NewUser>) -> Result<Vec<bool>, StoreError>;
     /// Finds a user by id.
     async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError>;
     /// Finds a user by email (case-insensitive).
@@ -245,7 +117,20 @@ pub trait Store: Send + Sync + 'static {
     async fn list_users(&self) -> Result<Vec<User>, StoreError>;
     /// Marks a user's email as verified now (e.g. an OIDC provider vouched for it).
     async fn mark_email_verified(&self, user_id: &str) -> Result<(), StoreError>;
+    /// Whether the user can sign in with a password.
+    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError>;
+    /// Replaces a user's password hash.
+    async fn set_password_hash(&self, user_id: &str, password_hash: &str)
+    -> Result<(), StoreError>;
+    /// Removes a user's password: password sign-in fails until a new one is set.
+    async fn remove_password(&self, user_id: &str) -> Result<(), StoreError>;
+}
 
+/// Provider accounts linked to users, with their tokens. The only concern whose values are
+/// encrypted on their way in: the layer wraps it (`sealed.rs`), the backend stores what it
+/// is given.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     /// Links an OAuth account to a user; [`StoreError::Conflict`] when that provider account
     /// is already linked.
     async fn link_account(&self, account: Account) -> Result<(), StoreError>;
@@ -278,28 +163,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Unlinks an account from its user.
     async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError>;
-    /// Whether the user can sign in with a password.
-    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError>;
-    /// Creates many users in one transaction (an import): for each, whether it was created
-    /// (`false`: its email was taken, in the store or earlier in `users`). A database error
-    /// creates none of them.
-    async fn import_users(&self, users: Vec<NewUser>) -> Result<Vec<bool>, StoreError>;
+}
 
-    /// Counts one event against `key` (rate limits, sign-in failures) in a fixed window of
-    /// `window` seconds that starts with the first event after the previous window ended;
-    /// returns the counter after this event. `now` is in unix seconds.
-    async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError>;
-    /// Locks `key` until `until` (unix seconds): one more strike, and the count starts over.
-    async fn lock_counter(&self, key: &str, until: i64) -> Result<(), StoreError>;
-    /// The counter of `key`, if there is one.
-    async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError>;
-    /// Deletes the counter of `key`.
-    async fn clear_counter(&self, key: &str) -> Result<(), StoreError>;
-    /// Deletes counters whose window and lock (and a day of backoff memory) are over,
-    /// sessions and email tokens past their expiry, and audit rows written before
-    /// `audit_before` (unix seconds).
-    async fn prune_expired(&self, now: i64, audit_before: i64) -> Result<(), StoreError>;
-
+/// Signed-in browsers: one row per sign-in, whatever the session strategy.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
     /// Stores a new session.
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
     /// The session with this id.
@@ -328,12 +196,13 @@ pub trait Store: Send + Sync + 'static {
         user_id: &str,
         except: Option<&str>,
     ) -> Result<u64, StoreError>;
-    /// Replaces a user's password hash.
-    async fn set_password_hash(&self, user_id: &str, password_hash: &str)
-    -> Result<(), StoreError>;
-    /// Removes a user's password: password sign-in fails until a new one is set.
-    async fn remove_password(&self, user_id: &str) -> Result<(), StoreError>;
+    /// Deletes the sessions past their idle or absolute expiry at `now` (unix seconds).
+    async fn delete_expired_sessions(&self, now: i64) -> Result<(), StoreError>;
+}
 
+/// One-time tokens sent by email (sign-in links, password resets, address verification).
+#[async_trait]
+pub trait VerificationTokenStore: Send + Sync {
     /// Stores a one-time email token.
     async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError>;
     /// Deletes every token sent to `identifier`, whatever its purpose; how many went. Used
@@ -345,7 +214,31 @@ pub trait Store: Send + Sync + 'static {
         &self,
         token_hash: &str,
     ) -> Result<Option<VerificationToken>, StoreError>;
+    /// Deletes the tokens past their expiry at `now` (unix seconds).
+    async fn delete_expired_verification_tokens(&self, now: i64) -> Result<(), StoreError>;
+}
 
+/// Rate-limit and lockout counters, shared by every instance on the same database.
+#[async_trait]
+pub trait CounterStore: Send + Sync {
+    /// Counts one event against `key` (rate limits, sign-in failures) in a fixed window of
+    /// `window` seconds that starts with the first event after the previous window ended;
+    /// returns the counter after this event. `now` is in unix seconds.
+    async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError>;
+    /// Locks `key` until `until` (unix seconds): one more strike, and the count starts over.
+    async fn lock_counter(&self, key: &str, until: i64) -> Result<(), StoreError>;
+    /// The counter of `key`, if there is one.
+    async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError>;
+    /// Deletes the counter of `key`.
+    async fn clear_counter(&self, key: &str) -> Result<(), StoreError>;
+    /// Deletes counters whose window and lock (and [`COUNTER_MEMORY_SECS`] of backoff
+    /// memory) are over at `now` (unix seconds).
+    async fn delete_expired_counters(&self, now: i64) -> Result<(), StoreError>;
+}
+
+/// The audit log: append, read the newest, forget the old.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
     /// Appends a row to the audit log.
     async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError>;
     /// The newest `limit` audit rows, newest first: of `user_id`, or of everyone.
@@ -354,23 +247,42 @@ pub trait Store: Send + Sync + 'static {
         user_id: Option<&str>,
         limit: u32,
     ) -> Result<Vec<AuditRecord>, StoreError>;
+    /// Deletes the rows written before `before` (unix seconds).
+    async fn delete_audit_events_before(&self, before: i64) -> Result<(), StoreError>;
 }
 
-/// A rate-limit or lockout counter (see [`Store::count_event`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Counter {
-    /// Events in the current window.
-    pub count: u32,
-    /// When the current window started (unix seconds).
-    pub window_start: i64,
-    /// Locked until then (unix seconds); 0 when never locked.
-    pub locked_until: i64,
-    /// How many times the key was locked since the counter was created.
-    pub strikes: u32,
+/// Everything the authentication layer keeps: implemented for every type that implements
+/// the six concerns, so an app hands [`Auth::new`](crate::Auth::new) one value.
+#[async_trait]
+pub trait Store:
+    UserStore
+    + AccountStore
+    + SessionStore
+    + VerificationTokenStore
+    + CounterStore
+    + AuditStore
+    + 'static
+{
+    /// Deletes what has expired at `now` (counters, sessions, mailed tokens) and the audit
+    /// rows written before `audit_before` (unix seconds).
+    async fn prune_expired(&self, now: i64, audit_before: i64) -> Result<(), StoreError> {
+        self.delete_expired_counters(now).await?;
+        self.delete_expired_sessions(now).await?;
+        self.delete_expired_verification_tokens(now).await?;
+        self.delete_audit_events_before(audit_before).await
+    }
 }
 
-/// How long a counter outlives its window or lock, so lockouts in a row can back off.
-pub const COUNTER_MEMORY_SECS: i64 = 24 * 60 * 60;
+impl<T> Store for T where
+    T: UserStore
+        + AccountStore
+        + SessionStore
+        + VerificationTokenStore
+        + CounterStore
+        + AuditStore
+        + 'static
+{
+}
 
 /// Creates `dir` (and its parents) so that only its owner can enter it (0700 on Unix): it
 /// holds the database and the development secret. An existing folder is left as it is.

@@ -1,30 +1,26 @@
 //! Provider tokens encrypted at rest, whatever the store: [`Auth::new`](crate::Auth::new)
-//! wraps the app's store in [`SealedTokens`], which encrypts access, refresh and ID tokens
-//! on their way into the store and decrypts them on their way out. A copy of the database
+//! wraps the accounts of the app's store in [`SealedAccounts`], which encrypts access, refresh
+//! and ID tokens on their way into the store and decrypts them on their way out. A copy of the database
 //! alone does not give anyone a user's GitHub or Google access.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{
-    Account, AccountTokens, Counter, NewUser, SessionRecord, Store, StoreError, User,
-    VerificationToken,
-};
+use super::{Account, AccountStore, AccountTokens, NewUser, Store, StoreError, User};
 use crate::{
-    AuditRecord,
     keys::Keys,
     secret::{AccessToken, RefreshToken},
 };
 
-pub(crate) struct SealedTokens {
+pub(crate) struct SealedAccounts {
     inner: Arc<dyn Store>,
     keys: Keys,
 }
 
-impl SealedTokens {
+impl SealedAccounts {
     pub fn new(inner: Arc<dyn Store>, keys: Keys) -> Self {
-        SealedTokens { inner, keys }
+        SealedAccounts { inner, keys }
     }
 
     /// The tokens as stored for the account `row`: each sealed to its field and its row.
@@ -116,31 +112,7 @@ impl SealedTokens {
 }
 
 #[async_trait]
-impl Store for SealedTokens {
-    async fn create_user(&self, user: NewUser) -> Result<User, StoreError> {
-        self.inner.create_user(user).await
-    }
-
-    async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
-        self.inner.user_by_id(id).await
-    }
-
-    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        self.inner.user_by_email(email).await
-    }
-
-    async fn user_with_password(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
-        self.inner.user_with_password(email).await
-    }
-
-    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
-        self.inner.list_users().await
-    }
-
-    async fn mark_email_verified(&self, user_id: &str) -> Result<(), StoreError> {
-        self.inner.mark_email_verified(user_id).await
-    }
-
+impl AccountStore for SealedAccounts {
     async fn link_account(&self, account: Account) -> Result<(), StoreError> {
         let tokens = self.seal(&account.id, &account.tokens);
         self.inner.link_account(Account { tokens, ..account }).await
@@ -189,115 +161,5 @@ impl Store for SealedTokens {
 
     async fn unlink_account(&self, user_id: &str, provider: &str) -> Result<(), StoreError> {
         self.inner.unlink_account(user_id, provider).await
-    }
-
-    async fn has_password(&self, user_id: &str) -> Result<bool, StoreError> {
-        self.inner.has_password(user_id).await
-    }
-
-    async fn import_users(&self, users: Vec<NewUser>) -> Result<Vec<bool>, StoreError> {
-        self.inner.import_users(users).await
-    }
-
-    async fn count_event(&self, key: &str, now: i64, window: i64) -> Result<Counter, StoreError> {
-        self.inner.count_event(key, now, window).await
-    }
-
-    async fn lock_counter(&self, key: &str, until: i64) -> Result<(), StoreError> {
-        self.inner.lock_counter(key, until).await
-    }
-
-    async fn counter(&self, key: &str) -> Result<Option<Counter>, StoreError> {
-        self.inner.counter(key).await
-    }
-
-    async fn clear_counter(&self, key: &str) -> Result<(), StoreError> {
-        self.inner.clear_counter(key).await
-    }
-
-    async fn prune_expired(&self, now: i64, audit_before: i64) -> Result<(), StoreError> {
-        self.inner.prune_expired(now, audit_before).await
-    }
-
-    async fn delete_verification_tokens(&self, identifier: &str) -> Result<u64, StoreError> {
-        self.inner.delete_verification_tokens(identifier).await
-    }
-
-    async fn create_verification_token(&self, token: &VerificationToken) -> Result<(), StoreError> {
-        self.inner.create_verification_token(token).await
-    }
-
-    async fn take_verification_token(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<VerificationToken>, StoreError> {
-        self.inner.take_verification_token(token_hash).await
-    }
-
-    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
-        self.inner.create_session(session).await
-    }
-
-    async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError> {
-        self.inner.session(id).await
-    }
-
-    async fn session_by_token_hash(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<SessionRecord>, StoreError> {
-        self.inner.session_by_token_hash(token_hash).await
-    }
-
-    async fn touch_session(
-        &self,
-        id: &str,
-        last_seen_at: i64,
-        expires_at: i64,
-        data: Option<&str>,
-    ) -> Result<(), StoreError> {
-        self.inner
-            .touch_session(id, last_seen_at, expires_at, data)
-            .await
-    }
-
-    async fn sessions_of_user(&self, user_id: &str) -> Result<Vec<SessionRecord>, StoreError> {
-        self.inner.sessions_of_user(user_id).await
-    }
-
-    async fn delete_session(&self, user_id: &str, id: &str) -> Result<bool, StoreError> {
-        self.inner.delete_session(user_id, id).await
-    }
-
-    async fn delete_sessions_of_user(
-        &self,
-        user_id: &str,
-        except: Option<&str>,
-    ) -> Result<u64, StoreError> {
-        self.inner.delete_sessions_of_user(user_id, except).await
-    }
-
-    async fn set_password_hash(
-        &self,
-        user_id: &str,
-        password_hash: &str,
-    ) -> Result<(), StoreError> {
-        self.inner.set_password_hash(user_id, password_hash).await
-    }
-
-    async fn remove_password(&self, user_id: &str) -> Result<(), StoreError> {
-        self.inner.remove_password(user_id).await
-    }
-
-    async fn record_audit_event(&self, event: &AuditRecord) -> Result<(), StoreError> {
-        self.inner.record_audit_event(event).await
-    }
-
-    async fn audit_events(
-        &self,
-        user_id: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<AuditRecord>, StoreError> {
-        self.inner.audit_events(user_id, limit).await
     }
 }
