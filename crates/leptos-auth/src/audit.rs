@@ -4,11 +4,10 @@
 //! known), IP and user agent. Writing an event never fails the request it describes: a store error
 //! is logged instead.
 
-use serde::Serialize;
-
 use crate::{
     Auth,
     core::{RequestContext, now_secs},
+    store::AuditRecord,
 };
 
 /// What happened.
@@ -61,25 +60,6 @@ impl AuditEvent {
             AuditEvent::Lockout => "lockout",
         }
     }
-}
-
-/// One row of the audit log, as stored and as `GET /api/auth/audit` lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
-#[serde(rename_all = "camelCase")]
-pub struct AuditRecord {
-    /// When (unix seconds).
-    pub time: i64,
-    /// The user, when known.
-    pub user_id: Option<String>,
-    /// What happened: an [`AuditEvent`] name.
-    pub event: String,
-    /// The provider involved, if any (`credentials`, `github`, …).
-    pub provider: Option<String>,
-    /// The client address.
-    pub ip: Option<String>,
-    /// The browser's `User-Agent` (truncated).
-    pub user_agent: Option<String>,
 }
 
 impl AuditRecord {

@@ -595,7 +595,7 @@ fn dev_secret(path: &Path) -> Result<String, AuthConfigError> {
             return Ok(secret);
         }
     }
-    let secret = super::session::csrf::random_hex(32);
+    let secret = crate::keys::random_hex(32);
     let write = || -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
             crate::store::create_private_dir(dir)?;

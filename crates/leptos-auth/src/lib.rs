@@ -70,6 +70,7 @@ mod client;
 mod components;
 mod error;
 mod paths;
+mod provider_kind;
 mod redirect;
 mod server_fns;
 mod session;
@@ -81,11 +82,11 @@ pub use client::{
 pub use components::{ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession};
 pub use error::{AuthError, AuthFnError};
 pub use paths::{AuthPaths, DEFAULT_BASE_PATH};
+pub use provider_kind::ProviderKind;
 pub use redirect::{is_safe_local_path, local_callback_url};
 pub use server_fns::{
-    CsrfToken, GetSession, ListProviders, LoadSessionState, ProviderKind, ProviderSummary,
-    SessionInfo, SessionState, SignIn, SignOut, csrf_token, get_session, list_providers,
-    load_session_state,
+    CsrfToken, GetSession, ListProviders, LoadSessionState, ProviderSummary, SessionInfo,
+    SessionState, SignIn, SignOut, csrf_token, get_session, list_providers, load_session_state,
 };
 pub use session::{Session, SessionUser};
 
@@ -100,6 +101,8 @@ mod callbacks;
 mod config;
 #[cfg(feature = "ssr")]
 mod core;
+#[cfg(feature = "ssr")]
+mod devices;
 #[cfg(feature = "ssr")]
 mod email;
 #[cfg(feature = "ssr")]
@@ -125,16 +128,17 @@ mod register;
 #[cfg(feature = "ssr")]
 mod secret;
 #[cfg(feature = "ssr")]
-mod sessions;
+mod sign_in;
 #[cfg(feature = "ssr")]
 pub mod store;
 
 #[cfg(feature = "ssr")]
 pub use self::{
-    audit::{AuditEvent, AuditRecord},
+    audit::AuditEvent,
     callbacks::{Callbacks, DefaultCallbacks, Events, JwtParams, JwtTrigger, NoEvents},
     config::{AuthConfig, AuthConfigError, MIN_SECRET_LEN, Pages, SessionOptions, SessionStrategy},
     core::Auth,
+    devices::{RevokeSessions, Revoked},
     email::{LogMailer, Mail, MailError, Mailer, SmtpMailer},
     extract::SignedInUser,
     layer::{AuthLayer, AuthService},
@@ -150,8 +154,7 @@ pub use self::{
     secret::{AccessToken, ClientSecret, RefreshToken},
     server_fns::append_set_cookies,
     session::jwt::Token,
-    sessions::{RevokeSessions, Revoked},
-    store::{MemoryStore, Store, StoreError, User},
+    store::{AuditRecord, MemoryStore, Store, StoreError, User},
 };
 /// Re-exported so apps implement [`Callbacks`], [`Events`], the store traits and
 /// [`providers::Authorize`] without adding the crate themselves.

@@ -116,6 +116,21 @@ pub(crate) fn allowed_redirect(url: &str, base_url: &url::Url) -> Option<url::Ur
 /// Strings built from the pieces that make redirect checks go wrong: slashes and
 /// backslashes, control characters and whitespace, schemes, userinfo, hosts and ports,
 /// percent-escapes.
+#[cfg(feature = "ssr")]
+/// Appends query parameters, skipping absent ones, percent-encoded.
+pub(crate) fn with_query(url: &str, params: &[(&str, Option<&str>)]) -> String {
+    let query: Vec<(&str, &str)> = params
+        .iter()
+        .filter_map(|(k, v)| Some((*k, (*v)?)))
+        .collect();
+    if query.is_empty() {
+        return url.to_owned();
+    }
+    let encoded = serde_urlencoded::to_string(&query).unwrap_or_default();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{encoded}")
+}
+
 #[cfg(all(test, feature = "ssr"))]
 pub(crate) fn hostile_url() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;

@@ -7,7 +7,8 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 
-use super::reply::{Reply, with_query};
+use super::reply::Reply;
+use crate::redirect::with_query;
 use crate::{Auth, AuthError, pages};
 
 pub(super) async fn get(

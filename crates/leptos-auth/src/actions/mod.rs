@@ -2,15 +2,19 @@
 //! Auth.js core. POST actions take an [`request::ActionPost`] (parsed once, CSRF checked in one
 //! line) and answer a [`reply::Reply`].
 
-pub(crate) mod callback;
+mod account_sessions;
+mod audit_log;
+mod callback;
 mod csrf;
-mod email;
+mod email_verification;
 mod error;
+mod magic_link;
+mod password_change;
+mod password_reset;
 mod providers;
 pub(crate) mod reply;
 pub(crate) mod request;
 mod session;
-mod sessions;
 mod signin;
 mod signout;
 mod verify_request;
@@ -41,19 +45,28 @@ impl Auth {
             .route(&paths.sign_out(), get(signout::get).post(signout::post))
             .route(&paths.error(), get(error::get))
             .route(&paths.verify_request(), get(verify_request::get))
-            .route(&paths.sessions(), get(sessions::list))
-            .route(&paths.revoke_sessions(), post(sessions::revoke))
-            .route(&paths.change_password(), post(sessions::change_password))
-            .route(&paths.audit(), get(sessions::audit))
-            .route(&paths.forgot_password(), post(email::forgot_password))
+            .route(&paths.sessions(), get(account_sessions::list))
+            .route(&paths.revoke_sessions(), post(account_sessions::revoke))
+            .route(
+                &paths.change_password(),
+                post(password_change::change_password),
+            )
+            .route(&paths.audit(), get(audit_log::audit))
+            .route(
+                &paths.forgot_password(),
+                post(password_reset::forgot_password),
+            )
             .route(
                 &paths.reset_password(),
-                get(email::reset_password_page).post(email::reset_password),
+                get(password_reset::reset_password_page).post(password_reset::reset_password),
             )
-            .route(&paths.send_verification(), post(email::send_verification))
+            .route(
+                &paths.send_verification(),
+                post(email_verification::send_verification),
+            )
             .route(
                 &paths.verify_email(),
-                get(email::verify_email_page).post(email::verify_email),
+                get(email_verification::verify_email_page).post(email_verification::verify_email),
             )
             .with_state(self.clone())
     }

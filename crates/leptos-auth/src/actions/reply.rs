@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use super::request::ActionPost;
+use crate::redirect::with_query;
 use crate::{Auth, AuthError, TooManyAttempts, core::RequestContext, pages};
 
 /// What an action answers, before it becomes an HTTP response.
@@ -149,20 +151,6 @@ fn json_response(text: String) -> Response {
     r
 }
 
-/// Appends query parameters, skipping absent ones, percent-encoded.
-pub(crate) fn with_query(url: &str, params: &[(&str, Option<&str>)]) -> String {
-    let query: Vec<(&str, &str)> = params
-        .iter()
-        .filter_map(|(k, v)| Some((*k, (*v)?)))
-        .collect();
-    if query.is_empty() {
-        return url.to_owned();
-    }
-    let encoded = serde_urlencoded::to_string(&query).unwrap_or_default();
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}{encoded}")
-}
-
 impl Auth {
     /// The answer to a failed action: the error page `?error=<code>` (which sends sign-in
     /// errors on to the sign-in page) with `params`, as a 302, or in JSON mode as `{"url"}`
@@ -206,5 +194,22 @@ impl Auth {
             Reply::html(status, pages::error(self, ctx, refusal.code, wait))
         };
         reply.with_retry_after(Some(refusal.retry_after))
+    }
+}
+
+/// `{"error": code}` with `status`: the failure of an account endpoint.
+pub(super) fn failure(code: &str, status: StatusCode) -> Reply {
+    Reply::json(json!({ "error": code })).with_status(status)
+}
+
+/// JSON, or for a plain form (it posts a `callbackUrl`) a 302 back to its page.
+pub(super) fn answer(req: &ActionPost, outcome: Result<Value, (&str, StatusCode)>) -> Reply {
+    match (req.callback_url().filter(|_| !req.json_mode), outcome) {
+        (Some(page), Ok(_)) => Reply::redirect(page),
+        (Some(page), Err((code, _))) => {
+            Reply::redirect(with_query(&page, &[("error", Some(code))]))
+        }
+        (None, Ok(body)) => Reply::json(body),
+        (None, Err((code, status))) => failure(code, status),
     }
 }

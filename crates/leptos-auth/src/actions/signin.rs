@@ -7,10 +7,8 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 
-use super::{
-    reply::{Reply, with_query},
-    request::ActionPost,
-};
+use super::{reply::Reply, request::ActionPost};
+use crate::redirect::with_query;
 use crate::{Auth, AuthError, Provider, error::for_log, pages};
 
 pub(super) async fn get(
@@ -72,7 +70,9 @@ pub(super) async fn post(
                 })?;
             Ok(Reply::outcome(req.json_mode, url, StatusCode::OK).with_cookies(cookies))
         }
-        Some(Provider::Email(email)) => super::email::send_sign_in_link(&auth, &req, email).await,
+        Some(Provider::Email(email)) => {
+            super::magic_link::send_sign_in_link(&auth, &req, email).await
+        }
         // Credentials post straight to /callback/credentials; here they get the form.
         Some(Provider::Credentials(_)) => {
             let url = with_query(

@@ -7,13 +7,13 @@ use super::{Mailer, templates::MailKind, tokens::TokenRefused};
 use crate::{
     AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
     TooManyAttempts,
-    actions::callback::SignedIn,
-    actions::reply::with_query,
     core::RequestContext,
     error::Failure,
     is_valid_email,
     ownership::Proof,
     providers::EmailLink,
+    redirect::with_query,
+    sign_in::SignedIn,
     store::{NewUser, PasswordHashError, StoreError, TokenPurpose, hash_password, normalize_email},
 };
 

@@ -7,7 +7,7 @@ use crate::{
     Auth, StoreError,
     core::now_secs,
     keys::hex,
-    session::csrf::random_hex,
+    keys::random_hex,
     store::{TokenPurpose, VerificationToken},
 };
 

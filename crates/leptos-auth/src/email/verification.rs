@@ -13,11 +13,11 @@ use axum::http::request::Parts;
 use super::{templates::MailKind, tokens::TokenRefused};
 use crate::{
     AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, User,
-    actions::callback::SignedIn,
-    actions::reply::with_query,
     core::RequestContext,
     error::Failure,
     ownership::Proof,
+    redirect::with_query,
+    sign_in::SignedIn,
     store::{StoreError, TokenPurpose, normalize_email, verify_password},
 };
 

@@ -27,13 +27,13 @@ pub use refresh::ProviderTokenError;
 use self::oidc::ProviderError;
 use super::{
     AuditEvent, Auth, AuthError,
-    actions::callback::SignedIn,
     core::{RequestContext, now_secs},
     error::Failure,
+    keys::random_hex,
     ownership::Proof,
     providers::{ClientAuth, OAuth, OAuthKind, Profile},
     secret::{AccessToken, RefreshToken},
-    session::csrf::random_hex,
+    sign_in::SignedIn,
     store::{Account, AccountTokens, NewUser, StoreError, User, normalize_email},
 };
 

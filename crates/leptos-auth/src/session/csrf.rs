@@ -1,17 +1,9 @@
 //! CSRF double-submit tokens (docs/architecture.md › Cookies and CSRF): the cookie holds
 //! `token|hmac(token)`, the form echoes `token`, and both must match.
 
-use rand::RngCore;
 use subtle::ConstantTimeEq;
 
-use crate::keys::{Keys, hex};
-
-/// `n` random bytes from the OS, hex-encoded.
-pub(crate) fn random_hex(n: usize) -> String {
-    let mut bytes = vec![0u8; n];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
+use crate::keys::{Keys, random_hex};
 
 /// The token inside a CSRF cookie value, when the cookie is genuine.
 pub(crate) fn token_from_cookie(keys: &Keys, cookie_value: &str) -> Option<String> {

@@ -15,7 +15,8 @@ use std::{
 use serde_json::Map;
 use sha2::{Digest, Sha256};
 
-use super::{csrf::random_hex, jwt::Token};
+use super::jwt::Token;
+use crate::keys::random_hex;
 use crate::{
     Auth, AuthError, SessionStrategy,
     core::{RequestContext, now_secs},

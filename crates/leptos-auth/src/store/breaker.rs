@@ -19,11 +19,10 @@ use std::{
 use async_trait::async_trait;
 
 use super::{
-    Account, AccountStore, AccountTokens, AuditStore, Counter, CounterStore, NewUser,
+    Account, AccountStore, AccountTokens, AuditRecord, AuditStore, Counter, CounterStore, NewUser,
     SessionRecord, SessionStore, Store, StoreError, User, UserStore, VerificationToken,
     VerificationTokenStore,
 };
-use crate::AuditRecord;
 
 /// The store as the layer sees it: every call guarded, provider accounts through their
 /// encrypting layer ([`SealedAccounts`](super::SealedAccounts)).

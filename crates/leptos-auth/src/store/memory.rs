@@ -4,12 +4,10 @@ use std::{collections::HashMap, sync::Mutex};
 
 use async_trait::async_trait;
 
-use crate::AuditRecord;
-
 use super::{
-    Account, AccountStore, AccountTokens, AuditStore, COUNTER_MEMORY_SECS, Counter, CounterStore,
-    NewUser, SessionRecord, SessionStore, StoreError, User, UserStore, VerificationToken,
-    VerificationTokenStore, normalize_email,
+    Account, AccountStore, AccountTokens, AuditRecord, AuditStore, COUNTER_MEMORY_SECS, Counter,
+    CounterStore, NewUser, SessionRecord, SessionStore, StoreError, User, UserStore,
+    VerificationToken, VerificationTokenStore, normalize_email,
 };
 
 /// Users and accounts in a `Mutex`, in insertion order.

@@ -22,15 +22,14 @@ mod sqlite;
 
 use async_trait::async_trait;
 
-use crate::AuditRecord;
 pub(crate) use breaker::CircuitBreaker;
 pub use memory::MemoryStore;
 pub use password::{PasswordHashError, hash_password, needs_rehash, verify_password};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use records::{
-    AccessToken, Account, AccountTokens, COUNTER_MEMORY_SECS, Counter, NewUser, RefreshToken,
-    SessionRecord, TokenPurpose, User, VerificationToken,
+    AccessToken, Account, AccountTokens, AuditRecord, COUNTER_MEMORY_SECS, Counter, NewUser,
+    RefreshToken, SessionRecord, TokenPurpose, User, VerificationToken,
 };
 pub(crate) use sealed::SealedAccounts;
 #[cfg(feature = "sqlite")]

@@ -163,3 +163,22 @@ pub struct Counter {
 
 /// How long a counter outlives its window or lock, so lockouts in a row can back off.
 pub const COUNTER_MEMORY_SECS: i64 = 24 * 60 * 60;
+
+/// One row of the audit log, as stored and as `GET /api/auth/audit` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    /// When (unix seconds).
+    pub time: i64,
+    /// The user, when known.
+    pub user_id: Option<String>,
+    /// What happened: an [`AuditEvent`](crate::AuditEvent) name.
+    pub event: String,
+    /// The provider involved, if any (`credentials`, `github`, …).
+    pub provider: Option<String>,
+    /// The client address.
+    pub ip: Option<String>,
+    /// The browser's `User-Agent` (truncated).
+    pub user_agent: Option<String>,
+}

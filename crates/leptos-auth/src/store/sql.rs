@@ -140,7 +140,7 @@ macro_rules! sql_store {
             const GREATEST: &str = <$db as Dialect>::GREATEST;
 
             fn new_id() -> String {
-                $crate::session::csrf::random_hex(16)
+                $crate::keys::random_hex(16)
             }
 
             async fn insert_account<'e>(

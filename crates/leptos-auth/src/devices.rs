@@ -1,5 +1,6 @@
-//! The signed-in user's sessions: listing them (device, address, last seen) and ending them
-//! (one, or every other one) — "sign out other devices" (docs/architecture.md › Account safety).
+//! The signed-in devices of a user: listing their sessions (device, address, last seen) and
+//! ending them (one, or every other one), "sign out other devices" (docs/architecture.md ›
+//! Account safety).
 
 use axum::http::HeaderMap;
 
