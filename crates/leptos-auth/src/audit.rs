@@ -4,10 +4,13 @@
 //! known), IP and user agent. Writing an event never fails the request it describes: a store error
 //! is logged instead.
 
+use std::sync::Arc;
+
 use crate::{
-    Auth,
-    core::{RequestContext, now_secs},
-    store::AuditRecord,
+    clock::now_secs,
+    context::RequestContext,
+    limits::Limits,
+    store::{AuditRecord, Store},
 };
 
 /// What happened.
@@ -65,7 +68,7 @@ impl AuditEvent {
 impl AuditRecord {
     /// [`AuditRecord::time`] as ISO 8601 (UTC), e.g. `2026-11-23T01:40:00Z`.
     pub fn time_iso8601(&self) -> String {
-        crate::core::iso8601(self.time)
+        crate::clock::iso8601(self.time)
     }
 }
 
@@ -85,40 +88,23 @@ const INTERNAL_PROVIDERS: [&str; 5] = [
 ];
 
 /// How many events `GET /audit` lists.
-const RECENT_EVENTS: u32 = 50;
+pub(crate) const RECENT_EVENTS: u32 = 50;
 
-impl Auth {
-    /// The request's user's most recent security events, newest first.
-    /// `SessionRequired` when signed out.
-    pub async fn recent_security_events(
-        &self,
-        headers: &axum::http::HeaderMap,
-    ) -> Result<Vec<AuditRecord>, crate::AuthError> {
-        let token = self
-            .read_token(&self.context(headers))
-            .await
-            .ok_or(crate::AuthError::SessionRequired)?;
-        self.store()
-            .audit_events(Some(&token.sub), RECENT_EVENTS)
-            .await
-            .map_err(|e| {
-                e.log("could not read the audit log");
-                crate::AuthError::Configuration
-            })
-    }
+/// Writes the audit log: bounded rows, and anonymous failures only within the rate limits.
+pub(crate) struct Audit {
+    store: Arc<dyn Store>,
+    limits: Arc<Limits>,
+    /// The ids of the configured providers: any other id is recorded as `unknown`.
+    providers: Vec<String>,
+}
 
-    /// Records `event` of `user_id` for `request` (its address and user agent), for the
-    /// security actions an app performs itself, e.g. unlinking an account. Never fails: a
-    /// store error is logged.
-    pub async fn record_audit_event(
-        &self,
-        request: &axum::http::request::Parts,
-        user_id: Option<&str>,
-        event: AuditEvent,
-        provider: Option<&str>,
-    ) {
-        let ctx = self.context_of(request);
-        self.audit(&ctx, user_id, event, provider).await;
+impl Audit {
+    pub(crate) fn new(store: Arc<dyn Store>, limits: Arc<Limits>, providers: Vec<String>) -> Self {
+        Audit {
+            store,
+            limits,
+            providers,
+        }
     }
 
     /// Records `event` for the request `ctx`; never fails (a store error is logged).
@@ -127,7 +113,7 @@ impl Auth {
     /// has is recorded as `unknown`, the user agent is cut. Rows about a failure nobody is
     /// signed in for are bounded per client by the rate limits, so an anonymous client cannot
     /// grow the log faster than it could sign in; old rows go after `audit_retention`.
-    pub(crate) async fn audit(
+    pub(crate) async fn record(
         &self,
         ctx: &RequestContext,
         user_id: Option<&str>,
@@ -136,13 +122,13 @@ impl Auth {
     ) {
         if user_id.is_none()
             && event == AuditEvent::SignInFailed
-            && !self.may_log_anonymous_failure(ctx.client_ip).await
+            && !self.limits.may_log_anonymous_failure(ctx.client_ip).await
         {
             tracing::debug!("audit row of an anonymous failure skipped: over the rate limit");
             return;
         }
         let provider = provider.map(|id| {
-            let known = self.provider(id).is_some() || INTERNAL_PROVIDERS.contains(&id);
+            let known = self.providers.iter().any(|p| p == id) || INTERNAL_PROVIDERS.contains(&id);
             if known {
                 id.chars().take(MAX_PROVIDER).collect()
             } else {
@@ -160,7 +146,7 @@ impl Auth {
                 .as_deref()
                 .map(|ua| ua.chars().take(MAX_USER_AGENT).collect()),
         };
-        if let Err(e) = self.store().record_audit_event(&record).await {
+        if let Err(e) = self.store.record_audit_event(&record).await {
             e.log("could not write the audit log");
         }
     }

@@ -5,14 +5,13 @@ use std::{fmt, path::Path, sync::Arc, time::Duration};
 use url::Url;
 
 use crate::{
+    AuthConfigError,
     callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
-    email::{LogMailer, Mailer, SmtpMailer},
+    keys::MIN_SECRET_LEN,
     limits::{InvalidProxy, Lockout, MailLimit, RateLimits, TrustedProxies},
+    mail::{LogMailer, Mailer, SmtpMailer},
     providers::{OAuth, Provider, github, google, spotify, with_github_emails_url},
 };
-
-/// Shortest secret accepted in production: 32 bytes, as for an HS256 key.
-pub const MIN_SECRET_LEN: usize = 32;
 
 /// How long audit rows are kept unless configured otherwise: 90 days.
 const DEFAULT_AUDIT_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
@@ -170,94 +169,6 @@ impl fmt::Debug for AuthConfig {
             .finish_non_exhaustive()
     }
 }
-
-/// Why the authentication configuration cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthConfigError {
-    /// No secret in production.
-    MissingSecret,
-    /// A secret shorter than [`MIN_SECRET_LEN`] in production.
-    ShortSecret {
-        /// Length of the offending secret, in bytes.
-        len: usize,
-    },
-    /// `AUTH_URL` is not an absolute http(s) URL.
-    InvalidUrl(String),
-    /// The development secret file could not be read or written.
-    DevSecret(String),
-    /// No `AUTH_URL` in production (and no explicit `AUTH_TRUST_HOST`).
-    MissingUrl,
-    /// A mail server is configured in production without `AUTH_URL` (mailed links would
-    /// take their host from requests).
-    MissingUrlForMail,
-    /// A yes/no variable has another value.
-    InvalidFlag {
-        /// The variable, e.g. `AUTH_TRUST_HOST`.
-        name: &'static str,
-        /// What it was set to.
-        value: String,
-    },
-    /// `AUTH_TRUSTED_PROXIES` has an entry that is not an address or CIDR range.
-    InvalidProxies(String),
-    /// A setting has a value of the wrong form.
-    Invalid {
-        /// The variable, e.g. `AUTH_SESSION_STRATEGY`.
-        name: &'static str,
-        /// What it was set to.
-        value: String,
-        /// What it should look like.
-        expected: &'static str,
-    },
-}
-
-impl fmt::Display for AuthConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AuthConfigError::MissingSecret => write!(
-                f,
-                "AUTH_SECRET is not set: production needs a random secret of at least \
-                 {MIN_SECRET_LEN} bytes (generate one with `openssl rand -base64 33`)"
-            ),
-            AuthConfigError::ShortSecret { len } => write!(
-                f,
-                "AUTH_SECRET is {len} bytes long: production needs at least {MIN_SECRET_LEN} \
-                 (generate one with `openssl rand -base64 33`)"
-            ),
-            AuthConfigError::InvalidUrl(url) => {
-                write!(f, "AUTH_URL={url:?} is not an absolute http(s) URL")
-            }
-            AuthConfigError::DevSecret(reason) => {
-                write!(f, "cannot keep the development secret: {reason}")
-            }
-            AuthConfigError::MissingUrl => write!(
-                f,
-                "AUTH_URL is not set: production needs the site's public URL (e.g. \
-                 AUTH_URL=https://app.example.com) so that cookie security and links never \
-                 depend on a request's Host header; behind a proxy you control, set \
-                 AUTH_TRUST_HOST=true to use its forwarded host instead"
-            ),
-            AuthConfigError::MissingUrlForMail => write!(
-                f,
-                "AUTH_URL is not set: with AUTH_EMAIL_SERVER, production needs the site's public \
-                 URL (e.g. AUTH_URL=https://app.example.com), because mailed links must never \
-                 take their host from a request (AUTH_TRUST_HOST is not enough)"
-            ),
-            AuthConfigError::InvalidFlag { name, value } => {
-                write!(f, "{name}={value:?} is not valid: expected true or false")
-            }
-            AuthConfigError::InvalidProxies(reason) => {
-                write!(f, "AUTH_TRUSTED_PROXIES is not valid: {reason}")
-            }
-            AuthConfigError::Invalid {
-                name,
-                value,
-                expected,
-            } => write!(f, "{name}={value:?} is not valid: expected {expected}"),
-        }
-    }
-}
-
-impl std::error::Error for AuthConfigError {}
 
 impl AuthConfig {
     /// A configuration with the given secrets (the first signs, all verify) and defaults for

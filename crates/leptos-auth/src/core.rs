@@ -1,61 +1,52 @@
 //! [`Auth`]: the running authentication layer (configuration, store, keys) and what every
 //! action shares: the request's site URL and cookies, issuing and reading sessions, replies.
 
-use std::{sync::Arc, time::SystemTime};
+use std::sync::Arc;
 
 use axum::http::{HeaderMap, request::Parts};
-use serde_json::{Map, Value};
 use url::Url;
 
 use crate::{
-    AuditEvent, AuthConfig, AuthError, AuthPaths, Session, SessionUser, SignedInUser,
-    callbacks::{JwtParams, JwtTrigger},
+    AuditEvent, AuthConfig, AuthError, AuthPaths, ClientIp, LimitedAction, TooManyAttempts,
+    audit::{Audit, RECENT_EVENTS},
+    callbacks::JwtTrigger,
+    context::RequestContext,
     keys::Keys,
-    limits::{ClientIp, LocalBlocks},
-    oauth::OAuthState,
+    limits::Limits,
+    providers::OAuthState,
     session::{
         cookies::{CookieJar, RequestCookies},
         csrf,
-        jwt::VerifiedTokens,
-        jwt::{self, Token},
-        lifecycle::ConfirmedSessions,
+        jwt::Token,
     },
-    store::{CircuitBreaker, SealedAccounts, Store, User},
+    session_lifecycle::Sessions,
+    store::{AuditRecord, CircuitBreaker, SealedAccounts, Store, User},
 };
 
 /// The authentication layer, ready to serve: cheap to clone, shared by every request.
+///
+/// A facade (docs/architecture.md › Layers): the subsystems below it own their state (the
+/// sessions and their caches, the limits and their blocks, the audit log, the providers'
+/// endpoints); the flows above it (sign-in, OAuth, the mail flows) are `impl Auth` blocks in
+/// their own modules.
 #[derive(Clone)]
 pub struct Auth {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    config: AuthConfig,
+    config: Arc<AuthConfig>,
     store: Arc<dyn Store>,
     /// The same store below the breaker, for the token migration.
     sealed: Arc<SealedAccounts>,
     keys: Keys,
-    oauth: OAuthState,
     paths: AuthPaths,
-    limits: LocalBlocks,
-    confirmed: ConfirmedSessions,
-    verified: VerifiedTokens,
     /// The origin of `AUTH_URL`, worked out once.
     origin: Option<Url>,
-}
-
-/// What one request tells the auth layer: which site it is for and which cookies it carries.
-#[derive(Clone)]
-pub(crate) struct RequestContext {
-    /// Origin of the site, with a trailing slash: `http://127.0.0.1:3000/`.
-    pub base_url: Url,
-    pub cookies: RequestCookies,
-    pub jar: CookieJar,
-    /// The browser's `User-Agent`, kept with a new session.
-    pub user_agent: Option<String>,
-    /// The client's address, when the request came through [`Auth::layer`] or an extractor
-    /// that resolved it.
-    pub client_ip: Option<std::net::IpAddr>,
+    sessions: Sessions,
+    limits: Arc<Limits>,
+    audit: Audit,
+    oauth: OAuthState,
 }
 
 impl Auth {
@@ -86,6 +77,17 @@ impl Auth {
             sealed.clone(),
             config.database_retry_interval,
         ));
+        let config = Arc::new(config);
+        let limits = Arc::new(Limits::new(
+            config.rate_limits.clone(),
+            config.mail_limit.clone(),
+            config.lockout.clone(),
+            config.audit_retention,
+            store.clone(),
+        ));
+        let providers = config.providers.iter().map(|p| p.id().to_owned()).collect();
+        let audit = Audit::new(store.clone(), limits.clone(), providers);
+        let sessions = Sessions::new(config.clone(), store.clone(), keys.clone(), limits.clone());
         Auth {
             inner: Arc::new(Inner {
                 paths,
@@ -93,11 +95,11 @@ impl Auth {
                 store,
                 sealed,
                 keys,
-                oauth: OAuthState::new(),
-                limits: LocalBlocks::default(),
-                confirmed: ConfirmedSessions::default(),
-                verified: VerifiedTokens::default(),
                 origin,
+                sessions,
+                limits,
+                audit,
+                oauth: OAuthState::new(),
             }),
         }
     }
@@ -134,22 +136,41 @@ impl Auth {
         &self.inner.oauth
     }
 
-    pub(crate) fn limits(&self) -> &LocalBlocks {
+    /// Rate limits, lockouts and mail budgets.
+    pub(crate) fn limits(&self) -> &Limits {
         &self.inner.limits
     }
 
-    pub(crate) fn confirmed_sessions(&self) -> &ConfirmedSessions {
-        &self.inner.confirmed
+    /// Issuing, reading, sliding and ending sessions.
+    pub(crate) fn sessions(&self) -> &Sessions {
+        &self.inner.sessions
     }
 
-    pub(crate) fn verified_tokens(&self) -> &VerifiedTokens {
-        &self.inner.verified
+    /// Records `event` for the request `ctx` in the audit log; never fails (a store error is
+    /// logged).
+    pub(crate) async fn audit(
+        &self,
+        ctx: &RequestContext,
+        user_id: Option<&str>,
+        event: AuditEvent,
+        provider: Option<&str>,
+    ) {
+        self.inner.audit.record(ctx, user_id, event, provider).await;
     }
 
-    /// The session of the request with these headers, or `None` when signed out
-    /// (the `getServerSession` of Auth.js). Runs the `jwt` and `session` callbacks.
-    pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
-        self.signed_in_user(headers).await.map(|user| user.session)
+    /// Counts one request of `action` from `ip` against the per-IP limit; `Err` when the
+    /// address has used up its budget for the current window. Always `Ok` when the limits
+    /// are off or the address is unknown. A database failure lets the request through (the
+    /// lockout still guards accounts) and is logged.
+    ///
+    /// The auth endpoints call this themselves; call it from an app's own endpoints that
+    /// an attacker could abuse (the demo's sign-up does).
+    pub async fn rate_limit(
+        &self,
+        ip: ClientIp,
+        action: LimitedAction,
+    ) -> Result<(), TooManyAttempts> {
+        self.limits().rate_limit(ip, action).await
     }
 
     /// Signs `user` in: the `Set-Cookie` values of a fresh session (stored, listable,
@@ -162,11 +183,12 @@ impl Auth {
         trigger: JwtTrigger,
     ) -> Result<Vec<String>, AuthError> {
         let ctx = self.context_of(request);
-        let token = self.new_token(user);
-        let token = self
+        let sessions = self.sessions();
+        let token = sessions.new_token(user);
+        let token = sessions
             .run_jwt_callback(token, trigger, Some(user), None)
             .await;
-        let cookies = self.start_session(&ctx, &token).await?;
+        let cookies = sessions.start_session(&ctx, &token).await?;
         let event = match trigger {
             JwtTrigger::SignUp => AuditEvent::SignUp,
             _ => AuditEvent::SignIn,
@@ -179,31 +201,7 @@ impl Auth {
     /// Signs a session token with the current secret: the value of a session cookie. For
     /// tools that mint sessions (tests, admin impersonation); sign-in does this itself.
     pub fn encode_session_token(&self, token: &Token) -> Result<String, AuthError> {
-        jwt::encode(self.keys(), token).map_err(|e| {
-            tracing::error!("cannot sign the session token: {e}");
-            AuthError::Configuration
-        })
-    }
-
-    /// The signed-in user of the request with these headers (what the [`SignedInUser`]
-    /// extractor gives), or `None` when signed out.
-    pub async fn signed_in_user(&self, headers: &HeaderMap) -> Option<SignedInUser> {
-        let ctx = self.context(headers);
-        let token = self.read_token(&ctx).await?;
-        let token = self
-            .run_jwt_callback(token, JwtTrigger::None, None, None)
-            .await;
-        Some(SignedInUser {
-            user_id: token.sub.clone(),
-            session: self.session_from_token(&token).await,
-        })
-    }
-
-    /// The user id of the request's session, without running callbacks.
-    pub async fn session_user_id(&self, headers: &HeaderMap) -> Option<String> {
-        self.read_token(&self.context(headers))
-            .await
-            .map(|token| token.sub)
+        self.sessions().encode(token)
     }
 
     /// Re-issues the request's session with `error` set (e.g. `RefreshTokenError`), so
@@ -211,17 +209,20 @@ impl Auth {
     /// values, empty when signed out.
     pub async fn flag_session_error(&self, headers: &HeaderMap, error: &str) -> Vec<String> {
         let ctx = self.context(headers);
-        let Some(mut token) = self.read_token(&ctx).await else {
+        let Some(mut token) = self.sessions().read_token(&ctx).await else {
             return Vec::new();
         };
         token.extra.insert("error".into(), error.into());
-        self.save_session(&ctx, &token).await.unwrap_or_default()
+        self.sessions()
+            .save_session(&ctx, &token)
+            .await
+            .unwrap_or_default()
     }
 
     /// Ends the session of the request with these headers (its row is deleted, so no copy of
     /// it works anywhere); the `Set-Cookie` values that clear it.
     pub async fn clear_session(&self, headers: &HeaderMap) -> Vec<String> {
-        self.end_session(&self.context(headers)).await
+        self.sessions().end_session(&self.context(headers)).await
     }
 
     /// The public origin of the site for this request (`AUTH_URL`, or the request's host).
@@ -237,7 +238,7 @@ impl Auth {
     /// [`Auth::context`] with the client address resolved too.
     pub(crate) fn context_of(&self, request: &Parts) -> RequestContext {
         let mut ctx = self.context(&request.headers);
-        ctx.client_ip = ClientIp::of(self, request).0;
+        ctx.client_ip = ClientIp::of(&self.config().trusted_proxies, request).0;
         ctx
     }
 
@@ -346,59 +347,39 @@ impl Auth {
         }
     }
 
-    // ---- sessions ------------------------------------------------------------------------
+    // ---- the audit log ------------------------------------------------------------------
 
-    pub(crate) async fn run_jwt_callback(
+    /// The request's user's most recent security events, newest first.
+    /// `SessionRequired` when signed out.
+    pub async fn recent_security_events(
         &self,
-        token: Token,
-        trigger: JwtTrigger,
-        user: Option<&User>,
-        session_update: Option<&Value>,
-    ) -> Token {
-        let params = JwtParams {
-            trigger,
-            user,
-            session_update,
-        };
-        self.config().callbacks.jwt(token, params).await
+        headers: &axum::http::HeaderMap,
+    ) -> Result<Vec<AuditRecord>, AuthError> {
+        let token = self
+            .sessions()
+            .read_token(&self.context(headers))
+            .await
+            .ok_or(AuthError::SessionRequired)?;
+        self.store()
+            .audit_events(Some(&token.sub), RECENT_EVENTS)
+            .await
+            .map_err(|e| {
+                e.log("could not read the audit log");
+                AuthError::Configuration
+            })
     }
 
-    pub(crate) async fn session_from_token(&self, token: &Token) -> Session {
-        let session = Session {
-            user: SessionUser {
-                name: token.name.clone(),
-                email: token.email.clone(),
-                image: token.picture.clone(),
-                extra: Map::new(),
-            },
-            expires: iso8601(token.exp),
-            // The Auth.js convention for a failed provider token refresh.
-            extra: token
-                .extra
-                .get("error")
-                .map(|e| ("error".to_owned(), e.clone()))
-                .into_iter()
-                .collect(),
-        };
-        let session = self.config().callbacks.session(session, token).await;
-        self.config().events.session(&session).await;
-        session
+    /// Records `event` of `user_id` for `request` (its address and user agent), for the
+    /// security actions an app performs itself, e.g. unlinking an account. Never fails: a
+    /// store error is logged.
+    pub async fn record_audit_event(
+        &self,
+        request: &axum::http::request::Parts,
+        user_id: Option<&str>,
+        event: AuditEvent,
+        provider: Option<&str>,
+    ) {
+        let ctx = self.context_of(request);
+        self.audit(&ctx, user_id, event, provider).await;
     }
-}
-
-pub(crate) fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
-
-pub(crate) fn iso8601(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
 }

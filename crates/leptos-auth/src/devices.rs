@@ -5,8 +5,7 @@
 use axum::http::HeaderMap;
 
 use crate::{
-    AuditEvent, Auth, AuthError, SessionInfo, StoreError,
-    core::{RequestContext, now_secs},
+    AuditEvent, Auth, AuthError, SessionInfo, StoreError, clock::now_secs, context::RequestContext,
     session::jwt::Token,
 };
 
@@ -40,6 +39,7 @@ impl Auth {
         ctx: &RequestContext,
     ) -> Result<Vec<SessionInfo>, AuthError> {
         let token = self
+            .sessions()
             .read_token(ctx)
             .await
             .ok_or(AuthError::SessionRequired)?;
@@ -63,8 +63,8 @@ impl Auth {
             .filter(|r| r.expires_at > now && r.absolute_expires_at > now)
             .map(|r| SessionInfo {
                 current: false,
-                created_at: crate::core::iso8601(r.created_at),
-                last_seen_at: crate::core::iso8601(r.last_seen_at),
+                created_at: crate::clock::iso8601(r.created_at),
+                last_seen_at: crate::clock::iso8601(r.last_seen_at),
                 device: device_label(r.user_agent.as_deref()),
                 user_agent: r.user_agent,
                 ip: r.ip,
@@ -88,6 +88,7 @@ impl Auth {
         which: RevokeSessions,
     ) -> Result<Revoked, AuthError> {
         let token = self
+            .sessions()
             .read_token(ctx)
             .await
             .ok_or(AuthError::SessionRequired)?;
@@ -109,12 +110,12 @@ impl Auth {
                     .delete_session(&token.sub, &id)
                     .await
                     .map_err(unavailable)?;
-                self.confirmed_sessions().forget(&id);
+                self.sessions().forget(&id);
                 let own = token.sid.as_deref() == Some(id.as_str());
                 Revoked {
                     count: u64::from(deleted),
                     cookies: if own {
-                        self.end_session(ctx).await
+                        self.sessions().end_session(ctx).await
                     } else {
                         Vec::new()
                     },
@@ -138,7 +139,7 @@ impl Auth {
         let except = except.and_then(|t| t.sid.as_deref());
         // This instance stops trusting them at once; others within `check_interval`.
         for session in self.store().sessions_of_user(user_id).await? {
-            self.confirmed_sessions().forget(&session.id);
+            self.sessions().forget(&session.id);
         }
         self.store().delete_sessions_of_user(user_id, except).await
     }

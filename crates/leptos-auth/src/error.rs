@@ -453,46 +453,97 @@ impl AuthFnError {
     }
 }
 
-/// In a server function, a refusal also sets the response's status (429) and `Retry-After`.
+/// Why the authentication configuration cannot be used.
 #[cfg(feature = "ssr")]
-impl From<crate::TooManyAttempts> for AuthFnError {
-    fn from(refusal: crate::TooManyAttempts) -> Self {
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
-            response.insert_header(
-                http::header::RETRY_AFTER,
-                http::HeaderValue::from(refusal.retry_after.as_secs()),
-            );
-        }
-        AuthFnError::TooManyAttempts {
-            code: refusal.code,
-            retry_after_secs: refusal.retry_after.as_secs(),
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthConfigError {
+    /// No secret in production.
+    MissingSecret,
+    /// A secret shorter than [`MIN_SECRET_LEN`](crate::MIN_SECRET_LEN) in production.
+    ShortSecret {
+        /// Length of the offending secret, in bytes.
+        len: usize,
+    },
+    /// `AUTH_URL` is not an absolute http(s) URL.
+    InvalidUrl(String),
+    /// The development secret file could not be read or written.
+    DevSecret(String),
+    /// No `AUTH_URL` in production (and no explicit `AUTH_TRUST_HOST`).
+    MissingUrl,
+    /// A mail server is configured in production without `AUTH_URL` (mailed links would
+    /// take their host from requests).
+    MissingUrlForMail,
+    /// A yes/no variable has another value.
+    InvalidFlag {
+        /// The variable, e.g. `AUTH_TRUST_HOST`.
+        name: &'static str,
+        /// What it was set to.
+        value: String,
+    },
+    /// `AUTH_TRUSTED_PROXIES` has an entry that is not an address or CIDR range.
+    InvalidProxies(String),
+    /// A setting has a value of the wrong form.
+    Invalid {
+        /// The variable, e.g. `AUTH_SESSION_STRATEGY`.
+        name: &'static str,
+        /// What it was set to.
+        value: String,
+        /// What it should look like.
+        expected: &'static str,
+    },
+}
+
+#[cfg(feature = "ssr")]
+impl std::fmt::Display for AuthConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::keys::MIN_SECRET_LEN;
+        match self {
+            AuthConfigError::MissingSecret => write!(
+                f,
+                "AUTH_SECRET is not set: production needs a random secret of at least \
+                 {MIN_SECRET_LEN} bytes (generate one with `openssl rand -base64 33`)"
+            ),
+            AuthConfigError::ShortSecret { len } => write!(
+                f,
+                "AUTH_SECRET is {len} bytes long: production needs at least {MIN_SECRET_LEN} \
+                 (generate one with `openssl rand -base64 33`)"
+            ),
+            AuthConfigError::InvalidUrl(url) => {
+                write!(f, "AUTH_URL={url:?} is not an absolute http(s) URL")
+            }
+            AuthConfigError::DevSecret(reason) => {
+                write!(f, "cannot keep the development secret: {reason}")
+            }
+            AuthConfigError::MissingUrl => write!(
+                f,
+                "AUTH_URL is not set: production needs the site's public URL (e.g. \
+                 AUTH_URL=https://app.example.com) so that cookie security and links never \
+                 depend on a request's Host header; behind a proxy you control, set \
+                 AUTH_TRUST_HOST=true to use its forwarded host instead"
+            ),
+            AuthConfigError::MissingUrlForMail => write!(
+                f,
+                "AUTH_URL is not set: with AUTH_EMAIL_SERVER, production needs the site's public \
+                 URL (e.g. AUTH_URL=https://app.example.com), because mailed links must never \
+                 take their host from a request (AUTH_TRUST_HOST is not enough)"
+            ),
+            AuthConfigError::InvalidFlag { name, value } => {
+                write!(f, "{name}={value:?} is not valid: expected true or false")
+            }
+            AuthConfigError::InvalidProxies(reason) => {
+                write!(f, "AUTH_TRUSTED_PROXIES is not valid: {reason}")
+            }
+            AuthConfigError::Invalid {
+                name,
+                value,
+                expected,
+            } => write!(f, "{name}={value:?} is not valid: expected {expected}"),
         }
     }
 }
 
 #[cfg(feature = "ssr")]
-impl From<crate::TooManyAttempts> for Failure {
-    fn from(refusal: crate::TooManyAttempts) -> Self {
-        Failure {
-            code: refusal.code,
-            cause: None,
-            retry_after: Some(refusal.retry_after),
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<crate::store::PasswordHashError> for Failure {
-    /// A full hashing queue is "try again in a second" (429 with `Retry-After`); any other
-    /// hashing failure is ours.
-    fn from(e: crate::store::PasswordHashError) -> Self {
-        match e {
-            crate::store::PasswordHashError::Busy => crate::TooManyAttempts::busy().into(),
-            e => Failure::new(AuthError::Configuration, e),
-        }
-    }
-}
+impl std::error::Error for AuthConfigError {}
 
 #[cfg(test)]
 mod tests {

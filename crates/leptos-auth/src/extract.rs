@@ -6,11 +6,12 @@
 use axum::{
     Json,
     extract::{FromRequestParts, OptionalFromRequestParts},
+    http::HeaderMap,
     http::{StatusCode, request::Parts},
     response::{IntoResponse, Response},
 };
 
-use crate::{Auth, AuthError, Session};
+use crate::{Auth, AuthError, ClientIp, Session, callbacks::JwtTrigger};
 
 /// The user of a request with a valid session.
 ///
@@ -74,6 +75,47 @@ pub(crate) fn auth_of(parts: &Parts) -> Result<Auth, AuthError> {
         tracing::error!("no Auth in the request: add `auth.layer()` to the router");
         AuthError::Configuration
     })
+}
+
+/// The session of a request, as handlers and server functions ask for it.
+impl Auth {
+    /// The session of the request with these headers, or `None` when signed out
+    /// (the `getServerSession` of Auth.js). Runs the `jwt` and `session` callbacks.
+    pub async fn session(&self, headers: &HeaderMap) -> Option<Session> {
+        self.signed_in_user(headers).await.map(|user| user.session)
+    }
+
+    /// The signed-in user of the request with these headers (what the [`SignedInUser`]
+    /// extractor gives), or `None` when signed out.
+    pub async fn signed_in_user(&self, headers: &HeaderMap) -> Option<SignedInUser> {
+        let ctx = self.context(headers);
+        let sessions = self.sessions();
+        let token = sessions.read_token(&ctx).await?;
+        let token = sessions
+            .run_jwt_callback(token, JwtTrigger::None, None, None)
+            .await;
+        Some(SignedInUser {
+            user_id: token.sub.clone(),
+            session: sessions.session_from_token(&token).await,
+        })
+    }
+
+    /// The user id of the request's session, without running callbacks.
+    pub async fn session_user_id(&self, headers: &HeaderMap) -> Option<String> {
+        self.sessions()
+            .read_token(&self.context(headers))
+            .await
+            .map(|token| token.sub)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AuthError> {
+        let auth = auth_of(parts)?;
+        Ok(ClientIp::of(&auth.config().trusted_proxies, parts))
+    }
 }
 
 impl IntoResponse for AuthError {

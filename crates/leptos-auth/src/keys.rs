@@ -4,6 +4,9 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+/// Shortest secret accepted in production: 32 bytes, as for an HS256 key.
+pub const MIN_SECRET_LEN: usize = 32;
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// One secret's derived keys.

@@ -73,7 +73,11 @@ where
             let refused = (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
             return Box::pin(async move { Ok(refused) });
         }
-        let client_ip = ClientIp::resolve(&self.auth, request.extensions(), request.headers());
+        let client_ip = ClientIp::resolve(
+            &self.auth.config().trusted_proxies,
+            request.extensions(),
+            request.headers(),
+        );
         request.extensions_mut().insert(client_ip);
         request.extensions_mut().insert(self.auth.clone());
         // The clone that was polled ready is the one to call (tower's contract).

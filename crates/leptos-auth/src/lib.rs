@@ -85,10 +85,10 @@ pub use paths::{AuthPaths, DEFAULT_BASE_PATH};
 pub use provider_kind::ProviderKind;
 pub use redirect::{is_safe_local_path, local_callback_url};
 pub use server_fns::{
-    CsrfToken, GetSession, ListProviders, LoadSessionState, ProviderSummary, SessionInfo,
-    SessionState, SignIn, SignOut, csrf_token, get_session, list_providers, load_session_state,
+    CsrfToken, GetSession, ListProviders, LoadSessionState, ProviderSummary, SessionState, SignIn,
+    SignOut, csrf_token, get_session, list_providers, load_session_state,
 };
-pub use session::{Session, SessionUser};
+pub use session::{Session, SessionInfo, SessionUser};
 
 // ---- server only (feature `ssr`) -----------------------------------------------------------
 #[cfg(feature = "ssr")]
@@ -98,7 +98,11 @@ mod audit;
 #[cfg(feature = "ssr")]
 mod callbacks;
 #[cfg(feature = "ssr")]
+mod clock;
+#[cfg(feature = "ssr")]
 mod config;
+#[cfg(feature = "ssr")]
+mod context;
 #[cfg(feature = "ssr")]
 mod core;
 #[cfg(feature = "ssr")]
@@ -108,11 +112,15 @@ mod email;
 #[cfg(feature = "ssr")]
 mod extract;
 #[cfg(feature = "ssr")]
+mod html;
+#[cfg(feature = "ssr")]
 mod keys;
 #[cfg(feature = "ssr")]
 mod layer;
 #[cfg(feature = "ssr")]
 mod limits;
+#[cfg(feature = "ssr")]
+mod mail;
 #[cfg(feature = "ssr")]
 mod oauth;
 #[cfg(feature = "ssr")]
@@ -128,33 +136,40 @@ mod register;
 #[cfg(feature = "ssr")]
 mod secret;
 #[cfg(feature = "ssr")]
+mod session_lifecycle;
+#[cfg(feature = "ssr")]
 mod sign_in;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+mod validation;
 
 #[cfg(feature = "ssr")]
 pub use self::{
     audit::AuditEvent,
     callbacks::{Callbacks, DefaultCallbacks, Events, JwtParams, JwtTrigger, NoEvents},
-    config::{AuthConfig, AuthConfigError, MIN_SECRET_LEN, Pages, SessionOptions, SessionStrategy},
+    config::{AuthConfig, Pages, SessionOptions, SessionStrategy},
     core::Auth,
     devices::{RevokeSessions, Revoked},
-    email::{LogMailer, Mail, MailError, Mailer, SmtpMailer},
+    error::AuthConfigError,
     extract::SignedInUser,
+    keys::MIN_SECRET_LEN,
     layer::{AuthLayer, AuthService},
     limits::{
         ClientIp, InvalidProxy, LimitedAction, Lockout, MailLimit, RateLimits, TooManyAttempts,
         TrustedProxies,
     },
+    mail::{LogMailer, Mail, MailError, Mailer, SmtpMailer},
     oauth::ProviderTokenError,
     passwords::PasswordChangeError,
     providers::{Credentials, EmailLink, OAuth, Provider},
     redirect::default_redirect,
-    register::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, RegisterError, is_valid_email},
+    register::RegisterError,
     secret::{AccessToken, ClientSecret, RefreshToken},
     server_fns::append_set_cookies,
     session::jwt::Token,
     store::{AuditRecord, MemoryStore, Store, StoreError, User},
+    validation::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, is_valid_email},
 };
 /// Re-exported so apps implement [`Callbacks`], [`Events`], the store traits and
 /// [`providers::Authorize`] without adding the crate themselves.

@@ -13,7 +13,7 @@
 
 use crate::{
     AuditEvent, Auth, StoreError,
-    core::RequestContext,
+    context::RequestContext,
     store::{User, normalize_email},
 };
 

@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use crate::{
     AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
     TooManyAttempts,
-    core::RequestContext,
+    context::RequestContext,
     limits::LockoutCheck,
     store::{PasswordHashError, hash_password, verify_password},
 };
@@ -77,6 +77,7 @@ impl Auth {
             .await
             .map_err(PasswordChangeError::TooManyAttempts)?;
         let token = self
+            .sessions()
             .read_token(ctx)
             .await
             .ok_or(PasswordChangeError::SessionRequired)?;
@@ -88,7 +89,8 @@ impl Auth {
             .map_err(unavailable)?
             .ok_or(PasswordChangeError::SessionRequired)?;
         let email = user.email.clone().ok_or(PasswordChangeError::NoPassword)?;
-        self.check_lockout(&email)
+        self.limits()
+            .check_lockout(&email)
             .await
             .map_err(|check| match check {
                 LockoutCheck::Locked(refusal) => PasswordChangeError::TooManyAttempts(refusal),
@@ -105,7 +107,7 @@ impl Auth {
             .await
             .map_err(busy_or_unavailable)?;
         if too_long || !valid {
-            if let Some(lockout) = self.count_sign_in_failure(&email).await {
+            if let Some(lockout) = self.limits().count_sign_in_failure(&email).await {
                 return Err(PasswordChangeError::TooManyAttempts(lockout));
             }
             return Err(PasswordChangeError::WrongPassword);
@@ -130,7 +132,7 @@ impl Auth {
                 .await
                 .map_err(unavailable)?;
         }
-        self.clear_sign_in_failures(&email).await;
+        self.limits().clear_sign_in_failures(&email).await;
         // Whoever else holds a session (a stolen cookie, say) is out.
         let ended = self
             .revoke_all_sessions(&user.id, Some(&token))

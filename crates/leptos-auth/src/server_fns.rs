@@ -81,26 +81,6 @@ pub async fn load_session_state() -> Result<SessionState, AuthFnError> {
     })
 }
 
-/// One session of the signed-in user, as `GET /api/auth/sessions` lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionInfo {
-    /// Its id, for `POST /api/auth/sessions/revoke`.
-    pub id: String,
-    /// Whether it is the session of the request that listed it.
-    pub current: bool,
-    /// Sign-in time (ISO 8601).
-    pub created_at: String,
-    /// Last activity (ISO 8601, to the minute).
-    pub last_seen_at: String,
-    /// The browser's `User-Agent` at sign-in.
-    pub user_agent: Option<String>,
-    /// A short label made from it, e.g. "Firefox on Linux".
-    pub device: String,
-    /// The client address at sign-in.
-    pub ip: Option<String>,
-}
-
 /// A CSRF token for forms that post to the auth endpoints without JavaScript; sets the CSRF
 /// cookie on the response when the request had none.
 #[server(prefix = "/api/leptos-auth", endpoint = "csrf_token")]

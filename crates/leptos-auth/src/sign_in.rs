@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use crate::{
     AuditEvent, Auth, AuthError, AuthFnError, ClientIp, LimitedAction, Provider, TooManyAttempts,
     callbacks::JwtTrigger,
-    core::RequestContext,
+    context::RequestContext,
     error::Failure,
     providers::Credentials,
     redirect::with_query,
@@ -24,6 +24,33 @@ pub(crate) struct SignedIn {
 }
 
 impl Auth {
+    /// A wrong password for `account` (an email or user name, when the form named one):
+    /// recorded in the audit log (under the account tried, when it exists, so its owner sees
+    /// it) and counted towards its lockout. The failure to answer: `AccountLocked` when this
+    /// one locked it, else `CredentialsSignin`.
+    pub(crate) async fn wrong_password(
+        &self,
+        ctx: &crate::context::RequestContext,
+        account: Option<&str>,
+        provider: &str,
+    ) -> crate::error::Failure {
+        let tried = match account {
+            Some(account) => self.store().user_by_email(account).await.ok().flatten(),
+            None => None,
+        };
+        let tried = tried.as_ref().map(|u| u.id.as_str());
+        self.audit(ctx, tried, crate::AuditEvent::SignInFailed, Some(provider))
+            .await;
+        if let Some(account) = account
+            && let Some(lockout) = self.limits().count_sign_in_failure(account).await
+        {
+            self.audit(ctx, tried, crate::AuditEvent::Lockout, Some(provider))
+                .await;
+            return lockout.into();
+        }
+        AuthError::CredentialsSignin.into()
+    }
+
     /// Checks credentials with the provider's `authorize` — after the per-IP rate limit and
     /// the account's lockout — then runs the `sign_in` and `jwt` callbacks and the `sign_in`
     /// event, and returns the new session. Failures count towards the lockout of the account
@@ -43,7 +70,7 @@ impl Auth {
             .map(|id| id.trim())
             .filter(|id| !id.is_empty());
         if let Some(account) = account {
-            self.check_lockout(account).await?;
+            self.limits().check_lockout(account).await?;
         }
         let user = credentials
             .authorize
@@ -57,7 +84,7 @@ impl Auth {
             return Err(self.wrong_password(ctx, account, &credentials.id).await);
         };
         if let Some(account) = account {
-            self.clear_sign_in_failures(account).await;
+            self.limits().clear_sign_in_failures(account).await;
         }
         // Only after the password was right: the answer tells nothing to someone without it.
         if self.config().require_verified_email && user.email_verified.is_none() {
@@ -95,11 +122,12 @@ impl Auth {
         } else {
             JwtTrigger::SignIn
         };
-        let token = self.new_token(user);
+        let token = self.sessions().new_token(user);
         let token = self
+            .sessions()
             .run_jwt_callback(token, trigger, Some(user), None)
             .await;
-        let cookies = self.start_session(ctx, &token).await?;
+        let cookies = self.sessions().start_session(ctx, &token).await?;
         if is_new_user {
             self.audit(ctx, Some(&user.id), AuditEvent::SignUp, Some(provider_id))
                 .await;

@@ -10,7 +10,7 @@ use axum::{
 use super::{reply::Reply, request::ActionPost};
 use crate::{
     AuditEvent, Auth, AuthError, Provider, TooManyAttempts,
-    core::RequestContext,
+    context::RequestContext,
     error::{Failure, for_log},
     providers::Credentials,
 };

@@ -39,7 +39,7 @@ pub(super) async fn send_verification(
     {
         return Err(auth.rate_limited_reply(&req.ctx, req.json_mode, refusal));
     }
-    let Some(token) = auth.read_token(&req.ctx).await else {
+    let Some(token) = auth.sessions().read_token(&req.ctx).await else {
         let code = AuthError::SessionRequired;
         return Err(failure(code.code(), code.http_status()));
     };

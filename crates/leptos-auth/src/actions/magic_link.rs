@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use super::{reply::Reply, request::ActionPost};
 use crate::redirect::with_query;
 use crate::{
-    AuditEvent, Auth, AuthError, TooManyAttempts, core::RequestContext, error::Failure,
+    AuditEvent, Auth, AuthError, TooManyAttempts, context::RequestContext, error::Failure,
     is_valid_email, pages, providers::EmailLink,
 };
 

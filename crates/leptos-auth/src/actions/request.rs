@@ -11,7 +11,7 @@ use axum::{
 use serde_json::{Map, Value};
 
 use super::reply::Reply;
-use crate::{Auth, AuthError, ClientIp, core::RequestContext};
+use crate::{Auth, AuthError, ClientIp, context::RequestContext};
 
 /// Auth forms are a few short fields; anything larger is refused before it is parsed.
 const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -12,7 +12,7 @@ use crate::{Auth, AuthError, callbacks::JwtTrigger};
 pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
     let ctx = auth.context(&headers);
     let session_cookie = ctx.jar.session_token();
-    let token = match auth.read_session(&ctx).await {
+    let token = match auth.sessions().read_session(&ctx).await {
         Ok(token) => token,
         // The store is down: the session may be fine, so the cookie stays as it is.
         Err(e) => {
@@ -38,21 +38,22 @@ pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
 
     let before = token.clone();
     let mut token = auth
+        .sessions()
         .run_jwt_callback(token, JwtTrigger::None, None, None)
         .await;
-    let refresh = auth.refresh_due(&token);
+    let refresh = auth.sessions().refresh_due(&token);
     if refresh {
-        auth.refresh_token_times(&mut token);
+        auth.sessions().refresh_token_times(&mut token);
     }
     let cookies = if refresh || token != before {
-        match auth.save_session(&ctx, &token).await {
+        match auth.sessions().save_session(&ctx, &token).await {
             Ok(cookies) => cookies,
             Err(_) => return Reply::json(json!({})),
         }
     } else {
         Vec::new()
     };
-    let session = auth.session_from_token(&token).await;
+    let session = auth.sessions().session_from_token(&token).await;
     Reply::json_of(&session).with_cookies(cookies)
 }
 
@@ -69,18 +70,19 @@ pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Reply {
         );
         return refused;
     }
-    let Some(token) = auth.read_token(&req.ctx).await else {
+    let Some(token) = auth.sessions().read_token(&req.ctx).await else {
         return Reply::json(json!({}));
     };
     let data = req.body.0.get("data");
     let mut token = auth
+        .sessions()
         .run_jwt_callback(token, JwtTrigger::Update, None, data)
         .await;
-    auth.refresh_token_times(&mut token);
-    let cookies = match auth.save_session(&req.ctx, &token).await {
+    auth.sessions().refresh_token_times(&mut token);
+    let cookies = match auth.sessions().save_session(&req.ctx, &token).await {
         Ok(cookies) => cookies,
         Err(_) => return Reply::json(json!({})),
     };
-    let session = auth.session_from_token(&token).await;
+    let session = auth.sessions().session_from_token(&token).await;
     Reply::json(serde_json::to_value(session).unwrap_or_default()).with_cookies(cookies)
 }

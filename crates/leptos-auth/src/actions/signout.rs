@@ -20,14 +20,14 @@ pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
 pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Result<Reply, Reply> {
     req.require_csrf()?;
     let ctx = &req.ctx;
-    let token = auth.read_token(ctx).await;
+    let token = auth.sessions().read_token(ctx).await;
     auth.config().events.sign_out(token.as_ref()).await;
     if let Some(token) = &token {
         auth.audit(ctx, Some(&token.sub), AuditEvent::SignOut, None)
             .await;
     }
     // The row goes too: a copy of the cookie stops working everywhere.
-    let cookies = auth.end_session(ctx).await;
+    let cookies = auth.sessions().end_session(ctx).await;
     let url = auth
         .redirect_target(ctx, req.callback_url().as_deref())
         .await;

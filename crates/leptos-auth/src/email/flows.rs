@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use super::{Mailer, templates::MailKind, tokens::TokenRefused};
+use super::tokens::TokenRefused;
+use crate::mail::{MailKind, Mailer};
 use crate::{
     AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
     TooManyAttempts,
-    core::RequestContext,
+    context::RequestContext,
     error::Failure,
     is_valid_email,
     ownership::Proof,
@@ -94,7 +95,7 @@ impl Auth {
             return Err(Failure::new(AuthError::EmailSignin, "not an email address"));
         }
         let email = normalize_email(email);
-        self.count_mail_to(&email).await?;
+        self.limits().count_mail_to(&email).await?;
         let token = self
             .issue_email_token(&email, TokenPurpose::SignIn)
             .await
@@ -213,7 +214,7 @@ impl Auth {
             return Ok(());
         }
         // Nobody waits for this answer: over the budget, the mail is just not sent.
-        if self.count_mail_to(email).await.is_err() {
+        if self.limits().count_mail_to(email).await.is_err() {
             return Ok(());
         }
         let token = self
@@ -286,7 +287,7 @@ impl Auth {
         self.void_mailed_links(ctx, &user)
             .await
             .map_err(unavailable)?;
-        self.clear_sign_in_failures(&email).await;
+        self.limits().clear_sign_in_failures(&email).await;
         tracing::info!(user = %user.id, sessions_ended = ended, "password reset");
         self.audit(ctx, Some(&user.id), AuditEvent::PasswordReset, None)
             .await;

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     Auth, StoreError,
-    core::now_secs,
+    clock::now_secs,
     keys::hex,
     keys::random_hex,
     store::{TokenPurpose, VerificationToken},

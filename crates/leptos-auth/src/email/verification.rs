@@ -10,10 +10,11 @@
 
 use axum::http::request::Parts;
 
-use super::{templates::MailKind, tokens::TokenRefused};
+use super::tokens::TokenRefused;
+use crate::mail::MailKind;
 use crate::{
     AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, User,
-    core::RequestContext,
+    context::RequestContext,
     error::Failure,
     ownership::Proof,
     redirect::with_query,
@@ -72,7 +73,7 @@ impl Auth {
         if user.email_verified.is_some() {
             return Ok(());
         }
-        self.count_mail_to(email).await?;
+        self.limits().count_mail_to(email).await?;
         let token = self
             .issue_email_token(email, TokenPurpose::VerifyEmail)
             .await
@@ -95,7 +96,7 @@ impl Auth {
         &self,
         ctx: &RequestContext,
     ) -> Result<Option<User>, StoreError> {
-        match self.read_token(ctx).await {
+        match self.sessions().read_token(ctx).await {
             Some(token) => self.store().user_by_id(&token.sub).await,
             None => Ok(None),
         }
@@ -168,7 +169,7 @@ impl Auth {
                 (user, "email")
             }
         };
-        self.end_session_row(ctx).await;
+        self.sessions().end_session_row(ctx).await;
         self.complete_sign_in(ctx, &user, provider, false, callback_url)
             .await
     }
@@ -193,7 +194,7 @@ impl Auth {
         }
         self.rate_limit(ClientIp(ctx.client_ip), LimitedAction::Password)
             .await?;
-        self.check_lockout(&email).await?;
+        self.limits().check_lockout(&email).await?;
         let password = password.unwrap_or_default();
         let found = match password.chars().count() {
             1..=MAX_PASSWORD_LEN => self
@@ -210,7 +211,7 @@ impl Auth {
             .await
             .map_err(Failure::from)?;
         if let Some(user) = user.filter(|_| valid) {
-            self.clear_sign_in_failures(&email).await;
+            self.limits().clear_sign_in_failures(&email).await;
             return Ok(user);
         }
         Err(self.wrong_password(ctx, Some(&email), "credentials").await)
@@ -225,7 +226,7 @@ impl Auth {
     pub async fn send_account_exists_notice(&self, request: &Parts, email: &str) {
         let ctx = self.context_of(request);
         let email = normalize_email(email);
-        if self.count_mail_to(&email).await.is_err() {
+        if self.limits().count_mail_to(&email).await.is_err() {
             return;
         }
         let page = match &self.config().pages.sign_in {

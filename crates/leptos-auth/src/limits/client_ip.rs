@@ -8,11 +8,9 @@ use std::{
 };
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts},
+    extract::ConnectInfo,
     http::{Extensions, HeaderMap, request::Parts},
 };
-
-use crate::{Auth, AuthError};
 
 /// Proxies whose `X-Forwarded-For` is believed (`AUTH_TRUSTED_PROXIES`, a comma-separated
 /// list of addresses or CIDR ranges). Empty by default: the client is the socket peer.
@@ -127,28 +125,24 @@ impl TrustedProxies {
 pub struct ClientIp(pub Option<IpAddr>);
 
 impl ClientIp {
-    /// The client address of a request (already resolved by [`Auth::layer`], or now).
-    pub(crate) fn of(auth: &Auth, parts: &Parts) -> ClientIp {
-        ClientIp::resolve(auth, &parts.extensions, &parts.headers)
+    /// The client address of a request (already resolved by
+    /// [`Auth::layer`](crate::Auth::layer), or now).
+    pub(crate) fn of(proxies: &TrustedProxies, parts: &Parts) -> ClientIp {
+        ClientIp::resolve(proxies, &parts.extensions, &parts.headers)
     }
 
-    pub(crate) fn resolve(auth: &Auth, extensions: &Extensions, headers: &HeaderMap) -> ClientIp {
+    pub(crate) fn resolve(
+        proxies: &TrustedProxies,
+        extensions: &Extensions,
+        headers: &HeaderMap,
+    ) -> ClientIp {
         if let Some(ip) = extensions.get::<ClientIp>() {
             return *ip;
         }
         let peer = extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip());
-        ClientIp(peer.map(|peer| auth.config().trusted_proxies.client_ip(peer, headers)))
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = AuthError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AuthError> {
-        let auth = crate::extract::auth_of(parts)?;
-        Ok(ClientIp::of(&auth, parts))
+        ClientIp(peer.map(|peer| proxies.client_ip(peer, headers)))
     }
 }
 

@@ -11,15 +11,19 @@ mod blocks;
 mod client_ip;
 mod policy;
 
-pub(crate) use blocks::LocalBlocks;
+use blocks::LocalBlocks;
 pub use client_ip::{ClientIp, InvalidProxy, TrustedProxies};
 pub use policy::{LimitedAction, Lockout, MailLimit, RateLimits, TooManyAttempts};
 
-use std::{net::IpAddr, time::Duration};
+use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use sha2::{Digest, Sha256};
 
-use crate::{Auth, AuthError, core::now_secs, store::normalize_email};
+use crate::{
+    AuthError,
+    clock::now_secs,
+    store::{Store, normalize_email},
+};
 use policy::MAX_LOCK;
 
 fn refusal(code: AuthError, until: i64, now: i64) -> TooManyAttempts {
@@ -45,7 +49,35 @@ fn account_key(identifier: &str) -> String {
     address_key("lock", identifier)
 }
 
-impl Auth {
+/// The abuse defence of one instance: its policies, the store that shares the counters
+/// between instances, and what this instance already refused.
+pub(crate) struct Limits {
+    rate_limits: RateLimits,
+    mail_limit: MailLimit,
+    lockout: Lockout,
+    audit_retention: Duration,
+    store: Arc<dyn Store>,
+    blocks: LocalBlocks,
+}
+
+impl Limits {
+    pub(crate) fn new(
+        rate_limits: RateLimits,
+        mail_limit: MailLimit,
+        lockout: Lockout,
+        audit_retention: Duration,
+        store: Arc<dyn Store>,
+    ) -> Self {
+        Limits {
+            rate_limits,
+            mail_limit,
+            lockout,
+            audit_retention,
+            store,
+            blocks: LocalBlocks::default(),
+        }
+    }
+
     /// Counts one request of `action` from `ip` against the per-IP limit; `Err` when the
     /// address has used up its budget for the current window. Always `Ok` when the limits
     /// are off or the address is unknown. A database failure lets the request through (the
@@ -58,7 +90,7 @@ impl Auth {
         ip: ClientIp,
         action: LimitedAction,
     ) -> Result<(), TooManyAttempts> {
-        let limits = &self.config().rate_limits;
+        let limits = &self.rate_limits;
         let Some(ip) = ip.0.filter(|_| limits.enabled) else {
             if limits.enabled {
                 self.warn_no_client_ip();
@@ -82,7 +114,7 @@ impl Auth {
     /// log faster than it could sign in. Always true when the limits are off or the address
     /// is unknown.
     pub(crate) async fn may_log_anonymous_failure(&self, ip: Option<IpAddr>) -> bool {
-        let limits = &self.config().rate_limits;
+        let limits = &self.rate_limits;
         let Some(ip) = ip.filter(|_| limits.enabled) else {
             return true;
         };
@@ -96,7 +128,7 @@ impl Auth {
     /// its share for the current window. A database failure lets the mail go (the per-IP
     /// limit still applies) and is logged.
     pub(crate) async fn count_mail_to(&self, email: &str) -> Result<(), TooManyAttempts> {
-        let policy = &self.config().mail_limit;
+        let policy = &self.mail_limit;
         let counted = self
             .count_against(&address_key("mail", email), policy.max_mails, policy.window)
             .await;
@@ -116,11 +148,11 @@ impl Auth {
         window: Duration,
     ) -> Result<(), TooManyAttempts> {
         let now = now_secs();
-        if let Some(until) = self.limits().blocked_until(key, now) {
+        if let Some(until) = self.blocks.blocked_until(key, now) {
             return Err(refusal(AuthError::RateLimited, until, now));
         }
         let window = secs(window).max(1);
-        let counter = match self.store().count_event(key, now, window).await {
+        let counter = match self.store.count_event(key, now, window).await {
             Ok(counter) => counter,
             Err(e) => {
                 e.log("rate-limit counter unavailable");
@@ -129,7 +161,7 @@ impl Auth {
         };
         if counter.count > max {
             let until = counter.window_start + window;
-            self.limits().block(key, until, now);
+            self.blocks.block(key, until, now);
             return Err(refusal(AuthError::RateLimited, until, now));
         }
         Ok(())
@@ -139,7 +171,7 @@ impl Auth {
     pub(crate) async fn check_lockout(&self, identifier: &str) -> Result<(), LockoutCheck> {
         let key = account_key(identifier);
         let now = now_secs();
-        if let Some(until) = self.limits().blocked_until(&key, now) {
+        if let Some(until) = self.blocks.blocked_until(&key, now) {
             return Err(LockoutCheck::Locked(refusal(
                 AuthError::AccountLocked,
                 until,
@@ -147,13 +179,13 @@ impl Auth {
             )));
         }
         let counter = self
-            .store()
+            .store
             .counter(&key)
             .await
             .map_err(LockoutCheck::Unavailable)?;
         match counter {
             Some(counter) if counter.locked_until > now => {
-                self.limits().block(&key, counter.locked_until, now);
+                self.blocks.block(&key, counter.locked_until, now);
                 Err(LockoutCheck::Locked(refusal(
                     AuthError::AccountLocked,
                     counter.locked_until,
@@ -167,11 +199,11 @@ impl Auth {
     /// Counts a failed sign-in to `identifier`; returns the lockout when this failure
     /// starts one.
     pub(crate) async fn count_sign_in_failure(&self, identifier: &str) -> Option<TooManyAttempts> {
-        let policy = &self.config().lockout;
+        let policy = &self.lockout;
         let key = account_key(identifier);
         let now = now_secs();
         let counter = match self
-            .store()
+            .store
             .count_event(&key, now, secs(policy.window).max(1))
             .await
         {
@@ -190,10 +222,10 @@ impl Auth {
             .saturating_mul(1 << counter.strikes.min(16))
             .min(MAX_LOCK);
         let until = now + secs(lock);
-        if let Err(e) = self.store().lock_counter(&key, until).await {
+        if let Err(e) = self.store.lock_counter(&key, until).await {
             e.log("could not store a lockout");
         }
-        self.limits().block(&key, until, now);
+        self.blocks.block(&key, until, now);
         tracing::warn!(
             failures = counter.count,
             minutes = lock.as_secs() / 60,
@@ -202,38 +234,11 @@ impl Auth {
         Some(refusal(AuthError::AccountLocked, until, now))
     }
 
-    /// A wrong password for `account` (an email or user name, when the form named one):
-    /// recorded in the audit log (under the account tried, when it exists, so its owner sees
-    /// it) and counted towards its lockout. The failure to answer: `AccountLocked` when this
-    /// one locked it, else `CredentialsSignin`.
-    pub(crate) async fn wrong_password(
-        &self,
-        ctx: &crate::core::RequestContext,
-        account: Option<&str>,
-        provider: &str,
-    ) -> crate::error::Failure {
-        let tried = match account {
-            Some(account) => self.store().user_by_email(account).await.ok().flatten(),
-            None => None,
-        };
-        let tried = tried.as_ref().map(|u| u.id.as_str());
-        self.audit(ctx, tried, crate::AuditEvent::SignInFailed, Some(provider))
-            .await;
-        if let Some(account) = account
-            && let Some(lockout) = self.count_sign_in_failure(account).await
-        {
-            self.audit(ctx, tried, crate::AuditEvent::Lockout, Some(provider))
-                .await;
-            return lockout.into();
-        }
-        AuthError::CredentialsSignin.into()
-    }
-
     /// A successful sign-in ends the account's run of failures (and its backoff).
     pub(crate) async fn clear_sign_in_failures(&self, identifier: &str) {
         let key = account_key(identifier);
-        self.limits().forget(&key);
-        if let Err(e) = self.store().clear_counter(&key).await {
+        self.blocks.forget(&key);
+        if let Err(e) = self.store.clear_counter(&key).await {
             e.log("could not clear sign-in failures");
         }
     }
@@ -241,9 +246,9 @@ impl Auth {
     /// Once in a while (every so many counted events), deletes expired counters, sessions
     /// and email tokens, and audit rows older than `audit_retention`.
     pub(crate) async fn maybe_prune_expired(&self, now: i64) {
-        let audit_before = now.saturating_sub(secs(self.config().audit_retention));
-        if self.limits().should_prune()
-            && let Err(e) = self.store().prune_expired(now, audit_before).await
+        let audit_before = now.saturating_sub(secs(self.audit_retention));
+        if self.blocks.should_prune()
+            && let Err(e) = self.store.prune_expired(now, audit_before).await
         {
             e.log("could not prune expired rows");
         }

@@ -4,7 +4,7 @@
 use std::{net::IpAddr, time::Duration};
 
 use super::client_ip::canonical;
-use crate::AuthError;
+use crate::{AuthError, AuthFnError, error::Failure, store::PasswordHashError};
 
 /// Per-IP rate limits on sign-in, sign-up, password and email endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +142,44 @@ impl TooManyAttempts {
         TooManyAttempts {
             code: AuthError::RateLimited,
             retry_after: Duration::from_secs(1),
+        }
+    }
+}
+
+/// In a server function, a refusal also sets the response's status (429) and `Retry-After`.
+impl From<TooManyAttempts> for AuthFnError {
+    fn from(refusal: TooManyAttempts) -> Self {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+            response.insert_header(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from(refusal.retry_after.as_secs()),
+            );
+        }
+        AuthFnError::TooManyAttempts {
+            code: refusal.code,
+            retry_after_secs: refusal.retry_after.as_secs(),
+        }
+    }
+}
+
+impl From<TooManyAttempts> for Failure {
+    fn from(refusal: TooManyAttempts) -> Self {
+        Failure {
+            code: refusal.code,
+            cause: None,
+            retry_after: Some(refusal.retry_after),
+        }
+    }
+}
+
+impl From<PasswordHashError> for Failure {
+    /// A full hashing queue is "try again in a second" (429 with `Retry-After`); any other
+    /// hashing failure is ours.
+    fn from(e: PasswordHashError) -> Self {
+        match e {
+            PasswordHashError::Busy => TooManyAttempts::busy().into(),
+            e => Failure::new(AuthError::Configuration, e),
         }
     }
 }

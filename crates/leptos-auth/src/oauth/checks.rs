@@ -6,7 +6,7 @@
 
 use subtle::ConstantTimeEq;
 
-use crate::{core::now_secs, keys::Keys};
+use crate::{clock::now_secs, keys::Keys};
 
 /// How long a sign-in may take at the provider.
 pub(crate) const CHECK_MAX_AGE: u64 = 15 * 60;

@@ -7,9 +7,8 @@ pub(crate) mod checks;
 mod oidc;
 mod refresh;
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::collections::HashMap;
 
-use jsonwebtoken::jwk::JwkSet;
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
     EndpointSet, ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
@@ -27,11 +26,12 @@ pub use refresh::ProviderTokenError;
 use self::oidc::ProviderError;
 use super::{
     AuditEvent, Auth, AuthError,
-    core::{RequestContext, now_secs},
+    clock::now_secs,
+    context::RequestContext,
     error::Failure,
     keys::random_hex,
     ownership::Proof,
-    providers::{ClientAuth, OAuth, OAuthKind, Profile},
+    providers::{ClientAuth, Endpoints, OAuth, OAuthKind, OidcKeys, Profile},
     secret::{AccessToken, RefreshToken},
     sign_in::SignedIn,
     store::{Account, AccountTokens, NewUser, StoreError, User, normalize_email},
@@ -60,46 +60,6 @@ type ProviderClient = oauth2::Client<
     EndpointNotSet,
     EndpointSet,
 >;
-
-/// A provider's endpoints, from its configuration or its discovery document.
-#[derive(Debug, Clone)]
-pub(crate) struct Endpoints {
-    authorization: String,
-    token: String,
-    userinfo: Option<String>,
-    oidc: Option<OidcKeys>,
-}
-
-#[derive(Debug, Clone)]
-struct OidcKeys {
-    issuer: String,
-    jwks_uri: String,
-    jwks: JwkSet,
-}
-
-/// What the OAuth machinery keeps between requests.
-pub(crate) struct OAuthState {
-    http: reqwest::Client,
-    endpoints: std::sync::Mutex<HashMap<String, Endpoints>>,
-    refresh_locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-impl OAuthState {
-    pub fn new() -> Self {
-        let http = reqwest::Client::builder()
-            // Never follow a redirect from a token or userinfo endpoint (SSRF).
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
-            .user_agent(concat!("leptos-auth/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("HTTP client");
-        OAuthState {
-            http,
-            endpoints: Default::default(),
-            refresh_locks: Default::default(),
-        }
-    }
-}
 
 fn store_failure(error: StoreError) -> Failure {
     Failure::new(AuthError::Configuration, error)
@@ -303,6 +263,7 @@ impl Auth {
     async fn check_binding(&self, ctx: &RequestContext, provider: &OAuth) -> String {
         let csrf_cookie = ctx.cookies.get(&ctx.jar.csrf_token()).unwrap_or_default();
         let user = self
+            .sessions()
             .read_token(ctx)
             .await
             .map(|t| t.sub)
@@ -511,7 +472,7 @@ impl Auth {
         tokens: AccountTokens,
     ) -> Result<(User, bool), Failure> {
         let store = self.store();
-        let signed_in = self.read_token(ctx).await.map(|t| t.sub);
+        let signed_in = self.sessions().read_token(ctx).await.map(|t| t.sub);
         if let Some(account) = store
             .account(&provider.id, &profile.id)
             .await

@@ -282,7 +282,7 @@ pub(crate) fn verify_id_token(
         .get("iat")
         .and_then(Value::as_i64)
         .unwrap_or(i64::MAX);
-    if issued_at > crate::core::now_secs() + i64::try_from(LEEWAY_SECS).unwrap_or(0) {
+    if issued_at > crate::clock::now_secs() + i64::try_from(LEEWAY_SECS).unwrap_or(0) {
         return Err(IdTokenError::IssuedInFuture);
     }
     if let Some(expected) = expected_nonce {
@@ -324,7 +324,7 @@ g+KrIjeN15rxdRkAypwYoVgy8gpDnvKYoHhWelPBcB3yRKizLf7qKmZ1
 
     /// Valid claims, with `changes` merged over them.
     fn id_token(changes: Value) -> String {
-        let now = crate::core::now_secs();
+        let now = crate::clock::now_secs();
         let mut claims = json!({
             "iss": ISSUER, "aud": CLIENT, "sub": "user-1", "nonce": "n-1",
             "iat": now, "exp": now + 300,
@@ -359,7 +359,7 @@ g+KrIjeN15rxdRkAypwYoVgy8gpDnvKYoHhWelPBcB3yRKizLf7qKmZ1
 
     #[test]
     fn tokens_for_other_parties_or_times_are_refused() {
-        let now = crate::core::now_secs();
+        let now = crate::clock::now_secs();
         let refused = [
             (
                 "several audiences, no azp",

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{account_tokens, oidc};
 use crate::{
     Auth, AuthFnError, Provider,
-    core::now_secs,
+    clock::now_secs,
     providers::OAuth,
     secret::AccessToken,
     store::{Account, AccountTokens},

@@ -2,23 +2,8 @@
 //! open): plain server-rendered HTML
 //! that works without JavaScript. Apps usually replace the sign-in page via `pages.sign_in`.
 
-use crate::{Auth, AuthError, Provider, core::RequestContext};
-
-/// Escapes text for HTML content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::html::escape;
+use crate::{Auth, AuthError, Provider, context::RequestContext};
 
 fn layout(title: &str, body: &str) -> String {
     format!(

@@ -1,5 +1,5 @@
 //! The session as the app sees it (both sides), and, on the server, how it is carried:
-//! JWT, cookies and CSRF tokens.
+//! JWT, cookies and CSRF tokens. Issuing and ending sessions is `session_lifecycle/`'s job.
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
@@ -10,8 +10,6 @@ pub(crate) mod cookies;
 pub(crate) mod csrf;
 #[cfg(feature = "ssr")]
 pub(crate) mod jwt;
-#[cfg(feature = "ssr")]
-pub(crate) mod lifecycle;
 
 /// The JSON of `GET /api/auth/session` when signed in, and what `use_session()` and
 /// `get_session()` return: `{"user":{"name","email","image",…},"expires":"<ISO 8601>"}`.
@@ -36,6 +34,26 @@ pub struct SessionUser {
     pub image: Option<String>,
     /// Custom fields added by the `session` callback (e.g. `id`, `numberKey`).
     pub extra: Map<String, Value>,
+}
+
+/// One session of the signed-in user, as `GET /api/auth/sessions` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// Its id, for `POST /api/auth/sessions/revoke`.
+    pub id: String,
+    /// Whether it is the session of the request that listed it.
+    pub current: bool,
+    /// Sign-in time (ISO 8601).
+    pub created_at: String,
+    /// Last activity (ISO 8601, to the minute).
+    pub last_seen_at: String,
+    /// The browser's `User-Agent` at sign-in.
+    pub user_agent: Option<String>,
+    /// A short label made from it, e.g. "Firefox on Linux".
+    pub device: String,
+    /// The client address at sign-in.
+    pub ip: Option<String>,
 }
 
 // Hand-written (de)serialization through a JSON map: it keeps the custom fields beside the

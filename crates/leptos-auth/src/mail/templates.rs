@@ -4,7 +4,7 @@
 //! what to do when the mail was not expected.
 
 use super::Mail;
-use crate::pages::escape;
+use crate::html::escape;
 
 /// What the mail is for: its wording.
 pub(crate) enum MailKind {

@@ -7,83 +7,69 @@
 //! lookup per interval per instance). With `database` the cookie is an opaque random value,
 //! the row holds the claims, and only the value's hash is stored.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::Mutex,
-};
+mod confirmed;
 
-use serde_json::Map;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::jwt::Token;
-use crate::keys::random_hex;
 use crate::{
-    Auth, AuthError, SessionStrategy,
-    core::{RequestContext, now_secs},
-    keys::hex,
-    store::{SessionRecord, StoreError, User},
+    AuthConfig, AuthError, Session, SessionStrategy, SessionUser,
+    callbacks::{JwtParams, JwtTrigger},
+    clock::{iso8601, now_secs},
+    context::RequestContext,
+    keys::{Keys, hex, random_hex},
+    limits::Limits,
+    session::jwt::{self, Token, VerifiedTokens},
+    store::{SessionRecord, Store, StoreError, User},
 };
+use confirmed::ConfirmedSessions;
 
 /// The longest `User-Agent` kept with a session.
 const MAX_USER_AGENT: usize = 256;
 /// `last_seen_at` is written at most this often per session (seconds).
 const LAST_SEEN_RESOLUTION: i64 = 60;
-/// Sessions this instance confirmed recently; emptied when it grows past this.
-const MAX_CONFIRMED: usize = 64 * 1024;
-
-/// When this instance last confirmed each `jwt` session against the store, and which ones
-/// it saw end (so that those stay ended while the store cannot be asked).
-#[derive(Default)]
-pub(crate) struct ConfirmedSessions {
-    confirmed: Mutex<HashMap<String, i64>>,
-    ended: Mutex<HashSet<String>>,
-}
-
-impl ConfirmedSessions {
-    /// Whether `sid` was confirmed after `since` (whole seconds: a session confirmed at
-    /// second 100 with a 1 s interval is asked about again from second 101 on).
-    fn confirmed_since(&self, sid: &str, since: i64) -> bool {
-        let map = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(sid).is_some_and(|at| *at > since)
-    }
-
-    fn confirm(&self, sid: &str, now: i64) {
-        let mut map = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= MAX_CONFIRMED {
-            map.clear();
-        }
-        map.insert(sid.to_owned(), now);
-    }
-
-    /// `sid` ended (signed out, revoked, or its row is gone): never confirmed again here.
-    pub(crate) fn forget(&self, sid: &str) {
-        let mut confirmed = self.confirmed.lock().unwrap_or_else(|e| e.into_inner());
-        confirmed.remove(sid);
-        drop(confirmed);
-        let mut ended = self.ended.lock().unwrap_or_else(|e| e.into_inner());
-        if ended.len() >= MAX_CONFIRMED {
-            ended.clear();
-        }
-        ended.insert(sid.to_owned());
-    }
-
-    fn ended(&self, sid: &str) -> bool {
-        let ended = self.ended.lock().unwrap_or_else(|e| e.into_inner());
-        ended.contains(sid)
-    }
-}
 
 fn token_hash(cookie_value: &str) -> String {
     hex(&Sha256::digest(cookie_value.as_bytes()))
 }
 
-impl Auth {
+/// The sessions of one instance: how they are issued, read, slid and ended, with the caches
+/// that spare the store and the crypto a visit on every request.
+pub(crate) struct Sessions {
+    config: Arc<AuthConfig>,
+    store: Arc<dyn Store>,
+    keys: Keys,
+    /// Expired rows are pruned every so many sign-ins, on the limits' schedule.
+    limits: Arc<Limits>,
+    confirmed: ConfirmedSessions,
+    verified: VerifiedTokens,
+}
+
+impl Sessions {
+    pub(crate) fn new(
+        config: Arc<AuthConfig>,
+        store: Arc<dyn Store>,
+        keys: Keys,
+        limits: Arc<Limits>,
+    ) -> Self {
+        Sessions {
+            config,
+            store,
+            keys,
+            limits,
+            confirmed: ConfirmedSessions::default(),
+            verified: VerifiedTokens::default(),
+        }
+    }
+
     fn strategy(&self) -> SessionStrategy {
-        self.config().session.strategy
+        self.config.session.strategy
     }
 
     /// The session token of the request, if it carries a live one. A `database` session
-    /// whose store cannot be asked reads as signed out here; [`Auth::read_session`] tells
+    /// whose store cannot be asked reads as signed out here; [`Sessions::read_session`] tells
     /// the two apart.
     pub(crate) async fn read_token(&self, ctx: &RequestContext) -> Option<Token> {
         self.read_session(ctx).await.unwrap_or_else(|e| {
@@ -108,7 +94,7 @@ impl Auth {
         let now = now_secs();
         let token = match self.strategy() {
             SessionStrategy::Jwt => {
-                let Some(token) = self.verified_tokens().decode(self.keys(), &cookie, now) else {
+                let Some(token) = self.verified.decode(&self.keys, &cookie, now) else {
                     return Ok(None);
                 };
                 if let Some(sid) = &token.sid
@@ -120,7 +106,7 @@ impl Auth {
             }
             SessionStrategy::Database => {
                 let record = self
-                    .store()
+                    .store
                     .session_by_token_hash(&token_hash(&cookie))
                     .await?;
                 let Some(record) = record else {
@@ -149,26 +135,23 @@ impl Auth {
     /// `check_interval` per instance; a store that cannot answer lets the (signed, unexpired)
     /// token through, and says so in the log.
     async fn jwt_session_alive(&self, sid: &str, now: i64) -> bool {
-        let interval = self.config().session.check_interval.as_secs() as i64;
-        if self
-            .confirmed_sessions()
-            .confirmed_since(sid, now - interval)
-        {
+        let interval = self.config.session.check_interval.as_secs() as i64;
+        if self.confirmed.confirmed_since(sid, now - interval) {
             return true;
         }
-        match self.store().session(sid).await {
+        match self.store.session(sid).await {
             Ok(Some(record)) if record.expires_at > now && record.absolute_expires_at > now => {
-                self.confirmed_sessions().confirm(sid, now);
+                self.confirmed.confirm(sid, now);
                 self.note_activity(&record, now).await;
                 true
             }
             Ok(_) => {
-                self.confirmed_sessions().forget(sid);
+                self.confirmed.forget(sid);
                 false
             }
             // Unless this instance saw the session end, the signed token is trusted while the
             // store cannot answer (the breaker said so once already when it went down).
-            Err(_) if self.confirmed_sessions().ended(sid) => false,
+            Err(_) if self.confirmed.ended(sid) => false,
             Err(e) if e.retry_after().is_some() => true,
             Err(e) => {
                 tracing::error!(error = %e, "session check failed; the token is trusted meanwhile");
@@ -183,7 +166,7 @@ impl Auth {
             return;
         }
         if let Err(e) = self
-            .store()
+            .store
             .touch_session(&record.id, now, record.expires_at, None)
             .await
         {
@@ -194,7 +177,7 @@ impl Auth {
     /// When the session ends however active it is: `absolute_max_age` after sign-in.
     pub(crate) fn absolute_expiry(&self, token: &Token) -> i64 {
         let signed_in = token.auth_time.unwrap_or(token.iat);
-        signed_in.saturating_add(self.config().session.absolute_max_age.as_secs() as i64)
+        signed_in.saturating_add(self.config.session.absolute_max_age.as_secs() as i64)
     }
 
     /// The token of a new sign-in, with a fresh session id.
@@ -206,7 +189,7 @@ impl Auth {
             email: user.email.clone(),
             picture: user.image.clone(),
             iat: now,
-            exp: now + self.config().session.max_age.as_secs() as i64,
+            exp: now + self.config.session.max_age.as_secs() as i64,
             jti: random_hex(16),
             auth_time: Some(now),
             sid: Some(random_hex(16)),
@@ -220,13 +203,13 @@ impl Auth {
         token.auth_time = Some(token.auth_time.unwrap_or(token.iat));
         token.iat = now;
         token.exp =
-            (now + self.config().session.max_age.as_secs() as i64).min(self.absolute_expiry(token));
+            (now + self.config.session.max_age.as_secs() as i64).min(self.absolute_expiry(token));
         token.jti = random_hex(16);
     }
 
     /// Whether the token is old enough for `GET /session` to re-issue it.
     pub(crate) fn refresh_due(&self, token: &Token) -> bool {
-        now_secs() - token.iat >= self.config().session.update_age.as_secs() as i64
+        now_secs() - token.iat >= self.config.session.update_age.as_secs() as i64
     }
 
     /// Stores the session of a new sign-in and returns its `Set-Cookie` values. The row is
@@ -260,15 +243,15 @@ impl Auth {
                 .map(|ua| ua.chars().take(MAX_USER_AGENT).collect()),
             ip: ctx.client_ip.map(|ip| ip.to_string()),
         };
-        self.store().create_session(&record).await.map_err(|e| {
+        self.store.create_session(&record).await.map_err(|e| {
             tracing::error!(error = %e, "could not store the new session");
             AuthError::Configuration
         })?;
         // Every so many sign-ins, expired sessions (and counters) are deleted.
-        self.maybe_prune_expired(now).await;
+        self.limits.maybe_prune_expired(now).await;
         let value = match cookie_value {
             Some(value) => value,
-            None => self.encode_session_token(token)?,
+            None => self.encode(token)?,
         };
         Ok(self.session_cookie(ctx, &value, token.exp))
     }
@@ -281,12 +264,12 @@ impl Auth {
     ) -> Result<Vec<String>, AuthError> {
         match self.strategy() {
             SessionStrategy::Jwt => {
-                let jwt = self.encode_session_token(token)?;
+                let jwt = self.encode(token)?;
                 // The row slides with the token, or the session would end at its first
                 // expiry however active it is.
                 if let Some(sid) = &token.sid
                     && let Err(e) = self
-                        .store()
+                        .store
                         .touch_session(sid, now_secs(), token.exp, None)
                         .await
                 {
@@ -300,7 +283,7 @@ impl Auth {
                     .cookies
                     .get_chunked(&ctx.jar.session_token())
                     .ok_or(AuthError::SessionRequired)?;
-                self.store()
+                self.store
                     .touch_session(sid, now_secs(), token.exp, Some(&token_json(token)?))
                     .await
                     .map_err(|e| {
@@ -326,11 +309,63 @@ impl Auth {
         if let Some(token) = self.read_token(ctx).await
             && let Some(sid) = &token.sid
         {
-            if let Err(e) = self.store().delete_session(&token.sub, sid).await {
+            if let Err(e) = self.store.delete_session(&token.sub, sid).await {
                 tracing::error!(error = %e, "could not delete the session row");
             }
-            self.confirmed_sessions().forget(sid);
+            self.confirmed.forget(sid);
         }
+    }
+
+    /// Signs `token` with the current secret: the value of a `jwt` session cookie.
+    pub(crate) fn encode(&self, token: &Token) -> Result<String, AuthError> {
+        jwt::encode(&self.keys, token).map_err(|e| {
+            tracing::error!("cannot sign the session token: {e}");
+            AuthError::Configuration
+        })
+    }
+
+    /// `sid` ended elsewhere (revoked): this instance stops trusting its token at once.
+    pub(crate) fn forget(&self, sid: &str) {
+        self.confirmed.forget(sid);
+    }
+
+    /// Runs the `jwt` callback: how an app shapes the token at sign-in, update and read.
+    pub(crate) async fn run_jwt_callback(
+        &self,
+        token: Token,
+        trigger: JwtTrigger,
+        user: Option<&User>,
+        session_update: Option<&Value>,
+    ) -> Token {
+        let params = JwtParams {
+            trigger,
+            user,
+            session_update,
+        };
+        self.config.callbacks.jwt(token, params).await
+    }
+
+    /// The session the client sees for `token`, through the `session` callback.
+    pub(crate) async fn session_from_token(&self, token: &Token) -> Session {
+        let session = Session {
+            user: SessionUser {
+                name: token.name.clone(),
+                email: token.email.clone(),
+                image: token.picture.clone(),
+                extra: Map::new(),
+            },
+            expires: iso8601(token.exp),
+            // The Auth.js convention for a failed provider token refresh.
+            extra: token
+                .extra
+                .get("error")
+                .map(|e| ("error".to_owned(), e.clone()))
+                .into_iter()
+                .collect(),
+        };
+        let session = self.config.callbacks.session(session, token).await;
+        self.config.events.session(&session).await;
+        session
     }
 
     fn session_cookie(&self, ctx: &RequestContext, value: &str, expires_at: i64) -> Vec<String> {
