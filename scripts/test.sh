@@ -19,7 +19,9 @@ step "clippy (server): library, demo, examples/minimal"
 cargo clippy --workspace --all-targets --features ssr -- -D warnings
 
 step "clippy (client): library, demo, examples/minimal"
-cargo clippy --workspace --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+# The test harness (crates/test-util) is server-only.
+cargo clippy --workspace --exclude leptos-auth-test-util --lib --features hydrate \
+  --target wasm32-unknown-unknown -- -D warnings
 
 step "Rust unit, integration and doc tests (library and demo), on PostgreSQL"
 cargo test --workspace --features ssr

@@ -321,7 +321,7 @@ async fn provider_down_is_an_oauth_signin_error_not_a_500() {
         .unwrap()
         .port();
     let issuer = format!("http://127.0.0.1:{closed_port}");
-    let provider = leptos_auth::OAuth::oidc("oidc", "Down", issuer, "id", "secret");
+    let provider = leptos_auth::providers::OAuth::oidc("oidc", "Down", issuer, "id", "secret");
     let server = common::oidc::serve(listener, base_url, vec![provider.into()]).await;
     let csrf = server.csrf_token().await;
     let response = server
@@ -374,7 +374,7 @@ async fn expired_tokens_are_refreshed_once_even_for_twenty_concurrent_calls() {
         let user_id = user_id.clone();
         tokio::spawn(async move { auth.provider_access_token(&user_id, "spotify").await })
     });
-    let tokens: Vec<leptos_auth::AccessToken> = futures_join(calls).await;
+    let tokens: Vec<leptos_auth::secret::AccessToken> = futures_join(calls).await;
     assert_eq!(
         provider.stats().await.0,
         2,
@@ -386,10 +386,10 @@ async fn expired_tokens_are_refreshed_once_even_for_twenty_concurrent_calls() {
 async fn futures_join(
     handles: impl Iterator<
         Item = tokio::task::JoinHandle<
-            Result<leptos_auth::AccessToken, leptos_auth::ProviderTokenError>,
+            Result<leptos_auth::secret::AccessToken, leptos_auth::oauth::ProviderTokenError>,
         >,
     >,
-) -> Vec<leptos_auth::AccessToken> {
+) -> Vec<leptos_auth::secret::AccessToken> {
     let mut out = Vec::new();
     for handle in handles.collect::<Vec<_>>() {
         out.push(handle.await.unwrap().expect("a token"));

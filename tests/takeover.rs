@@ -16,7 +16,10 @@ use common::{
     maildev::{Maildev, link_in, query_param},
     oidc::{CLIENT_ID, CLIENT_SECRET, OidcProvider, serve_with, start_provider},
 };
-use leptos_auth::{OAuth, Provider, SmtpMailer};
+use leptos_auth::{
+    mail::SmtpMailer,
+    providers::{OAuth, Provider},
+};
 use serde_json::{Value, json};
 use sha2::Digest;
 

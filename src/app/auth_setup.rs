@@ -2,8 +2,10 @@
 //! page, and callbacks that add custom fields to the session (as in the Auth.js docs).
 
 use leptos_auth::{
-    AuthConfig, Callbacks, Credentials, EmailLink, JwtParams, JwtTrigger, Pages, Session, Token,
-    async_trait,
+    AuthConfig, Session, async_trait,
+    callbacks::{Callbacks, JwtParams, JwtTrigger, Token},
+    config::Pages,
+    providers::{Credentials, EmailLink},
 };
 use serde_json::Value;
 

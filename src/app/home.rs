@@ -1,6 +1,6 @@
 use leptos::{either::Either, prelude::*, task::spawn_local};
 
-use leptos_auth::{SessionStatus, use_session};
+use leptos_auth::{client::SessionStatus, use_session};
 
 /// The public home page: the Auth.js `useSession()` example.
 #[component]

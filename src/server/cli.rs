@@ -4,7 +4,10 @@
 
 use std::{io::Read, process::ExitCode, sync::Arc};
 
-use leptos_auth::{Auth, PostgresStore, SqliteStore, Store};
+use leptos_auth::{
+    Auth,
+    store::{PostgresStore, SqliteStore, Store},
+};
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]

@@ -4,7 +4,10 @@
 //! creates the users in one transaction. Imported users sign in with their old password;
 //! its bcrypt hash is replaced by argon2id at that first sign-in.
 
-use leptos_auth::{Store, is_valid_email, store::NewUser};
+use leptos_auth::{
+    store::{NewUser, Store},
+    validation::is_valid_email,
+};
 use serde_json::{Map, Value};
 
 /// What an import did.

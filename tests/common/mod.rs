@@ -1,8 +1,9 @@
 //! A real server on an ephemeral 127.0.0.1 port, for integration tests.
 #![allow(dead_code)]
 
-#[path = "../../crates/leptos-auth/tests/common/maildev.rs"]
-pub mod maildev;
+// The shared harness (crates/test-util); not every test file uses all of it.
+#[allow(unused_imports)]
+pub use leptos_auth_test_util::{client, location, maildev, set_cookies, temp_dir};
 pub mod oidc;
 
 use std::path::PathBuf;
@@ -32,61 +33,11 @@ pub struct TestServer {
 pub async fn test_config(label: &str) -> SiteConfig {
     let data_dir = temp_dir(label);
     let mut config = SiteConfig::for_tests(data_dir);
-    if let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-    {
-        config.database_url = fresh_postgres_database(&admin_url).await;
+    if let Some(admin_url) = leptos_auth_test_util::postgres::admin_url() {
+        config.database_url =
+            leptos_auth_test_util::postgres::fresh_database(&admin_url, "test").await;
     }
     config
-}
-
-/// Creates an empty database on the server of `admin_url`; its URL.
-async fn fresh_postgres_database(admin_url: &str) -> String {
-    use sqlx::Connection;
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let name = format!(
-        "leptos_auth_test_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut admin = sqlx::PgConnection::connect(admin_url)
-        .await
-        .expect("TEST_DATABASE_URL reachable");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let mut url = url::Url::parse(admin_url).expect("TEST_DATABASE_URL is a URL");
-    url.set_path(&format!("/{name}"));
-    url.to_string()
-}
-
-/// A fresh, empty folder under the system temp dir.
-pub fn temp_dir(label: &str) -> PathBuf {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "leptos-auth-test-{label}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 impl TestServer {
@@ -194,24 +145,4 @@ async fn serve_config(config: SiteConfig, limits: server::serve::ServeLimits) ->
         data_dir,
         database_url: config.database_url.clone(),
     }
-}
-
-/// `Set-Cookie` headers of a response.
-pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
-
-pub fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .expect("a Location header")
-        .to_str()
-        .unwrap()
-        .to_owned()
 }

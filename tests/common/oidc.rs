@@ -4,8 +4,8 @@
 use std::{process::Stdio, time::Duration};
 
 use leptos_auth::{
-    Auth, AuthConfig, OAuth, Provider,
-    providers::{github, spotify, with_github_emails_url},
+    Auth, AuthConfig,
+    providers::{OAuth, Provider, github, spotify, with_github_emails_url},
 };
 use leptos_auth_demo::server;
 use tokio::io::{AsyncBufReadExt, BufReader};

@@ -5,7 +5,8 @@ use async_trait::async_trait;
 use serde_json::Value;
 use url::Url;
 
-use crate::{Session, redirect::default_redirect, session::jwt::Token, store::User};
+pub use crate::session::jwt::Token;
+use crate::{Session, redirect::default_redirect, store::User};
 
 /// Why the `jwt` callback runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +35,7 @@ pub struct JwtParams<'a> {
 /// The hooks of Auth.js `callbacks`, each with the Auth.js default.
 ///
 /// ```
-/// use leptos_auth::{Callbacks, JwtParams, Session, Token, async_trait};
+/// use leptos_auth::{Session, async_trait, callbacks::{Callbacks, JwtParams, Token}};
 ///
 /// /// Adds the user id to the session, as in the Auth.js docs.
 /// struct AddUserId;

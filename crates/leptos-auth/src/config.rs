@@ -5,13 +5,12 @@ use std::{fmt, path::Path, sync::Arc, time::Duration};
 use url::Url;
 
 use crate::{
-    AuthConfigError,
     callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
-    keys::MIN_SECRET_LEN,
     limits::{InvalidProxy, Lockout, MailLimit, RateLimits, TrustedProxies},
     mail::{LogMailer, Mailer, SmtpMailer},
     providers::{OAuth, Provider, github, google, spotify, with_github_emails_url},
 };
+pub use crate::{error::AuthConfigError, keys::MIN_SECRET_LEN};
 
 /// How long audit rows are kept unless configured otherwise: 90 days.
 const DEFAULT_AUDIT_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
@@ -94,7 +93,7 @@ impl std::str::FromStr for SessionStrategy {
 /// Everything the authentication layer needs to know, built once in `main`.
 ///
 /// ```
-/// use leptos_auth::{AuthConfig, Credentials, Pages};
+/// use leptos_auth::{AuthConfig, providers::Credentials, config::Pages};
 ///
 /// let config = AuthConfig::new(vec!["a secret of at least thirty-two bytes!".into()])
 ///     .with_provider(Credentials::email_password())
@@ -184,7 +183,7 @@ impl AuthConfig {
             url: None,
             trust_host: false,
             use_secure_cookies: None,
-            base_path: crate::DEFAULT_BASE_PATH.into(),
+            base_path: crate::paths::DEFAULT_BASE_PATH.into(),
             cookie_prefix: "authjs.".into(),
             rate_limits: RateLimits::default(),
             lockout: Lockout::default(),
@@ -563,10 +562,13 @@ mod tests {
         assert!(unset.rate_limits.enabled);
         let off = config(&[SECRET, URL, ("AUTH_RATE_LIMITS", "off")]).unwrap();
         assert!(!off.rate_limits.enabled);
-        assert_eq!(off.lockout, crate::Lockout::default());
-        assert_eq!(off.mail_limit, crate::MailLimit::default());
+        assert_eq!(off.lockout, crate::limits::Lockout::default());
+        assert_eq!(off.mail_limit, crate::limits::MailLimit::default());
         let proxied = config(&[SECRET, URL, ("AUTH_TRUSTED_PROXIES", "10.0.0.0/8")]).unwrap();
-        assert_ne!(proxied.trusted_proxies, crate::TrustedProxies::default());
+        assert_ne!(
+            proxied.trusted_proxies,
+            crate::limits::TrustedProxies::default()
+        );
         assert!(matches!(
             config(&[SECRET, URL, ("AUTH_TRUSTED_PROXIES", "lb.internal")]),
             Err(AuthConfigError::InvalidProxies(_))
@@ -592,7 +594,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             tuned.mail_limit,
-            crate::MailLimit {
+            crate::limits::MailLimit {
                 max_mails: 2,
                 window: Duration::from_secs(600)
             }

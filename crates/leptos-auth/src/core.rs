@@ -7,12 +7,13 @@ use axum::http::{HeaderMap, request::Parts};
 use url::Url;
 
 use crate::{
-    AuditEvent, AuthConfig, AuthError, AuthPaths, ClientIp, LimitedAction, TooManyAttempts,
-    audit::{Audit, RECENT_EVENTS},
+    AuthConfig, AuthError, ClientIp,
+    audit::{Audit, AuditEvent, RECENT_EVENTS},
     callbacks::JwtTrigger,
     context::RequestContext,
     keys::Keys,
-    limits::Limits,
+    limits::{LimitedAction, Limits, TooManyAttempts},
+    paths::AuthPaths,
     providers::OAuthState,
     session::{
         cookies::{CookieJar, RequestCookies},
@@ -124,7 +125,7 @@ impl Auth {
     /// does not decrypt there); how many accounts changed. Until this has run, such tokens
     /// read as absent and their users sign in with the provider again. Idempotent, and one
     /// read of the accounts when there is nothing left to do: run it at start-up.
-    pub async fn migrate_stored_tokens(&self) -> Result<usize, crate::StoreError> {
+    pub async fn migrate_stored_tokens(&self) -> Result<usize, crate::store::StoreError> {
         self.inner.sealed.migrate().await
     }
 

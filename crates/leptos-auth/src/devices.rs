@@ -5,8 +5,12 @@
 use axum::http::HeaderMap;
 
 use crate::{
-    AuditEvent, Auth, AuthError, SessionInfo, StoreError, clock::now_secs, context::RequestContext,
-    session::jwt::Token,
+    Auth, AuthError,
+    audit::AuditEvent,
+    clock::now_secs,
+    context::RequestContext,
+    session::{SessionInfo, jwt::Token},
+    store::StoreError,
 };
 
 /// Which sessions [`Auth::revoke_sessions`] ends.

@@ -339,8 +339,8 @@ impl Failure {
     ) -> Self {
         let cause = cause.into();
         let retry_after = cause
-            .downcast_ref::<crate::StoreError>()
-            .and_then(crate::StoreError::retry_after);
+            .downcast_ref::<crate::store::StoreError>()
+            .and_then(crate::store::StoreError::retry_after);
         Failure {
             code,
             cause: Some(cause),
@@ -459,7 +459,7 @@ impl AuthFnError {
 pub enum AuthConfigError {
     /// No secret in production.
     MissingSecret,
-    /// A secret shorter than [`MIN_SECRET_LEN`](crate::MIN_SECRET_LEN) in production.
+    /// A secret shorter than [`MIN_SECRET_LEN`](crate::keys::MIN_SECRET_LEN) in production.
     ShortSecret {
         /// Length of the offending secret, in bytes.
         len: usize,

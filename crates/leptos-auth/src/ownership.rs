@@ -12,9 +12,10 @@
 //! README › Security lists these rules.
 
 use crate::{
-    AuditEvent, Auth, StoreError,
+    Auth,
+    audit::AuditEvent,
     context::RequestContext,
-    store::{User, normalize_email},
+    store::{StoreError, User, normalize_email},
 };
 
 /// How somebody proved they own the address: recorded as the audit event's provider.

@@ -6,11 +6,12 @@
 use axum::http::request::Parts;
 
 use crate::{
-    AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
-    TooManyAttempts,
+    Auth, AuthError, ClientIp,
+    audit::AuditEvent,
     context::RequestContext,
-    limits::LockoutCheck,
+    limits::{LimitedAction, LockoutCheck, TooManyAttempts},
     store::{PasswordHashError, hash_password, verify_password},
+    validation::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN},
 };
 
 /// Why a password was not changed. The messages are fit to show next to the form; the cause
@@ -81,7 +82,7 @@ impl Auth {
             .read_token(ctx)
             .await
             .ok_or(PasswordChangeError::SessionRequired)?;
-        let unavailable = |e: crate::StoreError| PasswordChangeError::Unavailable(e.into());
+        let unavailable = |e: crate::store::StoreError| PasswordChangeError::Unavailable(e.into());
         let user = self
             .store()
             .user_by_id(&token.sub)

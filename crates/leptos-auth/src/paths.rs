@@ -5,11 +5,11 @@
 /// Endpoints).
 pub const DEFAULT_BASE_PATH: &str = "/api/auth";
 
-/// The endpoint paths of one deployment. Get it from [`crate::SessionContext::paths`] in
+/// The endpoint paths of one deployment. Get it from [`crate::client::SessionContext::paths`] in
 /// components, or build it from the base path.
 ///
 /// ```
-/// use leptos_auth::AuthPaths;
+/// use leptos_auth::paths::AuthPaths;
 ///
 /// let paths = AuthPaths::default();
 /// assert_eq!(paths.sign_out(), "/api/auth/signout");

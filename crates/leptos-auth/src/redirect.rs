@@ -11,7 +11,7 @@
 /// (`/..//host` becomes `//host`), which is another host wherever it is used as a path.
 ///
 /// ```
-/// use leptos_auth::is_safe_local_path;
+/// use leptos_auth::redirect::is_safe_local_path;
 ///
 /// assert!(is_safe_local_path("/dashboard?tab=1#top"));
 /// for evil in [
@@ -51,7 +51,7 @@ fn has_unsafe_char(url: &str) -> bool {
 /// `http://127.0.0.1:3000`, as the server's redirect callback answers), else `fallback`.
 ///
 /// ```
-/// use leptos_auth::local_callback_url;
+/// use leptos_auth::redirect::local_callback_url;
 ///
 /// let origin = Some("https://app.example");
 /// assert_eq!(local_callback_url(Some("/settings"), origin, "/dashboard"), "/settings");

@@ -45,7 +45,7 @@ secret_type!(
     /// An OAuth client secret (`AUTH_<PROVIDER>_SECRET`).
     ///
     /// ```
-    /// use leptos_auth::ClientSecret;
+    /// use leptos_auth::secret::ClientSecret;
     ///
     /// let secret = ClientSecret::new("s3cr3t");
     /// assert_eq!(format!("{secret:?}"), "ClientSecret([redacted])");

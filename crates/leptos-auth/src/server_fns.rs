@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{AuthFnError, ProviderKind, Session};
+use crate::{AuthFnError, Session, provider_kind::ProviderKind};
 
 /// A configured provider, as sign-in pages list it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

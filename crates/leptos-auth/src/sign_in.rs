@@ -8,11 +8,13 @@ use std::collections::HashMap;
 use axum::http::request::Parts;
 
 use crate::{
-    AuditEvent, Auth, AuthError, AuthFnError, ClientIp, LimitedAction, Provider, TooManyAttempts,
+    Auth, AuthError, AuthFnError, ClientIp,
+    audit::AuditEvent,
     callbacks::JwtTrigger,
     context::RequestContext,
     error::Failure,
-    providers::Credentials,
+    limits::{LimitedAction, TooManyAttempts},
+    providers::{Credentials, Provider},
     redirect::with_query,
     store::{PasswordHashError, User},
 };
@@ -39,13 +41,23 @@ impl Auth {
             None => None,
         };
         let tried = tried.as_ref().map(|u| u.id.as_str());
-        self.audit(ctx, tried, crate::AuditEvent::SignInFailed, Some(provider))
-            .await;
+        self.audit(
+            ctx,
+            tried,
+            crate::audit::AuditEvent::SignInFailed,
+            Some(provider),
+        )
+        .await;
         if let Some(account) = account
             && let Some(lockout) = self.limits().count_sign_in_failure(account).await
         {
-            self.audit(ctx, tried, crate::AuditEvent::Lockout, Some(provider))
-                .await;
+            self.audit(
+                ctx,
+                tried,
+                crate::audit::AuditEvent::Lockout,
+                Some(provider),
+            )
+            .await;
             return lockout.into();
         }
         AuthError::CredentialsSignin.into()

@@ -8,7 +8,10 @@ mod common;
 use std::{sync::Arc, time::Duration};
 
 use common::{TestServer, location, spawn_with};
-use leptos_auth::{MemoryStore, Store, TrustedProxies};
+use leptos_auth::{
+    limits::TrustedProxies,
+    store::{MemoryStore, Store},
+};
 use serde_json::Value;
 
 const EMAIL: &str = "ada@example.com";

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{location, set_cookies, spawn};
-use leptos_auth::Token;
+use leptos_auth::callbacks::Token;
 use serde_json::{Value, json};
 
 const EMAIL: &str = "ada@example.com";
@@ -310,7 +310,7 @@ async fn forged_expired_alg_none_and_wrong_kid_cookies_read_as_signed_out() {
     // header, the signature does not match.
     let other_auth = leptos_auth::Auth::new(
         leptos_auth::AuthConfig::new(vec!["another deployment's secret, 32+ bytes".into()]),
-        std::sync::Arc::new(leptos_auth::MemoryStore::default()),
+        std::sync::Arc::new(leptos_auth::store::MemoryStore::default()),
     );
     let unknown_kid = other_auth
         .encode_session_token(&token_for("u1", now(), now() + 3600))

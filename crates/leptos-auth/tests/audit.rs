@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{TestServer, spawn_with};
-use leptos_auth::MemoryStore;
+use leptos_auth::store::MemoryStore;
 use serde_json::{Value, json};
 
 const EMAIL: &str = "ada@example.com";

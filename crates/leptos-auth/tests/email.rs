@@ -12,8 +12,13 @@ use common::{
     set_cookies, spawn_with,
 };
 use leptos_auth::{
-    AuthConfig, EmailLink, MemoryStore, SmtpMailer, Store,
-    store::{AccountStore, TokenPurpose, UserStore, VerificationToken, VerificationTokenStore},
+    AuthConfig,
+    mail::SmtpMailer,
+    providers::EmailLink,
+    store::{
+        AccountStore, MemoryStore, Store, TokenPurpose, UserStore, VerificationToken,
+        VerificationTokenStore,
+    },
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -715,7 +720,7 @@ async fn a_sign_in_link_takes_an_unverified_account_back_from_whoever_created_it
             user_id: user.id.clone(),
             provider: "github".into(),
             provider_account_id: "mallory-on-github".into(),
-            kind: leptos_auth::ProviderKind::OAuth,
+            kind: leptos_auth::providers::ProviderKind::OAuth,
             tokens: Default::default(),
         })
         .await

@@ -7,7 +7,7 @@ mod common;
 use std::{sync::Arc, time::Duration};
 
 use common::spawn_with;
-use leptos_auth::MemoryStore;
+use leptos_auth::store::MemoryStore;
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple";

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use common::{TestServer, spawn_with};
 use leptos_auth::store::{TokenPurpose, VerificationToken};
-use leptos_auth::{EmailLink, LogMailer, MemoryStore};
+use leptos_auth::{mail::LogMailer, providers::EmailLink, store::MemoryStore};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 

@@ -23,7 +23,6 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "actions",
             "client",
-            "components",
             "extract",
             "layer",
             "pages",
@@ -110,6 +109,14 @@ fn no_module_imports_a_module_above_it() {
             .position(|(_, members)| members.contains(&module))
             .unwrap_or_else(|| panic!("`{module}` is in no layer: add it to LAYERS"))
     };
+    for (_, members) in LAYERS {
+        for member in *members {
+            assert!(
+                graph.contains_key(*member),
+                "LAYERS names `{member}`, which is gone"
+            );
+        }
+    }
     let mut upward = Vec::new();
     for (module, uses) in &graph {
         for used in uses {

@@ -14,7 +14,10 @@ use std::{
 };
 
 use common::spawn_with;
-use leptos_auth::{PostgresStore, SessionStrategy, Store};
+use leptos_auth::{
+    config::SessionStrategy,
+    store::{PostgresStore, Store},
+};
 use serde_json::{Value, json};
 
 const EMAIL: &str = "ada@example.com";

@@ -7,7 +7,10 @@ mod common;
 use std::{sync::Arc, time::Duration};
 
 use common::{TestServer, spawn_with};
-use leptos_auth::{MemoryStore, SessionStrategy, Store};
+use leptos_auth::{
+    config::SessionStrategy,
+    store::{MemoryStore, Store},
+};
 use serde_json::{Value, json};
 
 const EMAIL: &str = "ada@example.com";

@@ -5,8 +5,11 @@
 use std::sync::Arc;
 
 use leptos_auth::{
-    MemoryStore, PostgresStore, ProviderKind, SqliteStore, Store, StoreError,
-    store::{Account, AccountTokens, NewUser, SessionRecord},
+    providers::ProviderKind,
+    store::{
+        Account, AccountTokens, MemoryStore, NewUser, PostgresStore, SessionRecord, SqliteStore,
+        Store, StoreError,
+    },
 };
 
 async fn stores() -> Vec<(&'static str, Arc<dyn Store>)> {
@@ -26,23 +29,9 @@ async fn stores() -> Vec<(&'static str, Arc<dyn Store>)> {
         ("memory", Arc::new(MemoryStore::default())),
         ("sqlite", Arc::new(sqlite)),
     ];
-    if let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        use sqlx::Connection;
-        let name = format!("leptos_auth_store_{run}");
-        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-        for statement in [
-            format!("DROP DATABASE IF EXISTS {name}"),
-            format!("CREATE DATABASE {name}"),
-        ] {
-            sqlx::query(&statement).execute(&mut admin).await.unwrap();
-        }
-        let (base, _) = admin_url.rsplit_once('/').unwrap();
-        let postgres = PostgresStore::connect(&format!("{base}/{name}"))
-            .await
-            .unwrap();
+    if let Some(admin_url) = leptos_auth_test_util::postgres::admin_url() {
+        let url = leptos_auth_test_util::postgres::fresh_database(&admin_url, "store").await;
+        let postgres = PostgresStore::connect(&url).await.unwrap();
         stores.push(("postgres", Arc::new(postgres)));
     }
     stores
@@ -303,7 +292,7 @@ async fn the_audit_log_lists_newest_first_per_user_or_all() {
             (3, Some("u2"), "sign_in"),
             (4, Some("u1"), "sign_out"),
         ] {
-            let record = leptos_auth::AuditRecord {
+            let record = leptos_auth::store::AuditRecord {
                 time,
                 user_id: user.map(str::to_owned),
                 event: event.into(),
@@ -439,7 +428,7 @@ async fn audit_rows_older_than_the_retention_are_pruned() {
     for (name, store) in stores().await {
         for time in [1_000, 2_000, 3_000] {
             store
-                .record_audit_event(&leptos_auth::AuditRecord {
+                .record_audit_event(&leptos_auth::store::AuditRecord {
                     time,
                     user_id: Some("u1".into()),
                     event: "sign_in".into(),
@@ -464,7 +453,10 @@ async fn audit_rows_older_than_the_retention_are_pruned() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_tokens_at_rest_are_bound_to_their_account_and_old_rows_are_migrated() {
-    use leptos_auth::{AccessToken, Auth, AuthConfig, RefreshToken};
+    use leptos_auth::{
+        Auth, AuthConfig,
+        secret::{AccessToken, RefreshToken},
+    };
 
     for (name, raw) in stores().await {
         let auth = Auth::new(

@@ -7,7 +7,7 @@ mod common;
 use std::{sync::Arc, time::Instant};
 
 use common::spawn_with;
-use leptos_auth::{MemoryStore, store::NewUser};
+use leptos_auth::store::{MemoryStore, NewUser};
 
 const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple";

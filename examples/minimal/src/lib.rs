@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 use leptos_auth::{
-    RedirectIfSignedIn, RequireSession, SessionProvider, SessionStatus, SignInOptions, use_session,
+    RedirectIfSignedIn, RequireSession, SessionProvider,
+    client::{SessionStatus, SignInOptions},
+    use_session,
 };
 use leptos_router::{
     SsrMode,

@@ -6,7 +6,7 @@ async fn main() {
     use std::sync::Arc;
 
     use leptos::prelude::*;
-    use leptos_auth::{Auth, AuthConfig, Credentials, SqliteStore};
+    use leptos_auth::{Auth, AuthConfig, providers::Credentials, store::SqliteStore};
     use leptos_axum::{LeptosRoutes, generate_route_list};
     use minimal::App;
 

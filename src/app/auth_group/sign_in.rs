@@ -1,5 +1,10 @@
 use leptos::{prelude::*, task::spawn_local};
-use leptos_auth::{AuthError, ProviderButtons, SignInOptions, local_callback_url, use_session};
+use leptos_auth::{
+    AuthError,
+    client::{ProviderButtons, SignInOptions},
+    redirect::local_callback_url,
+    use_session,
+};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// `/sign-in`: email and password. With JavaScript it signs in without leaving the page and

@@ -11,7 +11,8 @@ use leptos_auth::{AuthFnError, use_session};
 #[server(prefix = "/api/app", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AuthFnError> {
     use leptos_auth::{
-        Auth, AuthError, ClientIp, JwtTrigger, LimitedAction, RegisterError, append_set_cookies,
+        Auth, AuthError, ClientIp, callbacks::JwtTrigger, limits::LimitedAction,
+        register::RegisterError, server_fns::append_set_cookies,
     };
 
     let auth: Auth = leptos_axum::extract().await?;

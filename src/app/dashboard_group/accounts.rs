@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_auth::AuthFnError;
 #[cfg(feature = "ssr")]
-use leptos_auth::{Auth, SignedInUser, append_set_cookies};
+use leptos_auth::{Auth, SignedInUser, server_fns::append_set_cookies};
 use serde::{Deserialize, Serialize};
 
 /// A linked OAuth account, as the settings page shows it.
@@ -36,7 +36,7 @@ pub struct Artist {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use leptos_auth::{AuthFnError, StoreError};
+    use leptos_auth::{AuthFnError, store::StoreError};
 
     /// A store failure: logged here, `Unavailable` for the browser.
     pub fn unavailable(error: StoreError) -> AuthFnError {
@@ -114,7 +114,7 @@ pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
     auth.record_audit_event(
         &request,
         Some(&user.user_id),
-        leptos_auth::AuditEvent::UnlinkAccount,
+        leptos_auth::audit::AuditEvent::UnlinkAccount,
         Some(&provider),
     )
     .await;
@@ -126,7 +126,7 @@ pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
 /// expired, refreshed) access token.
 #[server(prefix = "/api/app", endpoint = "top_artists")]
 pub async fn top_artists(time_range: String, limit: u32) -> Result<Vec<Artist>, AuthFnError> {
-    use leptos_auth::ProviderTokenError;
+    use leptos_auth::oauth::ProviderTokenError;
     use serde_json::Value;
 
     let user: SignedInUser = leptos_axum::extract().await?;

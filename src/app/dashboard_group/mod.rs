@@ -227,7 +227,7 @@ fn sign_in_methods_html(
     m: accounts::AccountMethods,
     csrf_token: &str,
     unlink_url: &str,
-    paths: &leptos_auth::AuthPaths,
+    paths: &leptos_auth::paths::AuthPaths,
 ) -> String {
     let password = if m.has_password {
         "Password: set"

@@ -22,7 +22,7 @@ pub async fn security_fragment(
 ) -> Result<String, AuthFnError> {
     let sessions = auth.list_sessions(headers).await?;
     let (csrf_token, csrf_cookie) = auth.csrf_token_for(headers);
-    leptos_auth::append_set_cookies(csrf_cookie);
+    leptos_auth::server_fns::append_set_cookies(csrf_cookie);
     let hidden = |name: &str, value: &str| {
         format!(
             r#"<input type="hidden" name="{name}" value="{}">"#,

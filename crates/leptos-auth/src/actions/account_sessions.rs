@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use super::{
     reply::{Reply, answer, failure},
-    request::ActionPost,
+    request::CheckedPost,
 };
-use crate::{Auth, RevokeSessions};
+use crate::{Auth, devices::RevokeSessions};
 
 pub(super) async fn list(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
     match auth.list_sessions(&headers).await {
@@ -21,8 +21,7 @@ pub(super) async fn list(State(auth): State<Auth>, headers: HeaderMap) -> Reply 
     }
 }
 
-pub(super) async fn revoke(State(auth): State<Auth>, req: ActionPost) -> Result<Reply, Reply> {
-    req.require_csrf()?;
+pub(super) async fn revoke(State(auth): State<Auth>, req: CheckedPost) -> Result<Reply, Reply> {
     let others = matches!(req.body.0.get("others"), Some(Value::Bool(true)))
         || req.field("others") == Some("true");
     let which = match (others, req.field("id")) {

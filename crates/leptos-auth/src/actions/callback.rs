@@ -9,10 +9,12 @@ use axum::{
 
 use super::{reply::Reply, request::ActionPost};
 use crate::{
-    AuditEvent, Auth, AuthError, Provider, TooManyAttempts,
+    Auth, AuthError,
+    audit::AuditEvent,
     context::RequestContext,
     error::{Failure, for_log},
-    providers::Credentials,
+    limits::TooManyAttempts,
+    providers::{Credentials, Provider},
 };
 
 /// OAuth providers come back here with `?code=&state=` (or `?error=`).

@@ -12,14 +12,16 @@ use serde_json::json;
 
 use super::{
     reply::{Reply, answer, failure},
-    request::ActionPost,
+    request::CheckedPost,
 };
 use crate::redirect::with_query;
 use crate::{
-    Auth, AuthError, TooManyAttempts,
+    Auth, AuthError,
     email::{Confirmation, looks_like_a_token},
-    is_valid_email, pages,
+    limits::TooManyAttempts,
+    pages,
     store::normalize_email,
+    validation::is_valid_email,
 };
 
 /// `POST /email/send-verification`: mails the signed-in user a verification link (which
@@ -27,13 +29,12 @@ use crate::{
 /// `callbackUrl` with `verification=sent`.
 pub(super) async fn send_verification(
     State(auth): State<Auth>,
-    req: ActionPost,
+    req: CheckedPost,
 ) -> Result<Reply, Reply> {
-    req.require_csrf()?;
     if let Err(refusal) = auth
         .rate_limit(
             crate::ClientIp(req.ctx.client_ip),
-            crate::LimitedAction::Email,
+            crate::limits::LimitedAction::Email,
         )
         .await
     {
@@ -124,9 +125,8 @@ pub(super) async fn verify_email_page(
 /// lockout goes back to the page (the token still works); other failures are the error page.
 pub(super) async fn verify_email(
     State(auth): State<Auth>,
-    req: ActionPost,
+    req: CheckedPost,
 ) -> Result<Reply, Reply> {
-    req.require_csrf()?;
     let token = req.field("token").unwrap_or_default();
     let email = req.field("email").unwrap_or_default();
     let callback_url = req.callback_url();

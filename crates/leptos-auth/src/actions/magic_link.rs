@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use super::{reply::Reply, request::ActionPost};
 use crate::redirect::with_query;
 use crate::{
-    AuditEvent, Auth, AuthError, TooManyAttempts, context::RequestContext, error::Failure,
-    is_valid_email, pages, providers::EmailLink,
+    Auth, AuthError, audit::AuditEvent, context::RequestContext, error::Failure,
+    limits::TooManyAttempts, pages, providers::EmailLink, validation::is_valid_email,
 };
 
 /// `POST /signin/email`: mails the link, then "check your email" (`/verify-request`).

@@ -1,6 +1,6 @@
 //! The REST endpoints (docs/architecture.md › Endpoints), one file per endpoint family, as in
-//! Auth.js core. POST actions take an [`request::ActionPost`] (parsed once, CSRF checked in one
-//! line) and answer a [`reply::Reply`].
+//! Auth.js core. POST actions take a [`request::CheckedPost`] (parsed once, CSRF checked
+//! before the handler runs) and answer a [`reply::Reply`].
 
 mod account_sessions;
 mod audit_log;
@@ -24,7 +24,7 @@ use axum::{
     routing::{get, post},
 };
 
-use crate::{Auth, Provider};
+use crate::{Auth, providers::Provider};
 
 impl Auth {
     /// The `/api/auth/*` endpoints (under the configured base path), to merge into the app's

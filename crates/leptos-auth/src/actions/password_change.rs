@@ -6,15 +6,14 @@ use serde_json::json;
 
 use super::{
     reply::{Reply, answer},
-    request::ActionPost,
+    request::CheckedPost,
 };
-use crate::{Auth, PasswordChangeError};
+use crate::{Auth, passwords::PasswordChangeError};
 
 pub(super) async fn change_password(
     State(auth): State<Auth>,
-    req: ActionPost,
+    req: CheckedPost,
 ) -> Result<Reply, Reply> {
-    req.require_csrf()?;
     let current = req.field("currentPassword").unwrap_or_default();
     let new = req.field("newPassword").unwrap_or_default();
     match auth.change_password_in(&req.ctx, current, new).await {

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::{
     reply::{Reply, answer},
-    request::ActionPost,
+    request::CheckedPost,
 };
 use crate::redirect::with_query;
 use crate::{
@@ -25,9 +25,8 @@ use crate::{
 /// a 302 to its `callbackUrl`), whether or not the address has an account.
 pub(super) async fn forgot_password(
     State(auth): State<Auth>,
-    req: ActionPost,
+    req: CheckedPost,
 ) -> Result<Reply, Reply> {
-    req.require_csrf()?;
     let email = req.field("email").unwrap_or_default();
     match auth.request_password_reset(&req.ctx, email).await {
         Ok(()) => Ok(answer(&req, Ok(json!({ "ok": true })))),
@@ -54,9 +53,8 @@ pub(super) async fn reset_password_page(
 /// `{"error","message"}`, or a 302 back to the reset page with `?error=`.
 pub(super) async fn reset_password(
     State(auth): State<Auth>,
-    req: ActionPost,
+    req: CheckedPost,
 ) -> Result<Reply, Reply> {
-    req.require_csrf()?;
     let token = req.field("token").unwrap_or_default();
     let password = req.field("password").unwrap_or_default();
     let callback_url = req.callback_url();

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::request::ActionPost;
 use crate::redirect::with_query;
-use crate::{Auth, AuthError, TooManyAttempts, context::RequestContext, pages};
+use crate::{Auth, AuthError, context::RequestContext, limits::TooManyAttempts, pages};
 
 /// What an action answers, before it becomes an HTTP response.
 pub(crate) struct Reply {

@@ -1,6 +1,12 @@
-//! [`ActionPost`]: a POST to an `/api/auth` action, parsed once. Every POST action starts
-//! the same way (the site and cookies of the request, the body as form or JSON, JSON mode,
-//! the CSRF check); this extractor does it so the actions read like the protocol.
+//! [`CheckedPost`]: a POST to an `/api/auth` action, parsed once and CSRF-checked before the
+//! handler runs (docs/architecture.md › Cookies and CSRF). Every POST action starts the same
+//! way (the site and cookies of the request, the body as form or JSON, JSON mode, the CSRF
+//! check); these extractors do it so the actions read like the protocol, and a handler that
+//! takes a `CheckedPost` cannot forget the check.
+//!
+//! Only two handlers take the unchecked [`ActionPost`], each for a reason of the protocol:
+//! the OAuth callback (an OpenID provider's `form_post` carries no CSRF token; it has
+//! state, PKCE and nonce instead) and the session update (its refusal is always JSON).
 
 use std::collections::HashMap;
 
@@ -57,6 +63,28 @@ impl FromRequest<Auth> for ActionPost {
             client_ip,
             auth: auth.clone(),
         })
+    }
+}
+
+/// An [`ActionPost`] whose CSRF token matched its cookie; a failure is answered with
+/// `MissingCSRF` (403) before the handler runs.
+pub(crate) struct CheckedPost(ActionPost);
+
+impl FromRequest<Auth> for CheckedPost {
+    type Rejection = Reply;
+
+    async fn from_request(request: Request, auth: &Auth) -> Result<Self, Reply> {
+        let post = ActionPost::from_request(request, auth).await?;
+        post.require_csrf()?;
+        Ok(CheckedPost(post))
+    }
+}
+
+impl std::ops::Deref for CheckedPost {
+    type Target = ActionPost;
+
+    fn deref(&self) -> &ActionPost {
+        &self.0
     }
 }
 

@@ -7,9 +7,9 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 
-use super::{reply::Reply, request::ActionPost};
+use super::{reply::Reply, request::CheckedPost};
 use crate::redirect::with_query;
-use crate::{Auth, AuthError, Provider, error::for_log, pages};
+use crate::{Auth, AuthError, error::for_log, pages, providers::Provider};
 
 pub(super) async fn get(
     State(auth): State<Auth>,
@@ -55,9 +55,8 @@ pub(super) async fn get(
 pub(super) async fn post(
     State(auth): State<Auth>,
     Path(provider): Path<String>,
-    req: ActionPost,
+    req: CheckedPost,
 ) -> Result<Reply, Reply> {
-    req.require_csrf()?;
     let callback_url = req.callback_url();
     match auth.provider(&provider) {
         Some(Provider::OAuth(oauth)) => {

@@ -5,8 +5,8 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 
-use super::{reply::Reply, request::ActionPost};
-use crate::{AuditEvent, Auth, pages};
+use super::{reply::Reply, request::CheckedPost};
+use crate::{Auth, audit::AuditEvent, pages};
 
 pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
     if let Some(page) = &auth.config().pages.sign_out {
@@ -17,8 +17,7 @@ pub(super) async fn get(State(auth): State<Auth>, headers: HeaderMap) -> Reply {
     Reply::html(StatusCode::OK, pages::sign_out(&auth, &ctx, &csrf_token)).with_cookies(csrf_cookie)
 }
 
-pub(super) async fn post(State(auth): State<Auth>, req: ActionPost) -> Result<Reply, Reply> {
-    req.require_csrf()?;
+pub(super) async fn post(State(auth): State<Auth>, req: CheckedPost) -> Result<Reply, Reply> {
     let ctx = &req.ctx;
     let token = auth.sessions().read_token(ctx).await;
     auth.config().events.sign_out(token.as_ref()).await;

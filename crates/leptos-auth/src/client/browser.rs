@@ -9,7 +9,7 @@ use serde_json::Value;
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use super::{SessionContext, SessionStatus, SignInOptions, SignInResponse};
-use crate::{AuthError, AuthPaths, ProviderKind, Session};
+use crate::{AuthError, Session, paths::AuthPaths, provider_kind::ProviderKind};
 
 /// Same channel name as the Auth.js client, so tabs running either follow each other.
 const CHANNEL: &str = "next-auth";

@@ -1,15 +1,18 @@
 //! The client side of sessions (docs/architecture.md › The client): `use_session()`, `sign_in()`,
-//! `sign_out()`.
+//! `sign_out()`, and the components built on them (guards, provider buttons).
 //!
 //! The session is loaded by a blocking resource, so server rendering already knows it and
 //! hydration starts with it (no loading flash). In the browser (feature `hydrate`) it is then
-//! kept fresh by [`browser::TabSync`]: polling while signed in, refetching when the tab
+//! kept fresh by `browser::TabSync`: polling while signed in, refetching when the tab
 //! becomes visible, and following sign-in/out in other tabs through a `BroadcastChannel`.
 //! During server rendering the methods that talk to the server do nothing: the session came
 //! with the request.
 
 #[cfg(feature = "hydrate")]
 mod browser;
+mod components;
+
+pub use components::{ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession};
 
 use std::future::Future;
 
@@ -17,8 +20,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    AuthError, AuthPaths, ProviderSummary, Session,
-    server_fns::{SessionState, load_session_state},
+    AuthError, Session,
+    paths::AuthPaths,
+    server_fns::{ProviderSummary, SessionState, load_session_state},
 };
 
 /// Whether the session is known yet, and whether there is one.
@@ -112,7 +116,7 @@ impl SessionContext {
                     session,
                     csrf_token: String::new(),
                     providers: Vec::new(),
-                    base_path: crate::DEFAULT_BASE_PATH.into(),
+                    base_path: crate::paths::DEFAULT_BASE_PATH.into(),
                     site_origin: String::new(),
                 }))
             }

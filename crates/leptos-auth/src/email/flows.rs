@@ -6,16 +6,17 @@ use std::sync::Arc;
 use super::tokens::TokenRefused;
 use crate::mail::{MailKind, Mailer};
 use crate::{
-    AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN,
-    TooManyAttempts,
+    Auth, AuthError, ClientIp,
+    audit::AuditEvent,
     context::RequestContext,
     error::Failure,
-    is_valid_email,
+    limits::{LimitedAction, TooManyAttempts},
     ownership::Proof,
     providers::EmailLink,
     redirect::with_query,
     sign_in::SignedIn,
     store::{NewUser, PasswordHashError, StoreError, TokenPurpose, hash_password, normalize_email},
+    validation::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, is_valid_email},
 };
 
 /// Why a password reset did not happen. The messages are fit to show next to the form.

@@ -4,11 +4,10 @@
 use sha2::{Digest, Sha256};
 
 use crate::{
-    Auth, StoreError,
+    Auth,
     clock::now_secs,
-    keys::hex,
-    keys::random_hex,
-    store::{TokenPurpose, VerificationToken},
+    keys::{hex, random_hex},
+    store::{StoreError, TokenPurpose, VerificationToken},
 };
 
 /// How long a link works: a day for sign-in and verification links, an hour for a password

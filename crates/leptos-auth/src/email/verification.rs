@@ -13,13 +13,16 @@ use axum::http::request::Parts;
 use super::tokens::TokenRefused;
 use crate::mail::MailKind;
 use crate::{
-    AuditEvent, Auth, AuthError, ClientIp, LimitedAction, MAX_PASSWORD_LEN, User,
+    Auth, AuthError, ClientIp,
+    audit::AuditEvent,
     context::RequestContext,
     error::Failure,
+    limits::LimitedAction,
     ownership::Proof,
     redirect::with_query,
     sign_in::SignedIn,
-    store::{StoreError, TokenPurpose, normalize_email, verify_password},
+    store::{StoreError, TokenPurpose, User, normalize_email, verify_password},
+    validation::MAX_PASSWORD_LEN,
 };
 
 /// What the browser that opened a verification link answers.

@@ -3,7 +3,7 @@
 //! sign-ins, and a per-address budget of mails so that nobody can flood one inbox from many
 //! addresses.
 //!
-//! The counters live in the [`Store`](crate::Store), so every instance sharing a database
+//! The counters live in the [`crate::store::Store`], so every instance sharing a database
 //! sees the same limits. Each instance also remembers what it has already refused until
 //! when, so a flood from one address is answered without a database round trip.
 
@@ -268,7 +268,7 @@ impl Limits {
 /// Why a sign-in may not even be tried.
 pub(crate) enum LockoutCheck {
     Locked(TooManyAttempts),
-    Unavailable(crate::StoreError),
+    Unavailable(crate::store::StoreError),
 }
 
 impl From<LockoutCheck> for crate::error::Failure {

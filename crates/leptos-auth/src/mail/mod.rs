@@ -5,4 +5,4 @@ mod templates;
 mod transport;
 
 pub(crate) use templates::MailKind;
-pub use transport::{LogMailer, Mail, MailError, Mailer, SmtpMailer};
+pub use transport::{LogMailer, Mail, MailError, Mailer, SEND_TIMEOUT, SmtpMailer};

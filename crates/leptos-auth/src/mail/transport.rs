@@ -11,7 +11,7 @@ use lettre::{
 };
 use url::Url;
 
-use crate::AuthConfigError;
+use crate::error::AuthConfigError;
 
 /// The longest a request waits for the mail server: a slow server fails the mail (the user
 /// sees `EmailSignin`), it never hangs the request.
@@ -106,7 +106,7 @@ impl SmtpMailer {
     /// (`"Name <address>"` or a bare address).
     ///
     /// ```
-    /// use leptos_auth::SmtpMailer;
+    /// use leptos_auth::mail::SmtpMailer;
     ///
     /// assert!(SmtpMailer::new("smtps://me:pw@mail.example.com", "App <app@example.com>").is_ok());
     /// assert!(SmtpMailer::new("http://mail.example.com", "app@example.com").is_err());

@@ -25,7 +25,8 @@ pub use refresh::ProviderTokenError;
 
 use self::oidc::ProviderError;
 use super::{
-    AuditEvent, Auth, AuthError,
+    Auth, AuthError,
+    audit::AuditEvent,
     clock::now_secs,
     context::RequestContext,
     error::Failure,

@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use super::{account_tokens, oidc};
 use crate::{
-    Auth, AuthFnError, Provider,
+    Auth, AuthFnError,
     clock::now_secs,
-    providers::OAuth,
+    providers::{OAuth, Provider},
     secret::AccessToken,
     store::{Account, AccountTokens},
 };

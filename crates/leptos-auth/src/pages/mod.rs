@@ -3,7 +3,7 @@
 //! that works without JavaScript. Apps usually replace the sign-in page via `pages.sign_in`.
 
 pub(crate) use crate::html::escape;
-use crate::{Auth, AuthError, Provider, context::RequestContext};
+use crate::{Auth, AuthError, context::RequestContext, providers::Provider};
 
 fn layout(title: &str, body: &str) -> String {
     format!(
@@ -221,8 +221,8 @@ pub(crate) fn reset_password(
             let message = match code {
                 "WeakPassword" => format!(
                     "The new password must be between {} and {} characters long.",
-                    crate::MIN_PASSWORD_LEN,
-                    crate::MAX_PASSWORD_LEN
+                    crate::validation::MIN_PASSWORD_LEN,
+                    crate::validation::MAX_PASSWORD_LEN
                 ),
                 code => AuthError::from_code(code).user_message().to_owned(),
             };

@@ -5,8 +5,8 @@ use std::{collections::HashMap, sync::Arc};
 use async_trait::async_trait;
 
 use crate::{
-    MAX_PASSWORD_LEN,
     store::{Store, User, hash_password, needs_rehash, verify_password},
+    validation::MAX_PASSWORD_LEN,
 };
 
 /// A failure of an `authorize` function (not "wrong credentials"): logged with its causes,

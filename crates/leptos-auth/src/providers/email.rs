@@ -1,5 +1,5 @@
 //! The magic-link provider (Auth.js `EmailProvider`): the user types an address, gets a
-//! link, and is signed in by following it. It needs a [`crate::Mailer`] in the config.
+//! link, and is signed in by following it. It needs a [`crate::mail::Mailer`] in the config.
 
 /// Sign-in by a link sent to the user's address. A new address creates a user whose email
 /// is verified (it just proved it can read mail there).

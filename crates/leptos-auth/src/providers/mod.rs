@@ -8,7 +8,7 @@ mod endpoints;
 mod oauth;
 mod presets;
 
-pub use crate::ProviderKind;
+pub use crate::provider_kind::ProviderKind;
 pub use credentials::{Authorize, AuthorizeError, Credentials};
 pub use email::EmailLink;
 pub(crate) use endpoints::{Endpoints, OAuthState, OidcKeys};

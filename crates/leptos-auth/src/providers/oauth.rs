@@ -49,7 +49,7 @@ pub enum OAuthKind {
 /// [`OAuth::oidc`].
 ///
 /// ```
-/// use leptos_auth::OAuth;
+/// use leptos_auth::providers::OAuth;
 ///
 /// let gitea = OAuth::oauth2("gitea", "Gitea", "client-id", "client-secret")
 ///     .with_authorization_url("https://git.example.com/login/oauth/authorize")
@@ -135,10 +135,10 @@ impl OAuth {
     }
 
     /// The Auth.js provider type: `oauth` or `oidc`.
-    pub fn provider_kind(&self) -> crate::ProviderKind {
+    pub fn provider_kind(&self) -> crate::provider_kind::ProviderKind {
         match self.kind {
-            OAuthKind::OAuth2 => crate::ProviderKind::OAuth,
-            OAuthKind::Oidc => crate::ProviderKind::Oidc,
+            OAuthKind::OAuth2 => crate::provider_kind::ProviderKind::OAuth,
+            OAuthKind::Oidc => crate::provider_kind::ProviderKind::Oidc,
         }
     }
 

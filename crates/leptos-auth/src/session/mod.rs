@@ -137,7 +137,7 @@ impl Session {
     /// Reads the custom fields of `session.user` as a typed struct.
     ///
     /// ```
-    /// # use leptos_auth::{Session, SessionUser};
+    /// # use leptos_auth::{Session, session::SessionUser};
     /// #[derive(serde::Deserialize)]
     /// #[serde(rename_all = "camelCase")]
     /// struct Fields { id: String, number_key: u32 }

@@ -15,13 +15,17 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    AuthConfig, AuthError, Session, SessionStrategy, SessionUser,
+    AuthConfig, AuthError, Session,
     callbacks::{JwtParams, JwtTrigger},
     clock::{iso8601, now_secs},
+    config::SessionStrategy,
     context::RequestContext,
     keys::{Keys, hex, random_hex},
     limits::Limits,
-    session::jwt::{self, Token, VerifiedTokens},
+    session::{
+        SessionUser,
+        jwt::{self, Token, VerifiedTokens},
+    },
     store::{SessionRecord, Store, StoreError, User},
 };
 use confirmed::ConfirmedSessions;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ProviderKind;
+use crate::provider_kind::ProviderKind;
 pub use crate::secret::{AccessToken, RefreshToken};
 
 /// A user, as stored (never with the password hash).
@@ -173,7 +173,7 @@ pub struct AuditRecord {
     pub time: i64,
     /// The user, when known.
     pub user_id: Option<String>,
-    /// What happened: an [`AuditEvent`](crate::AuditEvent) name.
+    /// What happened: an [`AuditEvent`](crate::audit::AuditEvent) name.
     pub event: String,
     /// The provider involved, if any (`credentials`, `github`, …).
     pub provider: Option<String>,

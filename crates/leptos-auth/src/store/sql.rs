@@ -7,7 +7,10 @@
 //! axum-login and tower-sessions share their SQL stores: a generic body over
 //! `sqlx::Database` would need a bound for every type bound or read, on every method.
 
-use crate::{ProviderKind, secret::AccessToken, secret::RefreshToken};
+use crate::{
+    provider_kind::ProviderKind,
+    secret::{AccessToken, RefreshToken},
+};
 
 use super::{Account, AccountTokens, Counter, TokenPurpose, User, VerificationToken};
 
@@ -122,12 +125,12 @@ macro_rules! sql_store {
             use sqlx::Row;
 
             use $crate::{
-                AuditRecord,
                 secret::{AccessToken, RefreshToken},
                 store::{
-                    Account, AccountStore, AccountTokens, AuditStore, COUNTER_MEMORY_SECS,
-                    Counter, CounterStore, NewUser, SessionRecord, SessionStore, StoreError,
-                    User, UserStore, VerificationToken, VerificationTokenStore, normalize_email,
+                    Account, AccountStore, AccountTokens, AuditRecord, AuditStore,
+                    COUNTER_MEMORY_SECS, Counter, CounterStore, NewUser, SessionRecord,
+                    SessionStore, StoreError, User, UserStore, VerificationToken,
+                    VerificationTokenStore, normalize_email,
                 },
             };
 

@@ -3,7 +3,9 @@
 //! app, no Leptos pages.
 #![allow(dead_code)]
 
-pub mod maildev;
+// The shared harness (crates/test-util); not every test file uses all of it.
+#[allow(unused_imports)]
+pub use leptos_auth_test_util::{client, location, maildev, set_cookies};
 
 use std::sync::Arc;
 
@@ -12,8 +14,11 @@ use axum::{
     routing::{get, post},
 };
 use leptos_auth::{
-    Auth, AuthConfig, Callbacks, Credentials, JwtParams, JwtTrigger, MemoryStore, Pages, Session,
-    SignedInUser, Store, Token, async_trait,
+    Auth, AuthConfig, Session, SignedInUser, async_trait,
+    callbacks::{Callbacks, JwtParams, JwtTrigger, Token},
+    config::Pages,
+    providers::Credentials,
+    store::{MemoryStore, Store},
 };
 use serde_json::Value;
 
@@ -22,14 +27,6 @@ pub struct TestServer {
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub client: reqwest::Client,
     pub auth: Auth,
-}
-
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 /// Custom session fields, as an app would add them: the user id and a number claim on
@@ -213,24 +210,4 @@ pub async fn spawn_with(
         client: client(),
         auth,
     }
-}
-
-/// `Set-Cookie` headers of a response.
-pub fn set_cookies(response: &reqwest::Response) -> Vec<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
-
-pub fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .expect("a Location header")
-        .to_str()
-        .unwrap()
-        .to_owned()
 }

@@ -10,7 +10,9 @@ use leptos_router::{
     hooks::{use_location, use_query_map},
 };
 
-use crate::{ProviderKind, SessionStatus, local_callback_url, use_session};
+use crate::{
+    client::SessionStatus, provider_kind::ProviderKind, redirect::local_callback_url, use_session,
+};
 
 /// Shows `children` only to a signed-in user. Without a session the server answers a 302 to
 /// the sign-in page with `callbackUrl` (works without JavaScript), and after hydration the

@@ -1,7 +1,5 @@
 //! A real SMTP server for the email tests: maildev from npm (`end2end/node_modules`), one
-//! per test, on 127.0.0.1 with free ports, read through its REST API. The demo's tests use
-//! this file too.
-#![allow(dead_code)]
+//! per test, on 127.0.0.1 with free ports, read through its REST API.
 
 use std::{
     path::PathBuf,
@@ -11,6 +9,7 @@ use std::{
 
 use serde_json::Value;
 
+/// A running maildev, stopped on drop.
 pub struct Maildev {
     child: Child,
     smtp_port: u16,
@@ -45,6 +44,7 @@ pub fn free_port() -> u16 {
 }
 
 impl Maildev {
+    /// Starts one and waits (up to 10 s) until its SMTP and web ports answer.
     pub async fn start() -> Maildev {
         // Shared by the library's and the demo's tests: end2end/ is at the workspace root.
         let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
