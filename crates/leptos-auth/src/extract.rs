@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{Auth, AuthError, ClientIp, Session, callbacks::JwtTrigger};
+use crate::{Auth, AuthError, ClientIp, Session, callbacks::JwtTrigger, context::RequestContext};
 
 /// The user of a request with a valid session.
 ///
@@ -55,7 +55,7 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for SignedInUser {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, AuthError> {
         let auth = auth_of(parts)?;
-        Ok(auth.signed_in_user(&parts.headers).await)
+        Ok(auth.signed_in_user_of(&auth.context_of(parts)).await)
     }
 }
 
@@ -88,9 +88,12 @@ impl Auth {
     /// The signed-in user of the request with these headers (what the [`SignedInUser`]
     /// extractor gives), or `None` when signed out.
     pub async fn signed_in_user(&self, headers: &HeaderMap) -> Option<SignedInUser> {
-        let ctx = self.context(headers);
+        self.signed_in_user_of(&self.context(headers)).await
+    }
+
+    async fn signed_in_user_of(&self, ctx: &RequestContext) -> Option<SignedInUser> {
         let sessions = self.sessions();
-        let token = sessions.read_token(&ctx).await?;
+        let token = sessions.read_token(ctx).await?;
         let token = sessions
             .run_jwt_callback(token, JwtTrigger::None, None, None)
             .await;

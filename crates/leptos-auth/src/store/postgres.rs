@@ -30,19 +30,8 @@ impl PostgresStore {
             .acquire_timeout(Duration::from_secs(5))
             .connect(url)
             .await?;
-        let store = PostgresStore { pool };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    /// Brings the schema up to date. Safe to run from several instances at once (sqlx
-    /// takes an advisory lock).
-    pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/postgres")
-            .run(&self.pool)
-            .await
-            .map_err(|e| StoreError::Database(Box::new(e)))
+        Self::migrated(pool).await
     }
 }
 
-super::sql::sql_store!(PostgresStore, Postgres);
+super::sql::sql_store!(PostgresStore, Postgres, "./migrations/postgres");

@@ -117,9 +117,27 @@ impl TokenRow {
 }
 
 /// The six store traits for `$store` (a struct with `pool: sqlx::Pool<$db>`), on the
-/// statements above and the `Dialect` of `$db`.
+/// statements above and the `Dialect` of `$db`, and its `migrate` from `$migrations`.
 macro_rules! sql_store {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $migrations:literal) => {
+        impl $store {
+            /// The store on `pool`, its schema brought up to date.
+            async fn migrated(pool: sqlx::Pool<$db>) -> Result<Self, $crate::store::StoreError> {
+                let store = Self { pool };
+                store.migrate().await?;
+                Ok(store)
+            }
+
+            /// Brings the schema up to date. On PostgreSQL several instances may run it at
+            /// once (sqlx takes an advisory lock).
+            pub async fn migrate(&self) -> Result<(), $crate::store::StoreError> {
+                sqlx::migrate!($migrations)
+                    .run(&self.pool)
+                    .await
+                    .map_err(|e| $crate::store::StoreError::Database(Box::new(e)))
+            }
+        }
+
         const _: () = {
             use async_trait::async_trait;
             use sqlx::Row;

@@ -41,18 +41,8 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await?;
-        let store = SqliteStore { pool };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    /// Brings the schema up to date.
-    pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
-            .await
-            .map_err(|e| StoreError::Database(Box::new(e)))
+        Self::migrated(pool).await
     }
 }
 
-super::sql::sql_store!(SqliteStore, Sqlite);
+super::sql::sql_store!(SqliteStore, Sqlite, "./migrations/sqlite");
