@@ -93,7 +93,7 @@ impl std::str::FromStr for SessionStrategy {
 /// Everything the authentication layer needs to know, built once in `main`.
 ///
 /// ```
-/// use leptos_auth::{AuthConfig, providers::Credentials, config::Pages};
+/// use leptos_auth::{AuthConfig, config::Pages, providers::Credentials};
 ///
 /// let config = AuthConfig::new(vec!["a secret of at least thirty-two bytes!".into()])
 ///     .with_provider(Credentials::email_password())

@@ -1,5 +1,6 @@
 //! The flows built on email tokens: magic-link sign-in and password reset (verification
-//! links are in `verification.rs`). The HTTP side is in `actions/email.rs`.
+//! links are in `verification.rs`). The HTTP side is in `actions/magic_link.rs` and
+//! `actions/password_reset.rs`.
 
 use std::sync::Arc;
 

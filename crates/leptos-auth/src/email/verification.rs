@@ -6,7 +6,7 @@
 //! to show it is the account's — by being signed in as it already, or by typing its
 //! password — and offers the owner of the address who did *not* create the account "this
 //! was not me", which takes the account back from whoever did (see `ownership.rs`). The
-//! HTTP side is in `actions/email.rs`; README › Email shows the page.
+//! HTTP side is in `actions/email_verification.rs`; README › Email shows the page.
 
 use axum::http::request::Parts;
 

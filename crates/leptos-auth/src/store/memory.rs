@@ -14,7 +14,7 @@ use super::{
 ///
 /// ```
 /// # tokio_test_block(async {
-/// use leptos_auth::{store::{MemoryStore, NewUser, UserStore}};
+/// use leptos_auth::store::{MemoryStore, NewUser, UserStore};
 ///
 /// let store = MemoryStore::default();
 /// let user = store
