@@ -14,7 +14,7 @@ use crate::{
     keys::Keys,
     limits::{LimitedAction, Limits, TooManyAttempts},
     paths::AuthPaths,
-    providers::OAuthState,
+    provider_client::ProviderClient,
     session::{
         cookies::{CookieJar, RequestCookies},
         csrf,
@@ -47,7 +47,7 @@ struct Inner {
     sessions: Sessions,
     limits: Arc<Limits>,
     audit: Audit,
-    oauth: OAuthState,
+    providers: ProviderClient,
 }
 
 impl Auth {
@@ -100,7 +100,7 @@ impl Auth {
                 sessions,
                 limits,
                 audit,
-                oauth: OAuthState::new(),
+                providers: ProviderClient::new(),
             }),
         }
     }
@@ -133,8 +133,9 @@ impl Auth {
         &self.inner.keys
     }
 
-    pub(crate) fn oauth_state(&self) -> &OAuthState {
-        &self.inner.oauth
+    /// How the server reaches OAuth providers: HTTP client, discovered endpoints, keys.
+    pub(crate) fn provider_client(&self) -> &ProviderClient {
+        &self.inner.providers
     }
 
     /// Rate limits, lockouts and mail budgets.

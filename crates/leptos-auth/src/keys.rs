@@ -172,6 +172,13 @@ fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
 }
 
 /// `n` random bytes from the OS, hex-encoded.
+/// Constant-time equality of two secrets of one kind (CSRF tokens, OAuth `state`, nonces):
+/// how long the comparison takes says nothing about where they differ.
+pub(crate) fn secrets_match(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
 pub(crate) fn random_hex(n: usize) -> String {
     use rand::RngCore;
     let mut bytes = vec![0u8; n];

@@ -42,7 +42,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("the Auth facade", &["core"]),
-    ("subsystems", &["audit", "session_lifecycle"]),
+    (
+        "subsystems",
+        &["audit", "provider_client", "session_lifecycle"],
+    ),
     (
         "configuration",
         &["callbacks", "config", "mail", "providers"],

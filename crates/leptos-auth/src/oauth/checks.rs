@@ -4,8 +4,6 @@
 //! to the provider and the browser's state when the sign-in started (`binding`), so they
 //! cannot complete another provider's callback or a callback in another browser.
 
-use subtle::ConstantTimeEq;
-
 use crate::{clock::now_secs, keys::Keys};
 
 /// How long a sign-in may take at the provider.
@@ -29,11 +27,6 @@ pub(crate) fn open(keys: &Keys, name: &str, binding: &str, sealed: &str) -> Opti
         return None;
     }
     Some(value.to_owned())
-}
-
-/// Constant-time equality of a returned check (e.g. `state`) and the expected one.
-pub(crate) fn matches(returned: &str, expected: &str) -> bool {
-    returned.len() == expected.len() && bool::from(returned.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 #[cfg(test)]
@@ -66,6 +59,7 @@ mod tests {
         );
         let forged = sealed.replacen("abc", "abd", 1);
         assert_eq!(open(&keys, "authjs.state", "oidc|browser", &forged), None);
+        use crate::keys::secrets_match as matches;
         assert!(matches("abc", "abc") && !matches("abc", "abd") && !matches("ab", "abc"));
     }
 }

@@ -4,7 +4,6 @@
 //! typestate generics stay inside this module.
 
 pub(crate) mod checks;
-mod oidc;
 mod refresh;
 
 use std::collections::HashMap;
@@ -23,16 +22,16 @@ use serde_json::Value;
 
 pub use refresh::ProviderTokenError;
 
-use self::oidc::ProviderError;
 use super::{
     Auth, AuthError,
     audit::AuditEvent,
     clock::now_secs,
     context::RequestContext,
     error::Failure,
-    keys::random_hex,
+    keys::{random_hex, secrets_match},
     ownership::Proof,
-    providers::{ClientAuth, Endpoints, OAuth, OAuthKind, OidcKeys, Profile},
+    provider_client::{Endpoints, ProviderError, oidc},
+    providers::{ClientAuth, OAuth, OAuthKind, Profile},
     secret::{AccessToken, RefreshToken},
     sign_in::SignedIn,
     store::{Account, AccountTokens, NewUser, StoreError, User, normalize_email},
@@ -67,89 +66,6 @@ fn store_failure(error: StoreError) -> Failure {
 }
 
 impl Auth {
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.oauth_state().http
-    }
-
-    /// The provider's endpoints; OIDC discovery runs once and is cached.
-    pub(crate) async fn endpoints(&self, provider: &OAuth) -> Result<Endpoints, ProviderError> {
-        match provider.kind {
-            OAuthKind::OAuth2 => Ok(Endpoints {
-                authorization: provider
-                    .authorization_url
-                    .clone()
-                    .ok_or(ProviderError::NotConfigured("authorization URL"))?,
-                token: provider
-                    .token_url
-                    .clone()
-                    .ok_or(ProviderError::NotConfigured("token URL"))?,
-                userinfo: provider.userinfo_url.clone(),
-                oidc: None,
-            }),
-            OAuthKind::Oidc => {
-                // The lock is never held across a request to the provider: a slow provider
-                // must not hold up sign-ins with the others (a rare duplicate fetch is fine).
-                if let Some(endpoints) = self.cached_endpoints(&provider.id) {
-                    return Ok(endpoints);
-                }
-                let issuer = provider
-                    .issuer
-                    .as_deref()
-                    .ok_or(ProviderError::NotConfigured("issuer"))?;
-                let discovery = oidc::discover(self.http(), issuer).await?;
-                let jwks = oidc::fetch_jwks(self.http(), &discovery.jwks_uri).await?;
-                let endpoints = Endpoints {
-                    authorization: provider
-                        .authorization_url
-                        .clone()
-                        .unwrap_or(discovery.authorization_endpoint),
-                    token: provider
-                        .token_url
-                        .clone()
-                        .unwrap_or(discovery.token_endpoint),
-                    userinfo: provider
-                        .userinfo_url
-                        .clone()
-                        .or(discovery.userinfo_endpoint),
-                    oidc: Some(OidcKeys {
-                        issuer: discovery.issuer,
-                        jwks_uri: discovery.jwks_uri,
-                        jwks,
-                    }),
-                };
-                self.cache_endpoints(&provider.id, &endpoints);
-                Ok(endpoints)
-            }
-        }
-    }
-
-    fn cached_endpoints(&self, provider_id: &str) -> Option<Endpoints> {
-        let cache = self.oauth_state().endpoints.lock();
-        cache
-            .unwrap_or_else(|e| e.into_inner())
-            .get(provider_id)
-            .cloned()
-    }
-
-    fn cache_endpoints(&self, provider_id: &str, endpoints: &Endpoints) {
-        let cache = self.oauth_state().endpoints.lock();
-        cache
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(provider_id.to_owned(), endpoints.clone());
-    }
-
-    /// Fetches the JWKS again (the provider rotated its keys).
-    async fn refresh_jwks(&self, provider: &OAuth) -> Result<Endpoints, ProviderError> {
-        let mut endpoints = self
-            .cached_endpoints(&provider.id)
-            .ok_or(ProviderError::NotConfigured("discovery document"))?;
-        if let Some(keys) = endpoints.oidc.as_mut() {
-            keys.jwks = oidc::fetch_jwks(self.http(), &keys.jwks_uri).await?;
-        }
-        self.cache_endpoints(&provider.id, &endpoints);
-        Ok(endpoints)
-    }
-
     fn oauth_client(
         &self,
         provider: &OAuth,
@@ -189,6 +105,7 @@ impl Auth {
         callback_url: Option<&str>,
     ) -> Result<(String, Vec<String>), Failure> {
         let endpoints = self
+            .provider_client()
             .endpoints(provider)
             .await
             .map_err(|e| Failure::new(AuthError::OAuthSignin, e))?;
@@ -303,7 +220,7 @@ impl Auth {
                 Failure::new(AuthError::OAuthCallback, "state cookie missing or invalid")
             })?;
         let returned_state = query.get("state").map(String::as_str).unwrap_or_default();
-        if !checks::matches(returned_state, &expected_state) {
+        if !secrets_match(returned_state, &expected_state) {
             return Err(Failure::new(AuthError::OAuthCallback, "state mismatch"));
         }
         let verifier = self
@@ -314,6 +231,7 @@ impl Auth {
             })?;
 
         let endpoints = self
+            .provider_client()
             .endpoints(provider)
             .await
             .map_err(|e| Failure::new(AuthError::OAuthCallback, e))?;
@@ -323,7 +241,7 @@ impl Auth {
         let response = client
             .exchange_code(AuthorizationCode::new(code.clone()))
             .set_pkce_verifier(PkceCodeVerifier::new(verifier))
-            .request_async(&oidc::CappedHttp(self.http()))
+            .request_async(&oidc::CappedHttp(self.provider_client().http()))
             .await
             .map_err(|e| {
                 Failure::new(AuthError::OAuthCallback, oidc::TokenRequestError::from(e))
@@ -345,6 +263,7 @@ impl Auth {
                         .map(AccessToken::secret)
                         .unwrap_or_default();
                     let userinfo: Value = self
+                        .provider_client()
                         .bearer_get(url, access_token)
                         .await
                         .map_err(|e| Failure::new(AuthError::OAuthCallback, e))?;
@@ -393,6 +312,7 @@ impl Auth {
             Ok(claims) => Ok(claims),
             Err(oidc::IdTokenError::UnknownKey) => {
                 let endpoints = self
+                    .provider_client()
                     .refresh_jwks(provider)
                     .await
                     .map_err(|e| Failure::new(AuthError::OAuthCallback, e))?;
@@ -429,6 +349,7 @@ impl Auth {
             .map(AccessToken::secret)
             .unwrap_or_default();
         let user: Value = self
+            .provider_client()
             .bearer_get(url, access_token)
             .await
             .map_err(|e| Failure::new(AuthError::OAuthCallback, e))?;
@@ -437,6 +358,7 @@ impl Auth {
         if let (Some(profile), Some(emails_url)) = (profile.as_mut(), &provider.emails_url)
             && profile.email.is_none()
             && let Ok(emails) = self
+                .provider_client()
                 .bearer_get::<Vec<Value>>(emails_url, access_token)
                 .await
         {
@@ -450,14 +372,6 @@ impl Auth {
             }
         }
         Ok(profile)
-    }
-
-    pub(crate) async fn bearer_get<T: serde::de::DeserializeOwned>(
-        &self,
-        url: &str,
-        access_token: &str,
-    ) -> Result<T, ProviderError> {
-        oidc::get_json(self.http().get(url).bearer_auth(access_token), url).await
     }
 
     /// Finds or creates the user behind a provider profile, and links or updates the account

@@ -7,7 +7,8 @@ use std::{error::Error, sync::Arc};
 use oauth2::TokenResponse;
 use serde_json::Value;
 
-use super::{account_tokens, oidc};
+use super::account_tokens;
+use crate::provider_client::oidc;
 use crate::{
     Auth, AuthFnError,
     clock::now_secs,
@@ -96,7 +97,7 @@ impl Auth {
         }
         let lock = {
             let mut locks = self
-                .oauth_state()
+                .provider_client()
                 .refresh_locks
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
@@ -126,6 +127,7 @@ impl Auth {
             )
         })?;
         let endpoints = self
+            .provider_client()
             .endpoints(provider)
             .await
             .map_err(|e| ProviderTokenError::Unavailable(e.into()))?;
@@ -136,7 +138,7 @@ impl Auth {
             .exchange_refresh_token(&oauth2::RefreshToken::new(
                 refresh_token.secret().to_owned(),
             ))
-            .request_async(&oidc::CappedHttp(self.http()))
+            .request_async(&oidc::CappedHttp(self.provider_client().http()))
             .await
             .map_err(|e| {
                 ProviderTokenError::RefreshFailed(oidc::TokenRequestError::from(e).into())
@@ -181,7 +183,8 @@ impl Auth {
             .api_url()
             .ok_or_else(|| ProviderTokenError::Unavailable("the provider has no API URL".into()))?;
         let access_token = self.provider_access_token(user_id, provider_id).await?;
-        self.bearer_get(&format!("{api_url}{path}"), access_token.secret())
+        self.provider_client()
+            .bearer_get(&format!("{api_url}{path}"), access_token.secret())
             .await
             .map_err(|e| ProviderTokenError::Unavailable(e.into()))
     }

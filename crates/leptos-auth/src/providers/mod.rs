@@ -4,14 +4,12 @@
 
 mod credentials;
 mod email;
-mod endpoints;
 mod oauth;
 mod presets;
 
 pub use crate::provider_kind::ProviderKind;
 pub use credentials::{Authorize, AuthorizeError, Credentials};
 pub use email::EmailLink;
-pub(crate) use endpoints::{Endpoints, OAuthState, OidcKeys};
 pub use oauth::{
     ClientAuth, OAuth, OAuthKind, Profile, ProfileMapper, github_profile, spotify_profile,
     standard_claims_profile,

@@ -1,8 +1,6 @@
 //! CSRF double-submit tokens (docs/architecture.md › Cookies and CSRF): the cookie holds
 //! `token|hmac(token)`, the form echoes `token`, and both must match.
 
-use subtle::ConstantTimeEq;
-
 use crate::keys::{Keys, random_hex};
 
 /// The token inside a CSRF cookie value, when the cookie is genuine.
@@ -20,8 +18,7 @@ pub(crate) fn new_token(keys: &Keys) -> (String, String) {
 
 /// Whether the submitted token equals the cookie's, compared in constant time.
 pub(crate) fn tokens_match(submitted: &str, cookie_token: &str) -> bool {
-    submitted.len() == cookie_token.len()
-        && bool::from(submitted.as_bytes().ct_eq(cookie_token.as_bytes()))
+    crate::keys::secrets_match(submitted, cookie_token)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::checks;
+use crate::keys::secrets_match;
 
 /// The parts of `/.well-known/openid-configuration` that sign-in needs.
 #[derive(Debug, Clone, Deserialize)]
@@ -290,7 +290,7 @@ pub(crate) fn verify_id_token(
             .get("nonce")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if !checks::matches(nonce, expected) {
+        if !secrets_match(nonce, expected) {
             return Err(IdTokenError::Nonce);
         }
     }
