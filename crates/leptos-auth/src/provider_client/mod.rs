@@ -22,6 +22,7 @@ pub(crate) struct Endpoints {
     pub oidc: Option<OidcKeys>,
 }
 
+/// An OpenID provider's issuer and the keys its ID tokens are signed with.
 #[derive(Debug, Clone)]
 pub(crate) struct OidcKeys {
     pub issuer: String,
@@ -33,6 +34,8 @@ pub(crate) struct OidcKeys {
 pub(crate) struct ProviderClient {
     http: reqwest::Client,
     endpoints: std::sync::Mutex<HashMap<String, Endpoints>>,
+    /// One refresh of an account's provider tokens at a time (refresh tokens may be single
+    /// use): the lock of each account being refreshed.
     pub refresh_locks: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
