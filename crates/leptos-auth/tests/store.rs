@@ -7,8 +7,8 @@ use std::sync::Arc;
 use leptos_auth::{
     providers::ProviderKind,
     store::{
-        Account, AccountTokens, MemoryStore, NewUser, PostgresStore, SessionRecord, SqliteStore,
-        Store, StoreError,
+        Account, AccountTokens, MemoryStore, NewUser, PasskeyRecord, PostgresStore, SessionRecord,
+        SqliteStore, Store, StoreError,
     },
 };
 
@@ -60,6 +60,133 @@ fn account(provider_account_id: &str) -> Account {
         provider_account_id: provider_account_id.into(),
         kind: ProviderKind::Oidc,
         tokens: AccountTokens::default(),
+    }
+}
+
+fn passkey(id: &str, user_id: &str, created_at: i64) -> PasskeyRecord {
+    PasskeyRecord {
+        id: id.into(),
+        user_id: user_id.into(),
+        credential: format!(r#"{{"cred":"{id}"}}"#),
+        name: format!("key {id}"),
+        counter: 0,
+        backup_eligible: true,
+        backup_state: false,
+        transports: r#"["internal"]"#.into(),
+        aaguid: "00000000-0000-0000-0000-000000000000".into(),
+        created_at,
+        last_used_at: None,
+    }
+}
+
+/// Passkeys belong to one user each: unique ids, listed oldest first, used (new credential,
+/// counter and backup state), renamed and deleted only by their owner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passkeys_are_stored_used_renamed_and_deleted_per_user() {
+    for (name, store) in stores().await {
+        let ada = store
+            .create_user(NewUser {
+                email: Some(format!("ada-{name}@example.com")),
+                ..NewUser::default()
+            })
+            .await
+            .unwrap();
+        let eve = store
+            .create_user(NewUser {
+                email: Some(format!("eve-{name}@example.com")),
+                ..NewUser::default()
+            })
+            .await
+            .unwrap();
+        let now = 1_900_000_000;
+        store
+            .create_passkey(&passkey("k2", &ada.id, now + 5))
+            .await
+            .unwrap();
+        store
+            .create_passkey(&passkey("k1", &ada.id, now))
+            .await
+            .unwrap();
+        store
+            .create_passkey(&passkey("k3", &eve.id, now))
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                store.create_passkey(&passkey("k3", &ada.id, now)).await,
+                Err(StoreError::Conflict)
+            ),
+            "{name}: a credential id is registered once, whoever asks"
+        );
+        let listed: Vec<String> = store
+            .passkeys_of_user(&ada.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(listed, ["k1", "k2"], "{name}: oldest first, own only");
+        assert_eq!(
+            store.passkey("k1").await.unwrap(),
+            Some(passkey("k1", &ada.id, now)),
+            "{name}: every field round-trips"
+        );
+
+        assert!(
+            store
+                .record_passkey_use("k1", r#"{"cred":"k1","n":7}"#, 7, true, now + 60)
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        let used = store.passkey("k1").await.unwrap().unwrap();
+        assert_eq!(
+            (
+                used.credential.as_str(),
+                used.counter,
+                used.backup_state,
+                used.last_used_at
+            ),
+            (r#"{"cred":"k1","n":7}"#, 7, true, Some(now + 60)),
+            "{name}"
+        );
+        assert!(
+            !store
+                .record_passkey_use("gone", "{}", 1, false, now)
+                .await
+                .unwrap()
+        );
+
+        assert!(
+            !store
+                .rename_passkey(&eve.id, "k1", "mine now")
+                .await
+                .unwrap(),
+            "{name}: nobody renames another user's passkey"
+        );
+        assert!(
+            store
+                .rename_passkey(&ada.id, "k1", "MacBook")
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.passkey("k1").await.unwrap().unwrap().name, "MacBook");
+
+        assert!(
+            !store.delete_passkey(&eve.id, "k1").await.unwrap(),
+            "{name}: nobody deletes another user's passkey"
+        );
+        assert!(store.delete_passkey(&ada.id, "k1").await.unwrap(), "{name}");
+        assert!(store.passkey("k1").await.unwrap().is_none(), "{name}");
+        assert!(
+            !store.delete_passkey(&ada.id, "k1").await.unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            store.passkeys_of_user(&eve.id).await.unwrap().len(),
+            1,
+            "{name}"
+        );
     }
 }
 

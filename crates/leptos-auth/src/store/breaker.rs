@@ -20,8 +20,8 @@ use async_trait::async_trait;
 
 use super::{
     Account, AccountStore, AccountTokens, AuditRecord, AuditStore, Counter, CounterStore, NewUser,
-    SessionRecord, SessionStore, Store, StoreError, User, UserStore, VerificationToken,
-    VerificationTokenStore,
+    PasskeyRecord, PasskeyStore, SessionRecord, SessionStore, Store, StoreError, User, UserStore,
+    VerificationToken, VerificationTokenStore,
 };
 
 /// The store as the layer sees it: every call guarded, provider accounts through their
@@ -210,5 +210,14 @@ guarded! {
         fn record_audit_event(&self, event: &AuditRecord) -> ();
         fn audit_events(&self, user_id: Option<&str>, limit: u32) -> Vec<AuditRecord>;
         fn delete_audit_events_before(&self, before: i64) -> ();
+    }
+
+    impl PasskeyStore via inner {
+        fn create_passkey(&self, passkey: &PasskeyRecord) -> ();
+        fn passkey(&self, id: &str) -> Option<PasskeyRecord>;
+        fn passkeys_of_user(&self, user_id: &str) -> Vec<PasskeyRecord>;
+        fn record_passkey_use(&self, id: &str, credential: &str, counter: i64, backup_state: bool, used_at: i64) -> bool;
+        fn rename_passkey(&self, user_id: &str, id: &str, name: &str) -> bool;
+        fn delete_passkey(&self, user_id: &str, id: &str) -> bool;
     }
 }

@@ -6,8 +6,8 @@ use async_trait::async_trait;
 
 use super::{
     Account, AccountStore, AccountTokens, AuditRecord, AuditStore, COUNTER_MEMORY_SECS, Counter,
-    CounterStore, NewUser, SessionRecord, SessionStore, StoreError, User, UserStore,
-    VerificationToken, VerificationTokenStore, normalize_email,
+    CounterStore, NewUser, PasskeyRecord, PasskeyStore, SessionRecord, SessionStore, StoreError,
+    User, UserStore, VerificationToken, VerificationTokenStore, normalize_email,
 };
 
 /// Users and accounts in a `Mutex`, in insertion order.
@@ -42,6 +42,7 @@ struct Data {
     sessions: Vec<SessionRecord>,
     audit: Vec<AuditRecord>,
     verification_tokens: Vec<VerificationToken>,
+    passkeys: Vec<PasskeyRecord>,
     next_id: u64,
 }
 
@@ -473,5 +474,82 @@ impl AuditStore for MemoryStore {
     async fn delete_audit_events_before(&self, before: i64) -> Result<(), StoreError> {
         self.with(|data| data.audit.retain(|e| e.time >= before));
         Ok(())
+    }
+}
+
+#[async_trait]
+impl PasskeyStore for MemoryStore {
+    async fn create_passkey(&self, passkey: &PasskeyRecord) -> Result<(), StoreError> {
+        self.with(|data| {
+            if data.passkeys.iter().any(|p| p.id == passkey.id) {
+                return Err(StoreError::Conflict);
+            }
+            data.passkeys.push(passkey.clone());
+            Ok(())
+        })
+    }
+
+    async fn passkey(&self, id: &str) -> Result<Option<PasskeyRecord>, StoreError> {
+        Ok(self.with(|data| data.passkeys.iter().find(|p| p.id == id).cloned()))
+    }
+
+    async fn passkeys_of_user(&self, user_id: &str) -> Result<Vec<PasskeyRecord>, StoreError> {
+        let mut passkeys: Vec<PasskeyRecord> = self.with(|data| {
+            data.passkeys
+                .iter()
+                .filter(|p| p.user_id == user_id)
+                .cloned()
+                .collect()
+        });
+        passkeys.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        Ok(passkeys)
+    }
+
+    async fn record_passkey_use(
+        &self,
+        id: &str,
+        credential: &str,
+        counter: i64,
+        backup_state: bool,
+        used_at: i64,
+    ) -> Result<bool, StoreError> {
+        Ok(self.with(|data| {
+            let Some(passkey) = data.passkeys.iter_mut().find(|p| p.id == id) else {
+                return false;
+            };
+            passkey.credential = credential.to_owned();
+            passkey.counter = counter;
+            passkey.backup_state = backup_state;
+            passkey.last_used_at = Some(used_at);
+            true
+        }))
+    }
+
+    async fn rename_passkey(
+        &self,
+        user_id: &str,
+        id: &str,
+        name: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self.with(|data| {
+            let Some(passkey) = data
+                .passkeys
+                .iter_mut()
+                .find(|p| p.id == id && p.user_id == user_id)
+            else {
+                return false;
+            };
+            passkey.name = name.to_owned();
+            true
+        }))
+    }
+
+    async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<bool, StoreError> {
+        Ok(self.with(|data| {
+            let before = data.passkeys.len();
+            data.passkeys
+                .retain(|p| !(p.id == id && p.user_id == user_id));
+            data.passkeys.len() < before
+        }))
     }
 }

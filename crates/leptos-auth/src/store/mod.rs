@@ -1,7 +1,7 @@
 //! Persistence in the Auth.js adapter model (docs/architecture.md › Persistence): users,
-//! provider accounts, sessions, mailed tokens, counters and the audit log, one small trait per
-//! concern. [`Store`] is all six together: an app passes one value, and a new backend
-//! implements the six traits and nothing else.
+//! provider accounts, sessions, mailed tokens, counters, the audit log and passkeys, one small
+//! trait per concern. [`Store`] is all seven together: an app passes one value, and a new
+//! backend implements the seven traits and nothing else.
 //!
 //! SQLite and PostgreSQL share one SQL body (`sql.rs`); their files only connect, migrate and
 //! name the few SQL functions that differ. A new store method touches its trait, `sql.rs` and
@@ -29,7 +29,7 @@ pub use password::{PasswordHashError, hash_password, needs_rehash, verify_passwo
 pub use postgres::PostgresStore;
 pub use records::{
     AccessToken, Account, AccountTokens, AuditRecord, COUNTER_MEMORY_SECS, Counter, NewUser,
-    RefreshToken, SessionRecord, TokenPurpose, User, VerificationToken,
+    PasskeyRecord, RefreshToken, SessionRecord, TokenPurpose, User, VerificationToken,
 };
 pub(crate) use sealed::SealedAccounts;
 #[cfg(feature = "sqlite")]
@@ -199,6 +199,33 @@ pub trait SessionStore: Send + Sync {
     async fn delete_expired_sessions(&self, now: i64) -> Result<(), StoreError>;
 }
 
+/// Passkeys: the WebAuthn credentials users sign in with.
+#[async_trait]
+pub trait PasskeyStore: Send + Sync {
+    /// Stores a newly registered passkey; [`StoreError::Conflict`] when its credential id is
+    /// registered already (to this user or another).
+    async fn create_passkey(&self, passkey: &PasskeyRecord) -> Result<(), StoreError>;
+    /// The passkey with this credential id, whoever it belongs to.
+    async fn passkey(&self, id: &str) -> Result<Option<PasskeyRecord>, StoreError>;
+    /// A user's passkeys, oldest first.
+    async fn passkeys_of_user(&self, user_id: &str) -> Result<Vec<PasskeyRecord>, StoreError>;
+    /// Records a sign-in with the passkey: its updated credential, counter and backup state,
+    /// and `last_used_at`; whether it still exists.
+    async fn record_passkey_use(
+        &self,
+        id: &str,
+        credential: &str,
+        counter: i64,
+        backup_state: bool,
+        used_at: i64,
+    ) -> Result<bool, StoreError>;
+    /// Renames one passkey of `user_id` (never another user's); whether there was one.
+    async fn rename_passkey(&self, user_id: &str, id: &str, name: &str)
+    -> Result<bool, StoreError>;
+    /// Deletes one passkey of `user_id` (never another user's); whether there was one.
+    async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<bool, StoreError>;
+}
+
 /// One-time tokens sent by email (sign-in links, password resets, address verification).
 #[async_trait]
 pub trait VerificationTokenStore: Send + Sync {
@@ -251,7 +278,7 @@ pub trait AuditStore: Send + Sync {
 }
 
 /// Everything the authentication layer keeps: implemented for every type that implements
-/// the six concerns, so an app hands [`Auth::new`](crate::Auth::new) one value.
+/// the seven concerns, so an app hands [`Auth::new`](crate::Auth::new) one value.
 #[async_trait]
 pub trait Store:
     UserStore
@@ -260,6 +287,7 @@ pub trait Store:
     + VerificationTokenStore
     + CounterStore
     + AuditStore
+    + PasskeyStore
     + 'static
 {
     /// Deletes what has expired at `now` (counters, sessions, mailed tokens) and the audit
@@ -279,6 +307,7 @@ impl<T> Store for T where
         + VerificationTokenStore
         + CounterStore
         + AuditStore
+        + PasskeyStore
         + 'static
 {
 }

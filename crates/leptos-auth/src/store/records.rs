@@ -55,6 +55,35 @@ pub struct Account {
     pub tokens: AccountTokens,
 }
 
+/// A passkey (WebAuthn discoverable credential) of a user. Its id is unique across users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
+pub struct PasskeyRecord {
+    /// The credential id (base64url).
+    pub id: String,
+    /// Whose passkey it is.
+    pub user_id: String,
+    /// The credential as the WebAuthn library keeps it (public key, counter, flags), JSON.
+    pub credential: String,
+    /// What the user called it ("MacBook", "Pixel").
+    pub name: String,
+    /// The signature counter last seen; 0 for authenticators that do not count (synced
+    /// passkeys).
+    pub counter: i64,
+    /// Whether the authenticator may back the passkey up (sync it to other devices).
+    pub backup_eligible: bool,
+    /// Whether it is backed up (synced) now.
+    pub backup_state: bool,
+    /// The transports the authenticator reported (`["internal","hybrid"]`), JSON.
+    pub transports: String,
+    /// The authenticator model's AAGUID.
+    pub aaguid: String,
+    /// When it was registered (unix seconds).
+    pub created_at: i64,
+    /// When it last signed someone in (unix seconds).
+    pub last_used_at: Option<i64>,
+}
+
 /// A signed-in browser: one row per sign-in, whatever the session strategy, so sessions can
 /// be listed and ended (docs/architecture.md › Account safety).
 #[derive(Debug, Clone, PartialEq, Eq)]

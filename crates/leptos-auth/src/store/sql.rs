@@ -3,7 +3,7 @@
 //! `IS DISTINCT FROM`. What differs is a [`Dialect`] of two SQL functions; rows are mapped by
 //! `sqlx::FromRow`.
 //!
-//! [`sql_store!`] expands to the six store traits for a type with a `pool` field, the way
+//! [`sql_store!`] expands to the seven store traits for a type with a `pool` field, the way
 //! axum-login and tower-sessions share their SQL stores: a generic body over
 //! `sqlx::Database` would need a bound for every type bound or read, on every method.
 
@@ -32,6 +32,9 @@ pub(super) const SESSION_COLUMNS: &str = "id, user_id, token_hash, data, created
      last_seen_at, expires_at, absolute_expires_at, user_agent, ip";
 
 pub(super) const AUDIT_COLUMNS: &str = "time, user_id, event, provider, ip, user_agent";
+
+pub(super) const PASSKEY_COLUMNS: &str = "id, user_id, credential, name, counter, \
+     backup_eligible, backup_state, transports, aaguid, created_at, last_used_at";
 
 /// A user with the password hash (`user_with_password`).
 #[derive(sqlx::FromRow)]
@@ -116,7 +119,7 @@ impl TokenRow {
     }
 }
 
-/// The six store traits for `$store` (a struct with `pool: sqlx::Pool<$db>`), on the
+/// The seven store traits for `$store` (a struct with `pool: sqlx::Pool<$db>`), on the
 /// statements above and the `Dialect` of `$db`, and its `migrate` from `$migrations`.
 macro_rules! sql_store {
     ($store:ty, $db:ty, $migrations:literal) => {
@@ -146,15 +149,15 @@ macro_rules! sql_store {
                 secret::{AccessToken, RefreshToken},
                 store::{
                     Account, AccountStore, AccountTokens, AuditRecord, AuditStore,
-                    COUNTER_MEMORY_SECS, Counter, CounterStore, NewUser, SessionRecord,
-                    SessionStore, StoreError, User, UserStore, VerificationToken,
-                    VerificationTokenStore, normalize_email,
+                    COUNTER_MEMORY_SECS, Counter, CounterStore, NewUser, PasskeyRecord,
+                    PasskeyStore, SessionRecord, SessionStore, StoreError, User, UserStore,
+                    VerificationToken, VerificationTokenStore, normalize_email,
                 },
             };
 
             use super::sql::{
-                ACCOUNT_COLUMNS, AUDIT_COLUMNS, AccountRow, CounterRow, Dialect, SESSION_COLUMNS,
-                TokenRow, USER_COLUMNS, UserWithPassword,
+                ACCOUNT_COLUMNS, AUDIT_COLUMNS, AccountRow, CounterRow, Dialect, PASSKEY_COLUMNS,
+                SESSION_COLUMNS, TokenRow, USER_COLUMNS, UserWithPassword,
             };
 
             const NOW_ISO: &str = <$db as Dialect>::NOW_ISO;
@@ -707,6 +710,99 @@ macro_rules! sql_store {
                         .execute(&self.pool)
                         .await?;
                     Ok(())
+                }
+            }
+
+            #[async_trait]
+            impl PasskeyStore for $store {
+                async fn create_passkey(&self, passkey: &PasskeyRecord) -> Result<(), StoreError> {
+                    sqlx::query(&format!(
+                        "INSERT INTO passkeys ({PASSKEY_COLUMNS}) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                    ))
+                    .bind(&passkey.id)
+                    .bind(&passkey.user_id)
+                    .bind(&passkey.credential)
+                    .bind(&passkey.name)
+                    .bind(passkey.counter)
+                    .bind(passkey.backup_eligible)
+                    .bind(passkey.backup_state)
+                    .bind(&passkey.transports)
+                    .bind(&passkey.aaguid)
+                    .bind(passkey.created_at)
+                    .bind(passkey.last_used_at)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                }
+
+                async fn passkey(&self, id: &str) -> Result<Option<PasskeyRecord>, StoreError> {
+                    Ok(sqlx::query_as(&format!(
+                        "SELECT {PASSKEY_COLUMNS} FROM passkeys WHERE id = $1"
+                    ))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+                }
+
+                async fn passkeys_of_user(
+                    &self,
+                    user_id: &str,
+                ) -> Result<Vec<PasskeyRecord>, StoreError> {
+                    Ok(sqlx::query_as(&format!(
+                        "SELECT {PASSKEY_COLUMNS} FROM passkeys WHERE user_id = $1 \
+                         ORDER BY created_at, id"
+                    ))
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+                }
+
+                async fn record_passkey_use(
+                    &self,
+                    id: &str,
+                    credential: &str,
+                    counter: i64,
+                    backup_state: bool,
+                    used_at: i64,
+                ) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE passkeys SET credential = $1, counter = $2, backup_state = $3, \
+                         last_used_at = $4 WHERE id = $5",
+                    )
+                    .bind(credential)
+                    .bind(counter)
+                    .bind(backup_state)
+                    .bind(used_at)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn rename_passkey(
+                    &self,
+                    user_id: &str,
+                    id: &str,
+                    name: &str,
+                ) -> Result<bool, StoreError> {
+                    let done =
+                        sqlx::query("UPDATE passkeys SET name = $1 WHERE id = $2 AND user_id = $3")
+                            .bind(name)
+                            .bind(id)
+                            .bind(user_id)
+                            .execute(&self.pool)
+                            .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<bool, StoreError> {
+                    let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
+                        .bind(id)
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
                 }
             }
         };
