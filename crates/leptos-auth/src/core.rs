@@ -237,12 +237,8 @@ impl Auth {
         self.csrf_token(&self.context(headers))
     }
 
-    /// The request's context: the one [`Auth::layer`] worked out when the request came in,
-    /// or (outside the layer) [`Auth::context`] with the client address resolved too.
+    /// [`Auth::context`] with the client address resolved too.
     pub(crate) fn context_of(&self, request: &Parts) -> RequestContext {
-        if let Some(ctx) = request.extensions.get::<RequestContext>() {
-            return ctx.clone();
-        }
         let mut ctx = self.context(&request.headers);
         ctx.client_ip = ClientIp::of(&self.config().trusted_proxies, request).0;
         ctx

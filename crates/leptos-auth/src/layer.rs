@@ -78,12 +78,7 @@ where
             request.extensions(),
             request.headers(),
         );
-        // The request is understood once: site URL, cookies, user agent and client address
-        // for every handler, extractor and server function behind the layer.
-        let mut context = self.auth.context(request.headers());
-        context.client_ip = client_ip.0;
         request.extensions_mut().insert(client_ip);
-        request.extensions_mut().insert(context);
         request.extensions_mut().insert(self.auth.clone());
         // The clone that was polled ready is the one to call (tower's contract).
         let clone = self.inner.clone();
