@@ -16,6 +16,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# OpenSSL's headers and pkg-config: webauthn-rs (passkeys) verifies signatures with OpenSSL.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  _log "installing Debian's libssl-dev and pkg-config"
+  _as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive _as_root apt-get install -y -qq libssl-dev pkg-config
+fi
+
 if ! cargo leptos --version 2>/dev/null | grep -q " ${CARGO_LEPTOS_VERSION}\$"; then
   _log "installing cargo-leptos ${CARGO_LEPTOS_VERSION} (about 25 minutes, once)"
   cargo install cargo-leptos --version "${CARGO_LEPTOS_VERSION}" --locked --features no_downloads

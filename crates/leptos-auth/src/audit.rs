@@ -36,12 +36,20 @@ pub enum AuditEvent {
     EmailVerified,
     /// Sessions were revoked.
     SessionRevoked,
-    /// The password was removed: the account was taken back by the owner of its address.
+    /// The password was removed: by the user (who signs in with a passkey), or when the
+    /// owner of the account's address took it back.
     PasswordRemoved,
     /// Every link mailed for the account (sign-in, reset, verification) stopped working.
     LinksVoided,
     /// Too many failed sign-ins locked an account.
     Lockout,
+    /// A passkey was added to the account.
+    PasskeyAdded,
+    /// A passkey was deleted from the account.
+    PasskeyRemoved,
+    /// A passkey signed with a counter at or below the one last seen: it may have been
+    /// copied off its authenticator. The sign-in was refused.
+    PasskeyCounterRegressed,
 }
 
 impl AuditEvent {
@@ -61,6 +69,9 @@ impl AuditEvent {
             AuditEvent::PasswordRemoved => "password_removed",
             AuditEvent::LinksVoided => "links_voided",
             AuditEvent::Lockout => "lockout",
+            AuditEvent::PasskeyAdded => "passkey_added",
+            AuditEvent::PasskeyRemoved => "passkey_removed",
+            AuditEvent::PasskeyCounterRegressed => "passkey_counter_regressed",
         }
     }
 }

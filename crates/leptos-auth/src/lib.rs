@@ -55,6 +55,8 @@ mod ownership;
 #[cfg(feature = "ssr")]
 mod pages;
 #[cfg(feature = "ssr")]
+pub mod passkeys;
+#[cfg(feature = "ssr")]
 pub mod passwords;
 #[cfg(feature = "ssr")]
 mod provider_client;

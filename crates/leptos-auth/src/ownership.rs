@@ -8,7 +8,8 @@
 //! sign-in link, a reset link, "this was not me" on a verification link, or a provider
 //! that vouches for the address where email linking is allowed — the account is taken back
 //! before anything else happens: every session ends, every mailed link is void, the
-//! password goes, and every linked provider account goes. The prover keeps the account.
+//! password goes, every linked provider account and every passkey goes. The prover keeps
+//! the account.
 //! README › Security lists these rules.
 
 use crate::{
@@ -102,6 +103,17 @@ impl Auth {
             )
             .await;
         }
+        let passkeys = store.passkeys_of_user(&user.id).await?;
+        for passkey in &passkeys {
+            store.delete_passkey(&user.id, &passkey.id).await?;
+            self.audit(
+                ctx,
+                Some(&user.id),
+                AuditEvent::PasskeyRemoved,
+                Some("passkey"),
+            )
+            .await;
+        }
         let slipped_in = self.revoke_all_sessions(&user.id, None).await?;
         tracing::warn!(
             user = %user.id,
@@ -111,6 +123,7 @@ impl Auth {
             links_voided,
             password_removed = had_password,
             accounts_unlinked = accounts.len(),
+            passkeys_removed = passkeys.len(),
             "the owner of an unverified account's address proved it: the account was taken \
              back from whoever else could sign in to it"
         );

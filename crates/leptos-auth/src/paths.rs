@@ -133,4 +133,32 @@ impl AuthPaths {
     pub fn verify_email(&self) -> String {
         self.join("/email/verify")
     }
+
+    /// `POST` `{"action":"register"|"authenticate"}`: the options of a passkey ceremony
+    /// (Auth.js `webauthn-options`); the answer to them goes to
+    /// [`callback`](Self::callback)`("passkey")`.
+    pub fn webauthn_options(&self, provider_id: &str) -> String {
+        self.join(&format!("/webauthn-options/{provider_id}"))
+    }
+
+    /// `GET`: the signed-in user's passkeys.
+    pub fn passkeys(&self) -> String {
+        self.join("/passkeys")
+    }
+
+    /// `POST` `{"id","name"}`: renames one of the signed-in user's passkeys.
+    pub fn rename_passkey(&self) -> String {
+        self.join("/passkeys/rename")
+    }
+
+    /// `POST` `{"id"}`: deletes one of the signed-in user's passkeys.
+    pub fn delete_passkey(&self) -> String {
+        self.join("/passkeys/delete")
+    }
+
+    /// `POST`: removes the signed-in user's password, when they have a passkey to sign in
+    /// with instead.
+    pub fn remove_password(&self) -> String {
+        self.join("/password/remove")
+    }
 }

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The Auth.js provider type; on the wire its name (`credentials`, `oauth`, `oidc`, `email`).
+/// The Auth.js provider type; on the wire its name (`credentials`, `oauth`, `oidc`, `email`,
+/// `webauthn`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProviderKind {
     /// Form fields checked by an `authorize` function.
@@ -13,16 +14,19 @@ pub enum ProviderKind {
     Oidc,
     /// Magic link by email.
     Email,
+    /// Passkeys (WebAuthn): the browser's credential prompt, no form.
+    WebAuthn,
 }
 
 impl ProviderKind {
-    /// The wire name: `credentials`, `oauth`, `oidc` or `email`.
+    /// The wire name: `credentials`, `oauth`, `oidc`, `email` or `webauthn`.
     pub fn as_str(self) -> &'static str {
         match self {
             ProviderKind::Credentials => "credentials",
             ProviderKind::OAuth => "oauth",
             ProviderKind::Oidc => "oidc",
             ProviderKind::Email => "email",
+            ProviderKind::WebAuthn => "webauthn",
         }
     }
 
@@ -33,6 +37,7 @@ impl ProviderKind {
             ProviderKind::OAuth,
             ProviderKind::Oidc,
             ProviderKind::Email,
+            ProviderKind::WebAuthn,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)

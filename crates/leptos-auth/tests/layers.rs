@@ -36,6 +36,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "email",
             "oauth",
             "ownership",
+            "passkeys",
             "passwords",
             "register",
             "sign_in",

@@ -14,9 +14,11 @@ const PASSWORD: &str = "correct horse battery staple";
 /// Imported from a NextAuth + bcryptjs app, at bcryptjs's default cost.
 const IMPORTED: &str = "imported@example.com";
 
-fn median(mut samples: Vec<f64>) -> f64 {
+/// The lower quartile: a busy machine only ever adds time, so the fast end of the samples
+/// is the cost of the path itself (a median moved by 30% when another process woke up).
+fn lower_quartile(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
+    samples[samples.len() / 4]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -68,14 +70,14 @@ async fn an_unknown_email_fails_in_the_time_of_a_wrong_password() {
     attempt(IMPORTED).await;
     let (mut known, mut bcrypt, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
     // Interleaved, so a slow moment of the machine hits every side alike.
-    for _ in 0..20 {
+    for _ in 0..30 {
         known.push(attempt(EMAIL).await);
         bcrypt.push(attempt(IMPORTED).await);
         unknown.push(attempt("nobody@example.com").await);
     }
-    let unknown = median(unknown);
+    let unknown = lower_quartile(unknown);
     for (account, times) in [("argon2id", known), ("imported bcrypt", bcrypt)] {
-        let ratio = unknown / median(times);
+        let ratio = unknown / lower_quartile(times);
         assert!(
             (0.8..=1.25).contains(&ratio),
             "unknown-email / wrong-password ({account}) time ratio {ratio:.3}"

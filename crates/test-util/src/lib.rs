@@ -1,8 +1,10 @@
 //! The harness of leptos-auth's integration tests, shared by the library's tests
 //! (`crates/leptos-auth/tests`) and the demo's (`tests/`): a browser-like HTTP client and
-//! what tests read from responses, a real SMTP server (maildev), fresh PostgreSQL databases
-//! and temporary folders. Each test crate keeps only the server it starts.
+//! what tests read from responses, a real SMTP server (maildev), fresh PostgreSQL databases,
+//! temporary folders and a software passkey authenticator. Each test crate keeps only the
+//! server it starts.
 
+pub mod authenticator;
 pub mod maildev;
 pub mod postgres;
 

@@ -85,6 +85,7 @@ pub(super) async fn post(
         Some(Provider::Email(email)) => {
             super::magic_link::sign_in_with_link(&auth, &req, email).await
         }
+        Some(Provider::Passkey(_)) => super::passkey::callback(&auth, &req).await,
         _ => {
             tracing::warn!(provider = %for_log(&provider), "callback for an unknown provider");
             Err(auth.error_reply(

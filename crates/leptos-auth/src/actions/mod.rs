@@ -9,6 +9,7 @@ mod csrf;
 mod email_verification;
 mod error;
 mod magic_link;
+mod passkey;
 mod password_change;
 mod password_reset;
 mod providers;
@@ -68,6 +69,14 @@ impl Auth {
                 &paths.verify_email(),
                 get(email_verification::verify_email_page).post(email_verification::verify_email),
             )
+            .route(
+                &paths.webauthn_options("{provider}"),
+                post(passkey::options),
+            )
+            .route(&paths.passkeys(), get(passkey::list))
+            .route(&paths.rename_passkey(), post(passkey::rename))
+            .route(&paths.delete_passkey(), post(passkey::delete))
+            .route(&paths.remove_password(), post(passkey::remove_password))
             .with_state(self.clone())
     }
 

@@ -72,8 +72,9 @@ pub(super) async fn post(
         Some(Provider::Email(email)) => {
             super::magic_link::send_sign_in_link(&auth, &req, email).await
         }
-        // Credentials post straight to /callback/credentials; here they get the form.
-        Some(Provider::Credentials(_)) => {
+        // Credentials post straight to /callback/credentials, passkeys go through the
+        // browser's prompt; here both get the sign-in page.
+        Some(Provider::Credentials(_) | Provider::Passkey(_)) => {
             let url = with_query(
                 &auth.absolute_url(&req.ctx, &auth.paths().sign_in()),
                 &[("callbackUrl", callback_url.as_deref())],

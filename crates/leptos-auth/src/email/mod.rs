@@ -6,7 +6,7 @@
 //! scanner that follows links does not burn a token.
 
 mod flows;
-mod tokens;
+pub(crate) mod tokens;
 mod verification;
 
 pub(crate) use flows::ResetError;

@@ -16,6 +16,7 @@ pub(crate) fn lifetime_secs(purpose: TokenPurpose) -> i64 {
     match purpose {
         TokenPurpose::SignIn | TokenPurpose::VerifyEmail => 24 * 60 * 60,
         TokenPurpose::PasswordReset => 60 * 60,
+        TokenPurpose::PasskeyChallenge => 5 * 60,
     }
 }
 

@@ -63,7 +63,7 @@ impl Auth {
     fn oauth_provider(&self, provider_id: &str) -> Option<&OAuth> {
         match self.provider(provider_id)? {
             Provider::OAuth(provider) => Some(provider),
-            Provider::Credentials(_) | Provider::Email(_) => None,
+            Provider::Credentials(_) | Provider::Email(_) | Provider::Passkey(_) => None,
         }
     }
 

@@ -46,7 +46,14 @@ pub(crate) fn sign_in(
         ));
     }
     let callback_url = callback_url.unwrap_or(ctx.base_url.as_str());
-    for (i, provider) in auth.config().providers.iter().enumerate() {
+    // The passkey prompt needs the app's script (`PasskeyButton`); this page works without
+    // any, so it offers passkeys only where the app's own page does.
+    let forms = auth
+        .config()
+        .providers
+        .iter()
+        .filter(|p| !matches!(p, Provider::Passkey(_)));
+    for (i, provider) in forms.enumerate() {
         if i > 0 {
             body.push_str("<hr>");
         }
@@ -69,6 +76,7 @@ pub(crate) fn sign_in(
                 csrf = hidden("csrfToken", csrf_token),
                 callback = hidden("callbackUrl", callback_url),
             )),
+            Provider::Passkey(_) => {}
             Provider::OAuth(_) => body.push_str(&format!(
                 r#"<form method="post" action="{action}">{csrf}{callback}<button type="submit">Sign in with {name}</button></form>"#,
                 action = escape(&auth.absolute_url(ctx, &auth.paths().sign_in_with(provider.id()))),

@@ -5,6 +5,7 @@
 mod credentials;
 mod email;
 mod oauth;
+mod passkey;
 mod presets;
 
 pub use crate::provider_kind::ProviderKind;
@@ -14,6 +15,7 @@ pub use oauth::{
     ClientAuth, OAuth, OAuthKind, Profile, ProfileMapper, github_profile, spotify_profile,
     standard_claims_profile,
 };
+pub use passkey::Passkey;
 pub use presets::{github, github_enterprise, google, spotify, with_github_emails_url};
 
 /// A configured sign-in provider.
@@ -25,6 +27,8 @@ pub enum Provider {
     OAuth(Box<OAuth>),
     /// Magic link by email.
     Email(EmailLink),
+    /// Passkeys (WebAuthn).
+    Passkey(Passkey),
 }
 
 impl Provider {
@@ -34,6 +38,7 @@ impl Provider {
             Provider::Credentials(p) => &p.id,
             Provider::OAuth(p) => &p.id,
             Provider::Email(p) => &p.id,
+            Provider::Passkey(p) => &p.id,
         }
     }
 
@@ -43,6 +48,7 @@ impl Provider {
             Provider::Credentials(p) => &p.name,
             Provider::OAuth(p) => &p.name,
             Provider::Email(p) => &p.name,
+            Provider::Passkey(p) => &p.name,
         }
     }
 
@@ -52,6 +58,7 @@ impl Provider {
             Provider::Credentials(_) => ProviderKind::Credentials,
             Provider::OAuth(p) => p.provider_kind(),
             Provider::Email(_) => ProviderKind::Email,
+            Provider::Passkey(_) => ProviderKind::WebAuthn,
         }
     }
 }
@@ -65,6 +72,12 @@ impl From<Credentials> for Provider {
 impl From<EmailLink> for Provider {
     fn from(p: EmailLink) -> Self {
         Provider::Email(p)
+    }
+}
+
+impl From<Passkey> for Provider {
+    fn from(p: Passkey) -> Self {
+        Provider::Passkey(p)
     }
 }
 

@@ -56,6 +56,23 @@ pub struct SessionInfo {
     pub ip: Option<String>,
 }
 
+/// One passkey of the signed-in user, as `GET /api/auth/passkeys` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasskeyInfo {
+    /// Its credential id, for renaming and deleting it.
+    pub id: String,
+    /// What the user called it ("MacBook", "Pixel").
+    pub name: String,
+    /// When it was added (ISO 8601).
+    pub created_at: String,
+    /// When it last signed in (ISO 8601), if ever.
+    pub last_used_at: Option<String>,
+    /// Whether it is synced to other devices (its backup state): a synced passkey survives
+    /// the loss of one device.
+    pub synced: bool,
+}
+
 // Hand-written (de)serialization through a JSON map: it keeps the custom fields beside the
 // standard ones like `#[serde(flatten)]` would, without flatten's generic buffering code,
 // which weighs several kilobytes in the WASM bundle.

@@ -136,6 +136,9 @@ pub enum TokenPurpose {
     PasswordReset,
     /// Confirming the email address of an account.
     VerifyEmail,
+    /// One passkey ceremony (its options and the browser's answer): five minutes, once. The
+    /// identifier is the user adding a passkey, or empty for a sign-in.
+    PasskeyChallenge,
 }
 
 impl TokenPurpose {
@@ -145,6 +148,7 @@ impl TokenPurpose {
             TokenPurpose::SignIn => "sign_in",
             TokenPurpose::PasswordReset => "password_reset",
             TokenPurpose::VerifyEmail => "verify_email",
+            TokenPurpose::PasskeyChallenge => "passkey_challenge",
         }
     }
 
@@ -154,6 +158,7 @@ impl TokenPurpose {
             TokenPurpose::SignIn,
             TokenPurpose::PasswordReset,
             TokenPurpose::VerifyEmail,
+            TokenPurpose::PasskeyChallenge,
         ]
         .into_iter()
         .find(|p| p.as_str() == name)
