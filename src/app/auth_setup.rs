@@ -1,17 +1,19 @@
-//! How the demo app configures the auth layer: the credentials provider, its own sign-in
-//! page, and callbacks that add custom fields to the session (as in the Auth.js docs).
+//! How the demo app configures the auth layer: the credentials and passkey providers, its own
+//! sign-in page, and callbacks that add custom fields to the session (as in the Auth.js docs).
 
 use leptos_auth::{
     AuthConfig, Session, async_trait,
     callbacks::{Callbacks, JwtParams, JwtTrigger, Token},
     config::Pages,
-    providers::{Credentials, EmailLink},
+    providers::{Credentials, EmailLink, Passkey},
 };
 use serde_json::Value;
 
 /// The demo's additions to the library defaults.
 pub fn configure_auth(config: AuthConfig) -> AuthConfig {
-    let config = config.with_provider(Credentials::email_password());
+    let config = config
+        .with_provider(Credentials::email_password())
+        .with_provider(Passkey::new());
     // Magic links only where mail can go out (SMTP, or the log in development).
     let config = if config.can_send_mail() {
         config.with_provider(EmailLink::magic_link())

@@ -10,7 +10,11 @@
 
 mod common;
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use common::{TestServer, spawn_with};
 use leptos_auth::{
@@ -43,6 +47,8 @@ async fn site() -> TestServer {
 struct Browser {
     client: reqwest::Client,
     jar: Arc<reqwest::cookie::Jar>,
+    /// The token of the page's latest passkey ceremony, sent back with the answer.
+    ceremony: Arc<Mutex<String>>,
     /// Where its requests go.
     base: String,
     /// The page's origin, as the browser reports it in a WebAuthn answer: the server's
@@ -54,11 +60,30 @@ impl Browser {
     fn of(server: &TestServer) -> Browser {
         let addr = server_addr(server);
         let origin = format!("http://localhost:{}", addr.port());
-        Browser::at(server, Arc::default(), &origin)
+        Browser::at(server, &origin)
     }
 
-    /// A browser with cookies `jar`, on a page of `origin`, talking to `server`.
-    fn at(server: &TestServer, jar: Arc<reqwest::cookie::Jar>, origin: &str) -> Browser {
+    /// A browser on a page of `origin`, talking to `server`.
+    fn at(server: &TestServer, origin: &str) -> Browser {
+        Browser::with_state(server, Arc::default(), Arc::default(), origin)
+    }
+
+    /// The same browser (cookies, page) talking to another instance of the site.
+    fn also_at(&self, server: &TestServer) -> Browser {
+        Browser::with_state(
+            server,
+            self.jar.clone(),
+            self.ceremony.clone(),
+            &self.origin,
+        )
+    }
+
+    fn with_state(
+        server: &TestServer,
+        jar: Arc<reqwest::cookie::Jar>,
+        ceremony: Arc<Mutex<String>>,
+        origin: &str,
+    ) -> Browser {
         let addr = server_addr(server);
         let client = reqwest::Client::builder()
             .cookie_provider(jar.clone())
@@ -69,9 +94,14 @@ impl Browser {
         Browser {
             client,
             jar,
+            ceremony,
             base: format!("http://localhost:{}", addr.port()),
             origin: origin.to_owned(),
         }
+    }
+
+    fn ceremony(&self) -> String {
+        self.ceremony.lock().unwrap().clone()
     }
 
     fn url(&self, path: &str) -> String {
@@ -122,11 +152,13 @@ impl Browser {
         let (status, answer) = self.post("/api/auth/webauthn-options/passkey", body).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         assert_eq!(answer["action"], action);
+        *self.ceremony.lock().unwrap() = answer["ceremony"].as_str().unwrap().to_owned();
         answer["options"].clone()
     }
 
+    /// Posts the answer to the latest ceremony.
     async fn callback(&self, action: &str, data: Value, extra: Value) -> (StatusCode, Value) {
-        let mut body = json!({ "action": action, "data": data });
+        let mut body = json!({ "action": action, "data": data, "ceremony": self.ceremony() });
         if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
             body.extend(extra.clone());
         }
@@ -534,7 +566,12 @@ async fn a_challenge_works_once_within_five_minutes_and_only_for_its_own_ceremon
     let replay = attacker
         .post(visitor.url("/api/auth/callback/passkey"))
         .header("cookie", &cookies)
-        .json(&json!({ "csrfToken": csrf, "action": "authenticate", "data": assertion }))
+        .json(&json!({
+            "csrfToken": csrf,
+            "action": "authenticate",
+            "ceremony": visitor.ceremony(),
+            "data": assertion,
+        }))
         .send()
         .await
         .unwrap();
@@ -552,7 +589,8 @@ async fn a_challenge_works_once_within_five_minutes_and_only_for_its_own_ceremon
     // Expired: the ceremony's row outlived its five minutes.
     let fresh = Browser::of(&server);
     let options = fresh.options("authenticate", json!({})).await;
-    let handle = challenge_handle(&fresh.cookie_header());
+    let ceremony = fresh.ceremony();
+    let handle = ceremony.split('.').next().unwrap();
     let token_hash = hex(&Sha256::digest(handle.as_bytes()));
     let store = server.auth.store();
     let row = store
@@ -777,11 +815,8 @@ async fn a_ceremony_started_on_one_instance_finishes_on_another() {
     let one = spawn_with(store.clone(), configure).await;
     let two = spawn_with(store, configure).await;
     one.register(EMAIL, "Ada", PASSWORD).await;
-    let jar: Arc<reqwest::cookie::Jar> = Arc::default();
-    let (at_one, at_two) = (
-        Browser::at(&one, jar.clone(), PUBLIC),
-        Browser::at(&two, jar, PUBLIC),
-    );
+    let at_one = Browser::at(&one, PUBLIC);
+    let at_two = at_one.also_at(&two);
     at_one.sign_in_with_password(EMAIL, PASSWORD).await;
 
     // Registration: options from one, the answer to two.
@@ -792,11 +827,8 @@ async fn a_ceremony_started_on_one_instance_finishes_on_another() {
     assert_eq!(status, StatusCode::OK, "{body}");
 
     // Sign-in: options from two, the answer to one.
-    let jar: Arc<reqwest::cookie::Jar> = Arc::default();
-    let (at_one, at_two) = (
-        Browser::at(&one, jar.clone(), PUBLIC),
-        Browser::at(&two, jar, PUBLIC),
-    );
+    let at_one = Browser::at(&one, PUBLIC);
+    let at_two = at_one.also_at(&two);
     let options = at_two.options("authenticate", json!({})).await;
     let assertion = passkey.assert(&Answer::to(&options, PUBLIC));
     let (status, body) = at_one.callback("authenticate", assertion, json!({})).await;
@@ -817,14 +849,6 @@ fn csrf_of(cookie_header: &str) -> String {
         .decode_utf8()
         .unwrap();
     decoded.split('|').next().unwrap().to_owned()
-}
-
-fn challenge_handle(cookie_header: &str) -> String {
-    let value = cookie_header
-        .split("; ")
-        .find_map(|c| c.strip_prefix("authjs.passkey-challenge="))
-        .expect("a passkey challenge cookie");
-    value.split('.').next().unwrap().to_owned()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -122,6 +122,9 @@ fn describe(event: &str) -> &'static str {
         "password_removed" => "Password removed",
         "links_voided" => "Emailed links cancelled",
         "lockout" => "Sign-in locked after failed attempts",
+        "passkey_added" => "Passkey added",
+        "passkey_removed" => "Passkey deleted",
+        "passkey_counter_regressed" => "Passkey refused: it may have been copied",
         _ => "Security event",
     }
 }

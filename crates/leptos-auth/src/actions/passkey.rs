@@ -1,10 +1,10 @@
 //! The passkey endpoints (docs/architecture.md › Passkeys), JSON in and out, every POST
 //! CSRF-checked:
 //! - `POST /webauthn-options/passkey` `{"action":"register"|"authenticate"}` (sign-up adds
-//!   `email`, `name`): `{"action","options"}`, and the ceremony's cookie;
-//! - `POST /callback/passkey` `{"action","data":<the browser's credential>}` (register adds
-//!   `name`): `{"url"}` and the session for a sign-in or sign-up, `{"ok","id"}` for a passkey
-//!   added to the signed-in account;
+//!   `email`, `name`): `{"action","options","ceremony"}`;
+//! - `POST /callback/passkey` `{"action","ceremony","data":<the browser's credential>}`
+//!   (register adds `name`): `{"url"}` and the session for a sign-in or sign-up,
+//!   `{"ok","id"}` for a passkey added to the signed-in account;
 //! - `GET /passkeys`, `POST /passkeys/rename` `{"id","name"}`, `POST /passkeys/delete`
 //!   `{"id"}`, `POST /password/remove`.
 //!
@@ -72,12 +72,14 @@ pub(super) async fn options(
         }
         Action::Authenticate => auth.passkey_sign_in_options(&req.ctx).await,
     };
-    let (options, cookies) = outcome.map_err(|e| refusal(&e))?;
+    let (options, ceremony) = outcome.map_err(|e| refusal(&e))?;
     let action = match action {
         Action::Register => "register",
         Action::Authenticate => "authenticate",
     };
-    Ok(Reply::json(json!({ "action": action, "options": options })).with_cookies(cookies))
+    Ok(Reply::json(
+        json!({ "action": action, "options": options, "ceremony": ceremony }),
+    ))
 }
 
 /// `POST /callback/passkey` (routed through the callback endpoint, CSRF checked there).
@@ -92,39 +94,29 @@ pub(super) async fn callback(auth: &Auth, req: &ActionPost) -> Result<Reply, Rep
     let Some(data) = data else {
         return Err(refusal(&PasskeyError::InvalidRequest));
     };
+    let ceremony = req.field("ceremony").unwrap_or_default();
     let callback_url = req.callback_url();
+    let callback_url = callback_url.as_deref();
     match action {
         Action::Authenticate => {
-            let (outcome, cookies) = auth
-                .finish_passkey_sign_in(&req.ctx, &data, callback_url.as_deref())
-                .await;
-            match outcome {
-                Ok(signed_in) => Ok(Reply::json(json!({ "url": signed_in.url }))
-                    .with_cookies(cookies)
-                    .with_cookies(signed_in.cookies)),
-                Err(e) => Err(refusal(&e).with_cookies(cookies)),
-            }
+            let signed_in = auth
+                .finish_passkey_sign_in(&req.ctx, ceremony, &data, callback_url)
+                .await
+                .map_err(|e| refusal(&e))?;
+            Ok(Reply::json(json!({ "url": signed_in.url })).with_cookies(signed_in.cookies))
         }
         Action::Register => {
-            let (outcome, cookies) = auth
-                .finish_passkey_registration(
-                    &req.ctx,
-                    &data,
-                    req.field("name"),
-                    callback_url.as_deref(),
-                )
-                .await;
-            match outcome {
-                Ok(Registered::Added { id }) => {
-                    Ok(Reply::json(json!({ "ok": true, "id": id })).with_cookies(cookies))
+            let name = req.field("name");
+            let registered = auth
+                .finish_passkey_registration(&req.ctx, ceremony, &data, name, callback_url)
+                .await
+                .map_err(|e| refusal(&e))?;
+            Ok(match registered {
+                Registered::Added { id } => Reply::json(json!({ "ok": true, "id": id })),
+                Registered::SignedUp(signed_in) => {
+                    Reply::json(json!({ "url": signed_in.url })).with_cookies(signed_in.cookies)
                 }
-                Ok(Registered::SignedUp(signed_in)) => {
-                    Ok(Reply::json(json!({ "url": signed_in.url }))
-                        .with_cookies(cookies)
-                        .with_cookies(signed_in.cookies))
-                }
-                Err(e) => Err(refusal(&e).with_cookies(cookies)),
-            }
+            })
         }
     }
 }

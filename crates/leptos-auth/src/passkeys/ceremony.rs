@@ -1,15 +1,19 @@
 //! The state of a passkey ceremony between its two requests. webauthn-rs hands over a state
 //! with the options (the challenge, the policy, who is registering) that must come back,
 //! unaltered and once, with the browser's answer — possibly to another instance. It travels
-//! in a cookie, encrypted and bound to a random handle; the handle is a one-time store row
-//! that lives five minutes. The answer takes the row first: an expired, used or never-issued
-//! handle ends the ceremony before anything is verified.
+//! with the options to the page and back with the answer (`ceremony`), encrypted and bound
+//! to a random handle; the handle is a one-time store row that lives five minutes. The answer
+//! takes the row first: an expired, used or never-issued handle ends the ceremony before
+//! anything is verified.
+//!
+//! Not in a cookie: a page may run two ceremonies at once (the autofill's and the button's),
+//! and so may two tabs; one cookie would let the second overwrite the first.
 
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{DiscoverableAuthentication, PasskeyRegistration, Uuid};
 
 use super::PasskeyError;
-use crate::{Auth, context::RequestContext, email::tokens::lifetime_secs, store::TokenPurpose};
+use crate::{Auth, store::TokenPurpose};
 
 /// The sealed value's field name: a sealed value from elsewhere does not open as this.
 const SEALED_FIELD: &str = "passkey-ceremony";
@@ -37,12 +41,8 @@ pub(super) enum Registrant {
 }
 
 impl Auth {
-    /// Starts a ceremony: the `Set-Cookie` values that carry it.
-    pub(super) async fn begin_ceremony(
-        &self,
-        ctx: &RequestContext,
-        ceremony: &Ceremony,
-    ) -> Result<Vec<String>, PasskeyError> {
+    /// Starts a ceremony: the sealed token that carries it to the page and back.
+    pub(super) async fn begin_ceremony(&self, ceremony: &Ceremony) -> Result<String, PasskeyError> {
         let handle = self
             .issue_email_token("", TokenPurpose::PasskeyChallenge)
             .await?;
@@ -51,30 +51,16 @@ impl Auth {
             PasskeyError::NotAvailable
         })?;
         let sealed = self.keys().seal(SEALED_FIELD, &handle, &state);
-        let max_age = lifetime_secs(TokenPurpose::PasskeyChallenge) as u64;
-        Ok(ctx.jar.set_chunked(
-            &ctx.jar.passkey_challenge(),
-            &format!("{handle}.{sealed}"),
-            max_age,
-            &ctx.cookies,
-        ))
+        Ok(format!("{handle}.{sealed}"))
     }
 
-    /// Ends the request's ceremony: its state, once, within five minutes of its start; and
-    /// the `Set-Cookie` values that delete its cookie (sent whatever the outcome).
-    pub(super) async fn finish_ceremony(
-        &self,
-        ctx: &RequestContext,
-    ) -> (Result<Ceremony, PasskeyError>, Vec<String>) {
-        let name = ctx.jar.passkey_challenge();
-        let expire = ctx.jar.expire_chunked(&name, &ctx.cookies);
-        let Some(cookie) = ctx.cookies.get_chunked(&name) else {
-            return (Err(PasskeyError::ChallengeExpired), expire);
+    /// Ends the ceremony of `token` (from [`Auth::begin_ceremony`]): its state, once,
+    /// within five minutes of its start.
+    pub(super) async fn finish_ceremony(&self, token: &str) -> Result<Ceremony, PasskeyError> {
+        let Some((handle, sealed)) = token.split_once('.') else {
+            return Err(PasskeyError::ChallengeExpired);
         };
-        let Some((handle, sealed)) = cookie.split_once('.') else {
-            return (Err(PasskeyError::ChallengeExpired), expire);
-        };
-        let ceremony = match self
+        match self
             .redeem_email_token(handle, TokenPurpose::PasskeyChallenge)
             .await
         {
@@ -88,7 +74,6 @@ impl Auth {
                 tracing::info!(reason = %refused, "a passkey answer came without a live ceremony");
                 Err(PasskeyError::ChallengeExpired)
             }
-        };
-        (ceremony, expire)
+        }
     }
 }

@@ -34,7 +34,7 @@ pub(crate) enum Registered {
 }
 
 impl Auth {
-    /// The options of a registration, and the cookies that carry its ceremony. Signed in:
+    /// The options of a registration, and the token that carries its ceremony. Signed in:
     /// a passkey for that account, if the sign-in is recent enough. Signed out: passkey
     /// sign-up, with `email` (and optionally `name`) for the new account.
     pub(crate) async fn passkey_registration_options(
@@ -42,7 +42,7 @@ impl Auth {
         ctx: &RequestContext,
         email: Option<&str>,
         name: Option<&str>,
-    ) -> Result<(Value, Vec<String>), PasskeyError> {
+    ) -> Result<(Value, String), PasskeyError> {
         let rp = self.relying_party(ctx)?;
         let provider = self.passkey_provider().ok_or(PasskeyError::NotAvailable)?;
         let signed_in = self.sessions().read_session(ctx).await?;
@@ -136,35 +136,28 @@ impl Auth {
             user_handle,
             state,
         };
-        let cookies = self.begin_ceremony(ctx, &ceremony).await?;
+        let token = self.begin_ceremony(&ceremony).await?;
         let options = serde_json::to_value(&options).map_err(|_| PasskeyError::NotAvailable)?;
-        Ok((options, cookies))
+        Ok((options, token))
     }
 
-    /// Verifies the browser's answer to a registration and stores the passkey (named
-    /// `name`, or "Passkey"); for a sign-up, creates the account and signs it in.
-    /// Whatever the outcome, the ceremony is over: the returned cookies delete it.
+    /// Verifies the browser's answer to the registration of `ceremony` and stores the
+    /// passkey (named `name`, or "Passkey"); for a sign-up, creates the account and signs it
+    /// in. A malformed answer is refused before the ceremony is used up; after that, the
+    /// ceremony is over whatever the outcome.
     pub(crate) async fn finish_passkey_registration(
         &self,
         ctx: &RequestContext,
+        ceremony: &str,
         answer: &Value,
         name: Option<&str>,
         callback_url: Option<&str>,
-    ) -> (Result<Registered, PasskeyError>, Vec<String>) {
-        // A malformed answer is refused before the ceremony is used up.
-        let Ok(answer) = serde_json::from_value::<RegisterPublicKeyCredential>(answer.clone())
-        else {
-            return (Err(PasskeyError::InvalidRequest), Vec::new());
-        };
-        let (ceremony, cookies) = self.finish_ceremony(ctx).await;
-        let outcome = match ceremony {
-            Ok(ceremony) => {
-                self.register_answer(ctx, ceremony, &answer, name, callback_url)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        (outcome, cookies)
+    ) -> Result<Registered, PasskeyError> {
+        let answer = serde_json::from_value::<RegisterPublicKeyCredential>(answer.clone())
+            .map_err(|_| PasskeyError::InvalidRequest)?;
+        let ceremony = self.finish_ceremony(ceremony).await?;
+        self.register_answer(ctx, ceremony, &answer, name, callback_url)
+            .await
     }
 
     async fn register_answer(

@@ -12,11 +12,13 @@ use crate::{
 };
 
 impl Auth {
-    /// The options of a passkey sign-in, and the cookies that carry its ceremony.
+    /// The options of a passkey sign-in, and the token that carries its ceremony. Counted
+    /// against the per-IP sign-in limit: every answer needs options of its own, so this
+    /// limits the answers too.
     pub(crate) async fn passkey_sign_in_options(
         &self,
         ctx: &RequestContext,
-    ) -> Result<(Value, Vec<String>), PasskeyError> {
+    ) -> Result<(Value, String), PasskeyError> {
         let rp = self.relying_party(ctx)?;
         self.rate_limit(ClientIp(ctx.client_ip), LimitedAction::SignIn)
             .await?;
@@ -26,35 +28,26 @@ impl Auth {
         })?;
         // The page chooses: a button asks at once, autofill asks `conditional`.
         options.mediation = None;
-        let cookies = self
-            .begin_ceremony(ctx, &Ceremony::SignIn { state })
-            .await?;
+        let token = self.begin_ceremony(&Ceremony::SignIn { state }).await?;
         let options = serde_json::to_value(&options).map_err(|_| PasskeyError::NotAvailable)?;
-        Ok((options, cookies))
+        Ok((options, token))
     }
 
-    /// Verifies the browser's answer to a sign-in and signs its user in. Whatever the
-    /// outcome, the ceremony is over: the returned cookies delete it (and, on success, set
-    /// the session).
+    /// Verifies the browser's answer to the sign-in of `ceremony` and signs its user in. A
+    /// malformed answer is refused before the ceremony is used up; after that, the ceremony
+    /// is over whatever the outcome.
     pub(crate) async fn finish_passkey_sign_in(
         &self,
         ctx: &RequestContext,
+        ceremony: &str,
         answer: &Value,
         callback_url: Option<&str>,
-    ) -> (Result<SignedIn, PasskeyError>, Vec<String>) {
-        // A malformed answer is refused before the ceremony is used up.
-        let Ok(answer) = serde_json::from_value::<PublicKeyCredential>(answer.clone()) else {
-            return (Err(PasskeyError::InvalidRequest), Vec::new());
-        };
-        let (ceremony, cookies) = self.finish_ceremony(ctx).await;
-        let outcome = match ceremony {
-            Ok(ceremony) => {
-                self.sign_in_answer(ctx, ceremony, &answer, callback_url)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        (outcome, cookies)
+    ) -> Result<SignedIn, PasskeyError> {
+        let answer = serde_json::from_value::<PublicKeyCredential>(answer.clone())
+            .map_err(|_| PasskeyError::InvalidRequest)?;
+        let ceremony = self.finish_ceremony(ceremony).await?;
+        self.sign_in_answer(ctx, ceremony, &answer, callback_url)
+            .await
     }
 
     async fn sign_in_answer(
@@ -64,8 +57,6 @@ impl Auth {
         answer: &PublicKeyCredential,
         callback_url: Option<&str>,
     ) -> Result<SignedIn, PasskeyError> {
-        self.rate_limit(ClientIp(ctx.client_ip), LimitedAction::SignIn)
-            .await?;
         let Ceremony::SignIn { state } = ceremony else {
             return Err(PasskeyError::ChallengeExpired);
         };

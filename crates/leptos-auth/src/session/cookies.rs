@@ -106,11 +106,6 @@ impl CookieJar {
         self.name("nonce")
     }
 
-    /// The state of a passkey ceremony between its options and the browser's answer.
-    pub fn passkey_challenge(&self) -> String {
-        self.name("passkey-challenge")
-    }
-
     /// On https every auth cookie is `__Host-`: the browser then refuses one with a Domain
     /// attribute or set over http, so a sibling subdomain cannot plant a session, a CSRF
     /// token or an OAuth check. (Auth.js uses `__Secure-` for most; that prefix does not
