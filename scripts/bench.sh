@@ -85,7 +85,9 @@ start_leptos() {
   mkdir -p "$data"
   local port=$((20000 + RANDOM % 20000))
   base="http://127.0.0.1:$port"
-  export AUTH_URL="$base" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_AUTH_DATA_DIR="$data"
+  # The site's public URL; PUBLIC_HOST=localhost for passkeys (not on an IP address).
+  public_base="http://${PUBLIC_HOST:-127.0.0.1}:$port"
+  export AUTH_URL="$public_base" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_AUTH_DATA_DIR="$data"
   export AUTH_SESSION_STRATEGY="$strategy" DATABASE_URL="$database_url"
   echo "$PASSWORD" | target/release/leptos-auth user add \
     --email "$EMAIL" --name Bench --password-stdin >/dev/null
@@ -235,6 +237,15 @@ start_leptos jwt-postgres jwt "$(fresh_postgres_database jwt)"
 measure jwt-postgres.session_in /api/auth/session "$cookie_header"
 start_leptos database-postgres database "$(fresh_postgres_database database)"
 measure database-postgres.session_in /api/auth/session "$cookie_header"
+
+# Passkey sign-ins next to password sign-ins, by one client (crates/test-util's passkey-bench:
+# each sign-in is a new browser: GET /csrf, then options, assertion and answer, or the form).
+echo "[bench] passkey and password sign-ins"
+cargo build --release -p leptos-auth-test-util --bin passkey-bench >/dev/null 2>&1
+PUBLIC_HOST=localhost start_leptos passkeys jwt "sqlite://$work/passkeys/db.sqlite"
+target/release/passkey-bench "$public_base" "$EMAIL" "$PASSWORD" "$DURATION" \
+  "$FLOOD_CONNECTIONS" >"$out/passkey-signins.txt"
+while read -r key value; do record "$key" "$value"; done <"$out/passkey-signins.txt"
 stop_server
 cp "$work/results" "$out/results.txt"
 
@@ -331,6 +342,13 @@ $(row "a static file (\`/favicon.svg\`, 264 bytes)" static)
 
 Sign-ins compare different password hashes: argon2id (19 MiB, 2 passes, on at most half the
 cores) against bcrypt cost 10 in JavaScript.
+
+| leptos-auth, one client, $FLOOD_CONNECTIONS connections, a new browser per sign-in | sign-ins/s | median |
+|---|---|---|
+| with a passkey (\`GET /csrf\`, options, ES256 assertion, answer) | $(get passkey.signins) | $(get passkey.median_ms) ms |
+| with the password (\`GET /csrf\`, the credentials form) | $(get password.signins) | $(get password.median_ms) ms |
+
+A passkey sign-in costs two requests and a signature check instead of an argon2id hash.
 
 ## leptos-auth: session strategies and databases
 

@@ -3,7 +3,9 @@
 
 Shows: a session started on A works on B; revoking it on B makes A refuse it within
 AUTH_SESSION_CHECK_INTERVAL; a lockout triggered through A holds on B; sign-ups racing on
-both for one email make exactly one user.
+both for one email make exactly one user; a passkey ceremony started on one finishes on the
+other (registration and sign-in). Both serve one public URL, http://localhost:<A's port>,
+as behind a load balancer (passkeys need a host name, not an IP address).
 
 Usage: TEST_DATABASE_URL=postgres://... scripts/test-two-instances.py  (run by test.sh after
 the release build; TEST_DATABASE_URL is an admin URL, a fresh database is created).
@@ -21,6 +23,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+from soft_passkey import SoftPasskey
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "leptos-auth")
@@ -66,6 +70,22 @@ class Browser:
     def csrf(self, base):
         return self.json(base + "/api/auth/csrf")["csrfToken"]
 
+    def passkey_options(self, base, action):
+        body = {"csrfToken": self.csrf(base), "action": action}
+        status, _, answer = self.request("POST", base + "/api/auth/webauthn-options/passkey", body=body)
+        assert status == 200, (status, answer)
+        return json.loads(answer)
+
+    def passkey_answer(self, base, action, ceremony, credential):
+        body = {
+            "csrfToken": self.csrf(base),
+            "action": action,
+            "ceremony": ceremony["ceremony"],
+            "data": credential,
+        }
+        status, _, answer = self.request("POST", base + "/api/auth/callback/passkey", body=body)
+        return status, json.loads(answer)
+
     def sign_in(self, base, password=PASSWORD):
         form = {"csrfToken": self.csrf(base), "email": EMAIL, "password": password}
         status, headers, _ = self.request("POST", base + "/api/auth/callback/credentials", form)
@@ -94,12 +114,12 @@ def cli_env(database_url, data_dir):
     )
 
 
-def start(port, database_url, data_dir):
+def start(port, public_url, database_url, data_dir):
     env = dict(
         os.environ,
         DATABASE_URL=database_url,
         AUTH_SECRET=SECRET,
-        AUTH_URL=f"http://127.0.0.1:{port}",
+        AUTH_URL=public_url,
         LEPTOS_SITE_ADDR=f"127.0.0.1:{port}",
         LEPTOS_AUTH_DATA_DIR=data_dir,
         AUTH_SESSION_CHECK_INTERVAL="1",
@@ -133,7 +153,11 @@ def main():
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    servers = [start(port_a, database_url, data_dir), start(port_b, database_url, data_dir)]
+    public_url = f"http://localhost:{port_a}"
+    servers = [
+        start(port_a, public_url, database_url, data_dir),
+        start(port_b, public_url, database_url, data_dir),
+    ]
     try:
         # 1. Signed in on A, the same cookie works on B.
         ada = Browser()
@@ -188,6 +212,27 @@ def main():
         assert len(racers) == 1, listed
         assert all(status < 500 for status in results), results
         print(f"ok: six racing sign-ups on two instances made one user (statuses {results})")
+
+        # 5. Passkeys: options from one instance, the answer to the other.
+        owner = Browser()
+        status, location = owner.sign_in(b_url)
+        assert status == 302 and "error=" not in location, (status, location)
+        passkey = SoftPasskey()
+        ceremony = owner.passkey_options(a_url, "register")
+        credential = passkey.register(ceremony["options"]["publicKey"], public_url)
+        answer = owner.passkey_answer(b_url, "register", ceremony, credential)
+        assert answer[0] == 200 and answer[1]["ok"] is True, answer
+        visitor = Browser()
+        ceremony = visitor.passkey_options(b_url, "authenticate")
+        assertion = passkey.assert_(ceremony["options"]["publicKey"], public_url)
+        status, body = visitor.passkey_answer(a_url, "authenticate", ceremony, assertion)
+        assert status == 200 and "url" in body, (status, body)
+        assert visitor.json(b_url + "/api/auth/session")["user"]["email"] == EMAIL
+        # The same answer again, to either instance: the ceremony is used up.
+        for base in (a_url, b_url):
+            status, body = Browser().passkey_answer(base, "authenticate", ceremony, assertion)
+            assert status == 400 and body["error"] == "ChallengeExpired", (status, body)
+        print("ok: passkey registration and sign-in started on one instance finish on the other")
     finally:
         for server in servers:
             server.terminate()

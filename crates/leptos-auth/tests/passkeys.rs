@@ -861,3 +861,30 @@ fn now() -> i64 {
         .unwrap()
         .as_secs() as i64
 }
+
+#[tokio::test]
+async fn a_passkey_sign_up_is_mailed_a_link_that_verifies_the_address() {
+    use leptos_auth::mail::SmtpMailer;
+    use leptos_auth_test_util::maildev::{Maildev, link_in};
+
+    let maildev = Maildev::start().await;
+    let mailer = SmtpMailer::new(&maildev.server_url(), "auth@example.com").unwrap();
+    let server = spawn_with(Arc::new(MemoryStore::default()), move |mut config| {
+        config.rate_limits.enabled = false;
+        config.with_provider(Passkey::new()).with_mailer(mailer)
+    })
+    .await;
+    let browser = Browser::of(&server);
+    let options = browser
+        .options("register", json!({ "email": "lin@example.com" }))
+        .await;
+    let credential =
+        SoftPasskey::new("lin").register(&options, &Answer::to(&options, &browser.origin));
+    let (status, body) = browser.callback("register", credential, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mail = maildev.wait_for_mail("lin@example.com", 1).await;
+    assert!(
+        link_in(&mail).contains("/api/auth/email/verify?token="),
+        "{mail}"
+    );
+}

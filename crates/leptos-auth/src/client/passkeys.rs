@@ -8,7 +8,6 @@ use serde_json::json;
 use super::{SessionContext, use_session};
 #[cfg(feature = "hydrate")]
 use super::{browser, webauthn};
-use crate::session::PasskeyInfo;
 
 /// Why a passkey action did not complete: the server's stable code (`ChallengeExpired`,
 /// `WebAuthnVerificationError`, `SessionNotFresh`, …) or the browser's (`Cancelled`,
@@ -165,14 +164,23 @@ pub fn PasskeyButton(
             }
         };
         on_cleanup(stop_autofill);
+        // The session signal is up to date by now: the next page renders signed in,
+        // without a reload.
+        let navigate = leptos_router::hooks::use_navigate();
         let finish = move |outcome: Result<String, PasskeyFailure>| match outcome {
-            Ok(url) => browser::navigate(&url),
+            Ok(url) => {
+                let origin = session.site_origin();
+                let path = crate::redirect::local_callback_url(Some(&url), Some(&origin), "/");
+                navigate(&path, Default::default());
+            }
             Err(failure) if failure.code == PasskeyFailure::CANCELLED => {}
             Err(failure) => error.set(Some(failure.message)),
         };
+        let finish_on_click = finish.clone();
         Effect::new(move |_| {
             ready.set(session.passkeys_available());
             if autofill && ready.get_untracked() {
+                let finish = finish.clone();
                 leptos::task::spawn_local(async move {
                     if !webauthn::autofill_available().await {
                         return;
@@ -194,6 +202,7 @@ pub fn PasskeyButton(
             stop_autofill();
             error.set(None);
             let url = callback_url.get_untracked();
+            let finish = finish_on_click.clone();
             leptos::task::spawn_local(async move {
                 finish(session.passkey_sign_in(Some(url), None).await);
             });
@@ -216,90 +225,167 @@ pub fn PasskeyButton(
     }
 }
 
+/// The markup of [`PasskeyManager`]: static, so it costs the client no view code; the
+/// manager fills the list and the status and shows the confirmation itself.
+const MANAGER_HTML: &str = r#"<h2>Passkeys</h2><ul data-list></ul><form data-form="add"><label for="passkey-name">Name</label><input id="passkey-name" placeholder="MacBook, Pixel…" maxlength="64"><button type="submit" class="button">Add a passkey</button></form><div data-confirm hidden><p>Confirm it is you first:</p><form data-form="confirm"><label for="confirm-password">Your password</label><input id="confirm-password" type="password" autocomplete="current-password"><button type="submit" class="button">Confirm with password</button></form><button type="button" class="button" data-action="confirm-passkey">Confirm with a passkey</button></div><button type="button" class="button" data-action="remove-password" data-remove hidden>Remove my password</button><p role="status" data-status></p>"#;
+
 /// The signed-in user's passkeys: the list (name, added, last used, synced) with rename and
 /// delete, "Add a passkey" with a name, and — when the sign-in is too old to add one — a
-/// prompt to confirm with the password or a passkey first. Hidden until hydrated.
+/// prompt to confirm with the password or a passkey first; "Remove my password" once there
+/// is a passkey. Hidden until hydrated.
 #[component]
 pub fn PasskeyManager() -> impl IntoView {
-    let session = use_session();
     let ready = RwSignal::new(false);
-    let passkeys = RwSignal::new(Vec::<PasskeyInfo>::new());
-    let status = RwSignal::new(String::new());
-    let confirm = RwSignal::new(false);
-    let name = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let section = NodeRef::<leptos::html::Section>::new();
     #[cfg(feature = "hydrate")]
     {
-        let reload = move || {
-            leptos::task::spawn_local(async move {
-                if let Some(list) = webauthn::list(&session.paths()).await {
-                    passkeys.set(list);
-                }
-            });
+        let manager = manager::Manager {
+            session: use_session(),
+            section,
         };
         Effect::new(move |_| {
-            ready.set(session.passkeys_available());
+            ready.set(manager.session.passkeys_available());
             if ready.get_untracked() {
-                reload();
+                manager.reload();
             }
         });
-        let add = move || {
+        view! {
+            <section
+                class="passkeys"
+                data-testid="passkeys"
+                hidden=move || !ready.get()
+                node_ref=section
+                on:click=move |ev| manager.on_click(ev)
+                on:submit=move |ev| manager.on_submit(ev)
+                inner_html=MANAGER_HTML
+            ></section>
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    view! {
+        <section
+            class="passkeys"
+            data-testid="passkeys"
+            hidden=move || !ready.get()
+            node_ref=section
+            inner_html=MANAGER_HTML
+        ></section>
+    }
+}
+
+/// What [`PasskeyManager`] does in the browser: plain DOM work on its own markup.
+#[cfg(feature = "hydrate")]
+mod manager {
+    use leptos::prelude::*;
+    use serde_json::{Value, json};
+    use wasm_bindgen::{JsCast, JsValue};
+
+    use super::{PasskeyFailure, list_html};
+    use crate::client::{SessionContext, SignInOptions, webauthn};
+
+    #[derive(Clone, Copy)]
+    pub(super) struct Manager {
+        pub session: SessionContext,
+        pub section: NodeRef<leptos::html::Section>,
+    }
+
+    impl Manager {
+        fn find(self, selector: &str) -> Option<web_sys::Element> {
+            let section: web_sys::Element = self.section.get_untracked()?.into();
+            section.query_selector(selector).ok().flatten()
+        }
+
+        fn status(self, text: &str) {
+            if let Some(status) = self.find("[data-status]") {
+                status.set_text_content(Some(text));
+            }
+        }
+
+        fn show(self, selector: &str, shown: bool) {
+            if let Some(element) = self.find(selector) {
+                let _ = element.toggle_attribute_with_force("hidden", !shown);
+            }
+        }
+
+        fn input(self, selector: &str) -> String {
+            let value = self
+                .find(selector)
+                .and_then(|input| js_sys::Reflect::get(&input, &JsValue::from_str("value")).ok());
+            value.and_then(|v| v.as_string()).unwrap_or_default()
+        }
+
+        fn clear(self, selector: &str) {
+            if let Some(input) = self.find(selector) {
+                let _ = js_sys::Reflect::set(&input, &"value".into(), &"".into());
+            }
+        }
+
+        pub fn reload(self) {
             leptos::task::spawn_local(async move {
-                status.set("Follow your browser's prompt…".into());
-                match session.add_passkey(name.get_untracked()).await {
-                    Ok(()) => {
-                        name.set(String::new());
-                        confirm.set(false);
-                        status.set("Passkey added.".into());
-                        reload();
-                    }
-                    Err(failure) if failure.code == "SessionNotFresh" => {
-                        confirm.set(true);
-                        status.set(failure.message);
-                    }
-                    Err(failure) => status.set(failure.message),
+                let Some(list) = webauthn::list(&self.session.paths()).await else {
+                    return;
+                };
+                if let Some(element) = self.find("[data-list]") {
+                    element.set_inner_html(&list_html(&list));
                 }
+                let any = list.as_array().is_some_and(|l| !l.is_empty());
+                self.show("[data-remove]", any);
             });
-        };
-        let on_add = move |ev: leptos::ev::SubmitEvent| {
+        }
+
+        fn fail(self, failure: PasskeyFailure) {
+            if failure.code == "SessionNotFresh" {
+                self.show("[data-confirm]", true);
+            }
+            self.status(&failure.message);
+        }
+
+        async fn add(self) {
+            self.status("Follow your browser's prompt…");
+            match self.session.add_passkey(self.input("#passkey-name")).await {
+                Ok(()) => {
+                    self.clear("#passkey-name");
+                    self.show("[data-confirm]", false);
+                    self.status("Passkey added.");
+                    self.reload();
+                }
+                Err(failure) => self.fail(failure),
+            }
+        }
+
+        pub fn on_submit(self, ev: leptos::ev::SubmitEvent) {
             ev.prevent_default();
-            add();
-        };
-        // Signing in again makes the session fresh; then the passkey is added.
-        let confirm_with_password = move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let email = session
-                .data()
-                .and_then(|s| s.user.email)
-                .unwrap_or_default();
-            let options = super::SignInOptions {
-                redirect: false,
-                callback_url: None,
-                fields: vec![
-                    ("email".into(), email),
-                    ("password".into(), password.get_untracked()),
-                ],
-            };
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|form| form.get_attribute("data-form"));
             leptos::task::spawn_local(async move {
-                let response = session.sign_in(Some("credentials"), options).await;
-                password.set(String::new());
-                match response.error {
-                    None => add(),
-                    Some(error) => status.set(error.user_message().into()),
+                match form.as_deref() {
+                    Some("add") => self.add().await,
+                    // Signing in again makes the session fresh; then the passkey is added.
+                    Some("confirm") => {
+                        let email = self.session.data().and_then(|s| s.user.email);
+                        let options = SignInOptions {
+                            redirect: false,
+                            callback_url: None,
+                            fields: vec![
+                                ("email".into(), email.unwrap_or_default()),
+                                ("password".into(), self.input("#confirm-password")),
+                            ],
+                        };
+                        let response = self.session.sign_in(Some("credentials"), options).await;
+                        self.clear("#confirm-password");
+                        match response.error {
+                            None => self.add().await,
+                            Some(error) => self.status(error.user_message()),
+                        }
+                    }
+                    _ => {}
                 }
             });
-        };
-        let confirm_with_passkey = move |_| {
-            leptos::task::spawn_local(async move {
-                match session.sign_in_with_passkey(None).await {
-                    Ok(_) => add(),
-                    Err(failure) => status.set(failure.message),
-                }
-            });
-        };
-        // One listener for every row's buttons (`data-action`, `data-id`).
-        let on_list_click = move |ev: leptos::ev::MouseEvent| {
-            use wasm_bindgen::JsCast;
+        }
+
+        pub fn on_click(self, ev: leptos::ev::MouseEvent) {
             let Some(button) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -308,69 +394,43 @@ pub fn PasskeyManager() -> impl IntoView {
                 return;
             };
             let id = button.get_attribute("data-id").unwrap_or_default();
-            let paths = session.paths();
-            let (url, body) = match button.get_attribute("data-action").as_deref() {
-                Some("delete") => (paths.delete_passkey(), json!({ "id": id })),
-                Some("rename") => {
-                    let Some(new_name) = window()
+            let action = button.get_attribute("data-action").unwrap_or_default();
+            let paths = self.session.paths();
+            let (url, body) = match action.as_str() {
+                "delete" => (paths.delete_passkey(), json!({ "id": id })),
+                "rename" => {
+                    let Some(name) = window()
                         .prompt_with_message("New name for this passkey")
                         .ok()
                         .flatten()
                     else {
                         return;
                     };
-                    (
-                        paths.rename_passkey(),
-                        json!({ "id": id, "name": new_name }),
-                    )
+                    (paths.rename_passkey(), json!({ "id": id, "name": name }))
+                }
+                "remove-password" => (paths.remove_password(), Value::Null),
+                "confirm-passkey" => {
+                    leptos::task::spawn_local(async move {
+                        match self.session.sign_in_with_passkey(None).await {
+                            Ok(_) => self.add().await,
+                            Err(failure) => self.fail(failure),
+                        }
+                    });
+                    return;
                 }
                 _ => return,
             };
             leptos::task::spawn_local(async move {
+                let body = if body.is_null() { json!({}) } else { body };
                 match webauthn::manage(&paths, &url, body).await {
-                    Ok(()) => reload(),
-                    Err(failure) => status.set(failure.message),
+                    Ok(()) if action == "remove-password" => {
+                        self.status("Your password was removed: sign in with a passkey.")
+                    }
+                    Ok(()) => self.reload(),
+                    Err(failure) => self.fail(failure),
                 }
             });
-        };
-        let on_remove_password = move |_| {
-            leptos::task::spawn_local(async move {
-                let paths = session.paths();
-                let outcome = webauthn::manage(&paths, &paths.remove_password(), json!({})).await;
-                status.set(match outcome {
-                    Ok(()) => "Your password was removed: sign in with a passkey.".into(),
-                    Err(failure) => failure.message,
-                });
-            });
-        };
-        view! {
-            <section class="passkeys" data-testid="passkeys" hidden=move || !ready.get()>
-                <h2>"Passkeys"</h2>
-                <ul on:click=on_list_click inner_html=move || list_html(&passkeys.get())></ul>
-                <form on:submit=on_add>
-                    <label for="passkey-name">"Name"</label>
-                    <input id="passkey-name" placeholder="MacBook, Pixel…" maxlength="64" bind:value=name/>
-                    <button type="submit" class="button">"Add a passkey"</button>
-                </form>
-                <div hidden=move || !confirm.get() data-testid="passkey-confirm">
-                    <form on:submit=confirm_with_password>
-                        <label for="confirm-password">"Your password"</label>
-                        <input id="confirm-password" type="password" autocomplete="current-password" bind:value=password/>
-                        <button type="submit" class="button">"Confirm with password"</button>
-                    </form>
-                    <button type="button" class="button" on:click=confirm_with_passkey>"Confirm with a passkey"</button>
-                </div>
-                <button type="button" class="button" hidden=move || passkeys.with(Vec::is_empty) on:click=on_remove_password>
-                    "Remove my password"
-                </button>
-                <p role="status">{move || status.get()}</p>
-            </section>
         }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (session, passkeys, status, confirm, name, password);
-        view! { <section class="passkeys" data-testid="passkeys" hidden=move || !ready.get()></section> }
     }
 }
 
@@ -385,29 +445,34 @@ fn on_ip_address(origin: &str) -> bool {
             .is_some_and(|h| h.parse::<std::net::Ipv4Addr>().is_ok())
 }
 
-/// The rows of the passkey list, as markup (a fraction of the client code of a view).
+/// The rows of the passkey list (`GET /passkeys`), as markup: a fraction of the client code
+/// of a view, and no deserialisation code.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-fn list_html(passkeys: &[PasskeyInfo]) -> String {
+fn list_html(passkeys: &serde_json::Value) -> String {
     let escape = |text: &str| {
         text.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
             .replace('"', "&quot;")
     };
+    let text = |p: &serde_json::Value, field: &str| p[field].as_str().unwrap_or_default().to_owned();
+    let date = |iso: String| iso.get(..10).map(str::to_owned).unwrap_or(iso);
+    let empty = Vec::new();
     passkeys
+        .as_array()
+        .unwrap_or(&empty)
         .iter()
         .map(|p| {
-            let date = |iso: &str| iso.get(..10).unwrap_or(iso).to_owned();
+            let used = match p["lastUsedAt"].as_str() {
+                Some(time) => format!("last used {}", date(time.to_owned())),
+                None => "never used".to_owned(),
+            };
             format!(
                 r#"<li data-testid="passkey"><strong>{name}</strong><span class="muted"> · added {added} · {used}{synced}</span> <button type="button" class="button" data-action="rename" data-id="{id}">Rename</button> <button type="button" class="button" data-action="delete" data-id="{id}">Delete</button></li>"#,
-                name = escape(&p.name),
-                added = date(&p.created_at),
-                used = p
-                    .last_used_at
-                    .as_deref()
-                    .map_or("never used".to_owned(), |t| format!("last used {}", date(t))),
-                synced = if p.synced { " · synced" } else { "" },
-                id = escape(&p.id),
+                name = escape(&text(p, "name")),
+                added = date(text(p, "createdAt")),
+                synced = if p["synced"] == true { " · synced" } else { "" },
+                id = escape(&text(p, "id")),
             )
         })
         .collect()
@@ -416,6 +481,7 @@ fn list_html(passkeys: &[PasskeyInfo]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::PasskeyInfo;
 
     #[test]
     fn an_origin_on_an_ip_address_is_told_from_one_on_a_name() {
@@ -429,13 +495,14 @@ mod tests {
 
     #[test]
     fn the_passkey_list_escapes_what_users_typed() {
-        let html = list_html(&[PasskeyInfo {
+        let listed = PasskeyInfo {
             id: "a\"b".into(),
             name: "<script>".into(),
             created_at: "2026-12-06T10:00:00Z".into(),
             last_used_at: None,
             synced: true,
-        }]);
+        };
+        let html = list_html(&serde_json::json!([listed]));
         assert!(
             html.contains("&lt;script&gt;") && !html.contains("<script>"),
             "{html}"

@@ -168,8 +168,8 @@ pub(super) async fn ceremony(
     post(paths, &paths.callback(PROVIDER), body).await
 }
 
-/// `GET /passkeys`.
-pub(super) async fn list(paths: &AuthPaths) -> Option<Vec<crate::session::PasskeyInfo>> {
+/// `GET /passkeys`: `[{"id","name","createdAt","lastUsedAt","synced"}]`.
+pub(super) async fn list(paths: &AuthPaths) -> Option<Value> {
     let response = Request::get(&paths.passkeys()).send().await.ok()?;
     if !response.ok() {
         return None;

@@ -225,6 +225,16 @@ impl Auth {
                 self.config().events.create_user(&user).await;
                 self.audit(ctx, Some(&user.id), AuditEvent::SignUp, Some(&provider.id))
                     .await;
+                // The address is verified the usual way, by a link; sent after the answer
+                // so that a slow mail server does not hold up the sign-up.
+                if self.config().can_send_mail() {
+                    let (auth, ctx, user) = (self.clone(), ctx.clone(), user.clone());
+                    tokio::spawn(async move {
+                        if let Err(failure) = auth.send_verification_in(&ctx, &user, None).await {
+                            failure.log("passkey");
+                        }
+                    });
+                }
                 (user, true)
             }
         };
