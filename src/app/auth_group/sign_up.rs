@@ -1,7 +1,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use leptos_auth::{AuthFnError, client::PasskeyFailure, use_session};
+use leptos_auth::{AuthFnError, use_session};
 
 /// Creates a password account and signs the new user in (`jwt` trigger `SignUp`).
 ///
@@ -112,7 +112,6 @@ pub fn SignUpPage() -> impl IntoView {
     let pending = RwSignal::new(false);
     let session = use_session();
     let navigate = use_navigate();
-    let navigate_after_passkey = navigate.clone();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -149,23 +148,6 @@ pub fn SignUpPage() -> impl IntoView {
         });
     };
 
-    // Passkey sign-up: the same email and name, a passkey instead of the password.
-    let passkey_ready = RwSignal::new(false);
-    Effect::new(move |_| passkey_ready.set(session.passkeys_available()));
-    let on_passkey = move |_| {
-        let (n, e) = (name.get_untracked(), email.get_untracked());
-        let navigate = navigate_after_passkey.clone();
-        spawn_local(async move {
-            let name = Some(n).filter(|n| !n.trim().is_empty());
-            match session.sign_up_with_passkey(e, name, None).await {
-                // The session signal is already up to date: the guarded page renders.
-                Ok(_) => navigate("/dashboard", Default::default()),
-                Err(failure) if failure.code == PasskeyFailure::CANCELLED => {}
-                Err(failure) => set_error.set(Some(failure.message)),
-            }
-        });
-    };
-
     let sign_up_url = <SignUp as leptos::server_fn::ServerFn>::PATH;
     view! {
         <h1>"Create an account"</h1>
@@ -188,9 +170,6 @@ pub fn SignUpPage() -> impl IntoView {
                 "Sign up"
             </button>
         </form>
-        <button type="button" class="button wide" hidden=move || !passkey_ready.get() on:click=on_passkey>
-            "Sign up with a passkey instead"
-        </button>
         <p class="muted">"Already registered? " <a href="/sign-in">"Sign in"</a></p>
     }
 }

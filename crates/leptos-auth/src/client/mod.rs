@@ -1,6 +1,5 @@
 //! The client side of sessions (docs/architecture.md › The client): `use_session()`, `sign_in()`,
-//! `sign_out()`, passkeys, and the components built on them (guards, provider buttons,
-//! passkey button and manager).
+//! `sign_out()`, and the components built on them (guards, provider buttons).
 //!
 //! The session is loaded by a blocking resource, so server rendering already knows it and
 //! hydration starts with it (no loading flash). In the browser (feature `hydrate`) it is then
@@ -12,12 +11,8 @@
 #[cfg(feature = "hydrate")]
 mod browser;
 mod components;
-mod passkeys;
-#[cfg(feature = "hydrate")]
-mod webauthn;
 
 pub use components::{ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession};
-pub use passkeys::{PasskeyButton, PasskeyFailure, PasskeyManager};
 
 use std::future::Future;
 

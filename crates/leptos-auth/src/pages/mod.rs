@@ -46,8 +46,8 @@ pub(crate) fn sign_in(
         ));
     }
     let callback_url = callback_url.unwrap_or(ctx.base_url.as_str());
-    // The passkey prompt needs the app's script (`PasskeyButton`); this page works without
-    // any, so it offers passkeys only where the app's own page does.
+    // The passkey prompt needs a script and this page works without any: it offers passkeys
+    // only where the app's own page does.
     let forms = auth
         .config()
         .providers

@@ -51,20 +51,37 @@ impl Site {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    async fn password_sign_in(&self, client: &reqwest::Client, csrf: &str, email: &str, password: &str) -> bool {
+    async fn password_sign_in(
+        &self,
+        client: &reqwest::Client,
+        csrf: &str,
+        email: &str,
+        password: &str,
+    ) -> bool {
         let response = client
             .post(format!("{}/api/auth/callback/credentials", self.base))
             .header("x-auth-return-redirect", "1")
-            .form(&[("csrfToken", csrf), ("email", email), ("password", password)])
+            .form(&[
+                ("csrfToken", csrf),
+                ("email", email),
+                ("password", password),
+            ])
             .send()
             .await
             .expect("a sign-in");
         response.status().is_success()
     }
 
-    async fn passkey_sign_in(&self, client: &reqwest::Client, csrf: &str, passkey: &mut SoftPasskey) -> bool {
+    async fn passkey_sign_in(
+        &self,
+        client: &reqwest::Client,
+        csrf: &str,
+        passkey: &mut SoftPasskey,
+    ) -> bool {
         let body = json!({ "csrfToken": csrf, "action": "authenticate" });
-        let (status, options) = self.post(client, "/api/auth/webauthn-options/passkey", body).await;
+        let (status, options) = self
+            .post(client, "/api/auth/webauthn-options/passkey", body)
+            .await;
         if status != 200 {
             return false;
         }
@@ -75,7 +92,10 @@ impl Site {
             "ceremony": options["ceremony"],
             "data": assertion,
         });
-        self.post(client, "/api/auth/callback/passkey", body).await.0 == 200
+        self.post(client, "/api/auth/callback/passkey", body)
+            .await
+            .0
+            == 200
     }
 }
 
@@ -136,13 +156,23 @@ async fn main() {
     // The user's passkey, added after a password sign-in.
     let owner = site.client();
     let csrf = site.csrf(&owner).await;
-    assert!(site.password_sign_in(&owner, &csrf, email, password).await, "password sign-in");
+    assert!(
+        site.password_sign_in(&owner, &csrf, email, password).await,
+        "password sign-in"
+    );
     let (status, options) = site
-        .post(&owner, "/api/auth/webauthn-options/passkey", json!({ "csrfToken": csrf, "action": "register" }))
+        .post(
+            &owner,
+            "/api/auth/webauthn-options/passkey",
+            json!({ "csrfToken": csrf, "action": "register" }),
+        )
         .await;
     assert_eq!(status, 200, "registration options: {options}");
     let mut passkey = SoftPasskey::new("bench");
-    let credential = passkey.register(&options["options"], &Answer::to(&options["options"], &site.base));
+    let credential = passkey.register(
+        &options["options"],
+        &Answer::to(&options["options"], &site.base),
+    );
     let body = json!({ "csrfToken": csrf, "action": "register", "ceremony": options["ceremony"], "data": credential, "name": "bench" });
     let (status, answer) = site.post(&owner, "/api/auth/callback/passkey", body).await;
     assert_eq!(status, 200, "registration: {answer}");
@@ -171,7 +201,8 @@ async fn main() {
             async move {
                 let client = site.client();
                 let csrf = site.csrf(&client).await;
-                site.password_sign_in(&client, &csrf, &email, &password).await
+                site.password_sign_in(&client, &csrf, &email, &password)
+                    .await
             }
         }
     };
