@@ -15,6 +15,10 @@ const SMTP_PORT = 3225;
 const MAILDEV = "http://127.0.0.1:3280";
 // A fresh database for every run.
 const DATA_DIR = mkdtempSync(join(tmpdir(), "leptos-auth-e2e-"));
+// Passkeys need a site named by host, not by IP address (browsers refuse WebAuthn on
+// http://127.0.0.1): a second instance of the app whose URL is http://localhost:3101.
+const PASSKEY_PORT = 3101;
+const PASSKEY_DATA_DIR = mkdtempSync(join(tmpdir(), "leptos-auth-e2e-passkeys-"));
 
 export default defineConfig({
   testDir: "./tests",
@@ -80,6 +84,22 @@ export default defineConfig({
       AUTH_SPOTIFY_API_URL: OIDC,
       RUST_LOG: "warn",
     },
+    },
+    {
+      command: "../target/release/leptos-auth",
+      url: `http://127.0.0.1:${PASSKEY_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${PASSKEY_PORT}`,
+        LEPTOS_AUTH_DATA_DIR: PASSKEY_DATA_DIR,
+        AUTH_SECRET: "end-to-end-test-secret-that-is-long-enough-0123456789",
+        AUTH_URL: `http://localhost:${PASSKEY_PORT}`,
+        AUTH_RATE_LIMITS: "off",
+        RUST_LOG: "warn",
+      },
     },
   ],
 });

@@ -14,7 +14,6 @@ use dashboard_group::{DashboardLayout, DashboardPage, ProfilePage, SettingsPage,
 use home::HomePage;
 use leptos::prelude::*;
 use leptos_auth::SessionProvider;
-use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{ParentRoute, Route, Router, Routes},
@@ -28,11 +27,9 @@ pub const SIGN_IN_PAGE: &str = "/sign-in";
 /// The root component, rendered by the server and hydrated by the WASM client.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     mark_hydrated();
 
     view! {
-        <Title text="leptos-auth"/>
         <SessionProvider refetch_interval=300 sign_in_page=SIGN_IN_PAGE>
             <Router>
                 <main>

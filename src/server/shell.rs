@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_meta::MetaTags;
 
 use crate::app::App;
 
@@ -16,11 +15,13 @@ pub fn shell(options: LeptosOptions, asset_root: String) -> Shell {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                // In the shell, not a component: the client then carries no head-managing
+                // code (leptos_meta), which the one fixed title does not need.
+                <title>"leptos-auth"</title>
                 <link rel="stylesheet" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options root=asset_root/>
-                <MetaTags/>
             </head>
             <body>
                 <App/>

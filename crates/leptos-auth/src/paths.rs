@@ -156,6 +156,17 @@ impl AuthPaths {
         self.join("/passkeys/delete")
     }
 
+    /// `GET`: the browser side of passkey sign-in and sign-up (JavaScript), loaded by
+    /// [`crate::client::PasskeyButton`] and [`crate::client::PasskeySignUp`].
+    pub fn passkey_sign_in_script(&self) -> String {
+        self.join("/passkey-sign-in.js")
+    }
+
+    /// `GET`: the browser side of [`crate::client::PasskeyManager`] (JavaScript).
+    pub fn passkey_manager_script(&self) -> String {
+        self.join("/passkey-manager.js")
+    }
+
     /// `POST`: removes the signed-in user's password, when they have a passkey to sign in
     /// with instead.
     pub fn remove_password(&self) -> String {

@@ -1,7 +1,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_auth::{
     AuthError,
-    client::{ProviderButtons, SignInOptions},
+    client::{PasskeyButton, ProviderButtons, SignInOptions},
     redirect::local_callback_url,
     use_session,
 };
@@ -74,7 +74,8 @@ pub fn SignInPage() -> impl IntoView {
             <input type="hidden" name="callbackUrl" value=callback_url/>
             {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <label for="email">"Email"</label>
-            <input id="email" name="email" type="email" autocomplete="email" required bind:value=email/>
+            // `webauthn`: the browser offers saved passkeys in this field's autofill.
+            <input id="email" name="email" type="email" autocomplete="username webauthn" required bind:value=email/>
             <label for="password">"Password"</label>
             <input
                 id="password"
@@ -88,6 +89,7 @@ pub fn SignInPage() -> impl IntoView {
                 "Sign in"
             </button>
         </form>
+        <PasskeyButton callback_url=Signal::derive(callback_url) autofill=true/>
         <ProviderButtons callback_url=Signal::derive(callback_url)/>
         <p class="muted">
             <a href="/forgot-password">"Forgot your password?"</a>

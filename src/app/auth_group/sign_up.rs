@@ -1,7 +1,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use leptos_auth::{AuthFnError, use_session};
+use leptos_auth::{AuthFnError, client::PasskeySignUp, use_session};
 
 /// Creates a password account and signs the new user in (`jwt` trigger `SignUp`).
 ///
@@ -170,6 +170,7 @@ pub fn SignUpPage() -> impl IntoView {
                 "Sign up"
             </button>
         </form>
+        <PasskeySignUp email_field="email" name_field="name" callback_url="/dashboard"/>
         <p class="muted">"Already registered? " <a href="/sign-in">"Sign in"</a></p>
     }
 }

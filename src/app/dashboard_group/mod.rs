@@ -7,7 +7,7 @@ mod accounts;
 mod security;
 
 use leptos::{prelude::*, task::spawn_local};
-use leptos_auth::{AuthFnError, RequireSession, use_session};
+use leptos_auth::{AuthFnError, RequireSession, client::PasskeyManager, use_session};
 use leptos_router::{components::Outlet, hooks::use_query_map};
 use serde::Deserialize;
 
@@ -191,6 +191,7 @@ pub fn SettingsPage() -> impl IntoView {
         {unlink_refused.then(|| view! {
             <p class="form-error" role="alert">"This is your only way to sign in: link another provider first."</p>
         })}
+        <PasskeyManager/>
         <Transition fallback=|| ()>
             <div inner_html=content></div>
         </Transition>

@@ -77,6 +77,18 @@ impl Auth {
             .route(&paths.rename_passkey(), post(passkey::rename))
             .route(&paths.delete_passkey(), post(passkey::delete))
             .route(&paths.remove_password(), post(passkey::remove_password))
+            .route(
+                &format!("{}/passkey-core.js", paths.base_path()),
+                get(passkey::core_script),
+            )
+            .route(
+                &paths.passkey_sign_in_script(),
+                get(passkey::sign_in_script),
+            )
+            .route(
+                &paths.passkey_manager_script(),
+                get(passkey::manager_script),
+            )
             .with_state(self.clone())
     }
 

@@ -6,16 +6,22 @@
 //!   (register adds `name`): `{"url"}` and the session for a sign-in or sign-up,
 //!   `{"ok","id"}` for a passkey added to the signed-in account;
 //! - `GET /passkeys`, `POST /passkeys/rename` `{"id","name"}`, `POST /passkeys/delete`
-//!   `{"id"}`, `POST /password/remove`.
+//!   `{"id"}`, `POST /password/remove`;
+//! - `GET /passkey-sign-in.js`, `GET /passkey-manager.js` and the `passkey-core.js` they
+//!   import: the browser side (assets/).
 //!
 //! A refusal is `{"error":<stable code>,"message"}` with a 4xx status (503 when the store is
 //! down).
 
+use std::sync::LazyLock;
+
 use axum::{
     extract::{Path, State},
-    http::HeaderMap,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use super::{
     reply::Reply,
@@ -158,4 +164,84 @@ pub(super) async fn remove_password(
             .await
             .map(|()| json!({ "ok": true })),
     )
+}
+
+/// A script of assets/ as served: with its comment lines and indentation left out (the
+/// files are written so that no line of code starts with `//` or `/**`, and no string spans
+/// lines), and its ETag.
+struct Script {
+    text: String,
+    etag: String,
+}
+
+impl Script {
+    fn new(source: &str) -> Script {
+        let text: String = source
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with("//") && !line.starts_with("/**"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let etag = format!("\"{}\"", crate::keys::hex(&Sha256::digest(&text)[..8]));
+        Script { text, etag }
+    }
+
+    /// The script, or `304` when the browser has this version (`no-cache`: every use asks,
+    /// so a new version is seen at once).
+    fn reply(&self, headers: &HeaderMap) -> Response {
+        let etag = HeaderValue::from_str(&self.etag).expect("hex in quotes");
+        let cached = headers.get(header::IF_NONE_MATCH) == Some(&etag);
+        let mut response = if cached {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            self.text.clone().into_response()
+        };
+        let set = response.headers_mut();
+        set.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        );
+        set.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        set.insert(header::ETAG, etag);
+        response
+    }
+}
+
+static CORE_SCRIPT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("../../assets/passkey-core.js")));
+static SIGN_IN_SCRIPT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("../../assets/passkey-sign-in.js")));
+static MANAGER_SCRIPT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("../../assets/passkey-manager.js")));
+
+/// `GET /passkey-core.js`.
+pub(super) async fn core_script(headers: HeaderMap) -> Response {
+    CORE_SCRIPT.reply(&headers)
+}
+
+/// `GET /passkey-sign-in.js`.
+pub(super) async fn sign_in_script(headers: HeaderMap) -> Response {
+    SIGN_IN_SCRIPT.reply(&headers)
+}
+
+/// `GET /passkey-manager.js`.
+pub(super) async fn manager_script(headers: HeaderMap) -> Response {
+    MANAGER_SCRIPT.reply(&headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_are_served_without_their_comments_and_keep_their_code() {
+        let script = Script::new(
+            "// a comment\n/** doc */\nconst a = 1; // kept\n\n  if (a) {\n    f();\n  }\n",
+        );
+        assert_eq!(script.text, "const a = 1; // kept\nif (a) {\nf();\n}\n");
+        for served in [&*CORE_SCRIPT, &*SIGN_IN_SCRIPT, &*MANAGER_SCRIPT] {
+            assert!(!served.text.contains("\n//"), "{}", served.text);
+            assert!(served.text.contains("export") || served.text.contains("import"));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! The client side of sessions (docs/architecture.md › The client): `use_session()`, `sign_in()`,
-//! `sign_out()`, and the components built on them (guards, provider buttons).
+//! `sign_out()`, and the components built on them (guards, provider buttons, passkey
+//! controls).
 //!
 //! The session is loaded by a blocking resource, so server rendering already knows it and
 //! hydration starts with it (no loading flash). In the browser (feature `hydrate`) it is then
@@ -11,8 +12,10 @@
 #[cfg(feature = "hydrate")]
 mod browser;
 mod components;
+mod passkeys;
 
 pub use components::{ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession};
+pub use passkeys::{PasskeyButton, PasskeyManager, PasskeySignUp};
 
 use std::future::Future;
 

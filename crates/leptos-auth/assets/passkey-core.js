@@ -1,0 +1,95 @@
+// leptos-auth: passkeys in the browser (README › Passkeys). Served by the auth router next to
+// its endpoints, without comment lines and indentation (so no line of code starts with `//`
+// or `/**`, and no string spans lines). This file holds what both pages need: the ceremony
+// and showing the controls where passkeys can work; passkey-sign-in.js (`<PasskeyButton>`,
+// `<PasskeySignUp>`) and passkey-manager.js (`<PasskeyManager>`) import it. Plain JavaScript
+// rather than WASM: the ceremony in the WASM client cost 18.5 KiB of the bundle's budget.
+
+const base = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
+
+/** A refusal, with the server's stable code (or `Cancelled` when the prompt was closed). */
+export class PasskeyError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** POSTs `body` with a CSRF token as JSON; the answer, or a `PasskeyError`. */
+export async function post(path, body) {
+  const { csrfToken } = await (await fetch(`${base}/csrf`)).json();
+  const response = await fetch(base + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ...body, csrfToken }),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new PasskeyError(answer.error ?? "Unavailable", answer.message ?? "Please try again.");
+  }
+  return answer;
+}
+
+/** One ceremony: the server's options, the browser's prompt, the answer posted back. */
+export async function ceremony(action, fields, signal) {
+  const { options, ceremony } = await post("/webauthn-options/passkey", { action, ...fields });
+  let credential;
+  try {
+    credential =
+      action == "register"
+        ? await navigator.credentials.create({
+            publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options.publicKey),
+          })
+        : await navigator.credentials.get({
+            publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options.publicKey),
+            ...(signal && { mediation: "conditional", signal }),
+          });
+  } catch (error) {
+    throw error.name == "InvalidStateError"
+      ? new PasskeyError("PasskeyExists", "This device already has a passkey for this account.")
+      : error.name == "NotAllowedError" || error.name == "AbortError"
+        ? new PasskeyError("Cancelled", "The passkey prompt was closed.")
+        : new PasskeyError("PasskeyError", "The passkey could not be used.");
+  }
+  return post("/callback/passkey", { action, ceremony, data: credential.toJSON(), ...fields });
+}
+
+/** Tells the app's tabs, this one included, that the session changed. */
+export function announce() {
+  const channel = new BroadcastChannel("next-auth");
+  channel.postMessage('{"event":"session","data":{"trigger":"getSession"}}');
+  channel.close();
+}
+
+/** Shows `error` in `alert`, unless the user just closed the prompt. */
+export function show(alert, error) {
+  alert.hidden = error.code == "Cancelled";
+  alert.textContent = error.message;
+}
+
+// Passkeys need a browser that has them, a site named by host (browsers refuse an IP
+// address) and the passkey provider on the server.
+const available =
+  typeof PublicKeyCredential == "function" &&
+  "parseRequestOptionsFromJSON" in PublicKeyCredential &&
+  !/^[\d.]+$|:/.test(location.hostname) &&
+  fetch(`${base}/providers`)
+    .then((response) => response.json())
+    .then((providers) => Object.values(providers).some((p) => p.type == "webauthn"))
+    .catch(() => false);
+
+/** Runs `setUp` once on each element matching `selector`, now and as pages render more. */
+export function enhance(selector, setUp) {
+  const run = () => {
+    for (const element of document.querySelectorAll(`${selector}:not([data-ready])`)) {
+      element.dataset.ready = "";
+      setUp(element);
+    }
+  };
+  Promise.resolve(available).then((ok) => {
+    if (ok) {
+      run();
+      new MutationObserver(run).observe(document.body, { childList: true, subtree: true });
+    }
+  });
+}

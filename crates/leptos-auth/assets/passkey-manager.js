@@ -1,0 +1,76 @@
+// leptos-auth: the signed-in user's passkeys in the browser (README › Passkeys), for
+// `<PasskeyManager>`: the list with rename and delete, "Add a passkey" (after confirming with
+// the password or a passkey when the sign-in is not recent), "Remove my password".
+
+import { PasskeyError, announce, ceremony, enhance, post, show } from "./passkey-core.js";
+
+const base = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
+const escape = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const day = (iso) => iso.slice(0, 10);
+
+/** Signs in again with the password, which makes the session fresh. */
+async function confirmWithPassword(email, password) {
+  const { csrfToken } = await (await fetch(`${base}/csrf`)).json();
+  const response = await fetch(`${base}/callback/credentials`, {
+    method: "POST",
+    headers: { "X-Auth-Return-Redirect": "1" },
+    body: new URLSearchParams({ csrfToken, email, password }),
+  });
+  const { url = "" } = await response.json().catch(() => ({}));
+  if (!response.ok || url.includes("error=")) {
+    throw new PasskeyError("CredentialsSignin", "Invalid email or password.");
+  }
+  announce();
+}
+
+enhance("[data-passkey=manager]", (section) => {
+  const $ = (selector) => section.querySelector(selector);
+  const status = $("[role=status]");
+  const reload = async () => {
+    const response = await fetch(`${base}/passkeys`);
+    if (!response.ok) return;
+    const passkeys = await response.json();
+    $("ul").innerHTML = passkeys
+      .map(
+        (p) =>
+          `<li data-testid="passkey"><strong>${escape(p.name)}</strong><span class="muted"> · added ${day(p.createdAt)} · ${p.lastUsedAt ? `last used ${day(p.lastUsedAt)}` : "never used"}${p.synced ? " · synced" : ""}</span> <button type="button" class="button" data-action="rename" data-id="${escape(p.id)}">Rename</button> <button type="button" class="button" data-action="delete" data-id="${escape(p.id)}">Delete</button></li>`,
+      )
+      .join("");
+    $("[data-action=remove-password]").hidden = !passkeys.length;
+  };
+  const run = (promise) =>
+    promise.then(reload, (error) => {
+      if (error.code == "SessionNotFresh") $("[data-confirm]").hidden = false;
+      show(status, error);
+    });
+  const add = async () => {
+    status.textContent = "Follow your browser's prompt…";
+    await ceremony("register", { name: $("#passkey-name").value });
+    $("#passkey-name").value = "";
+    $("[data-confirm]").hidden = true;
+    status.textContent = "Passkey added.";
+  };
+  section.hidden = false;
+  reload();
+  section.onsubmit = (event) => {
+    event.preventDefault();
+    if (event.target.dataset.form == "add") return run(add());
+    const password = $("#confirm-password");
+    run(confirmWithPassword(section.dataset.email, password.value).then(add));
+    password.value = "";
+  };
+  section.onclick = ({ target }) => {
+    const { action, id } = target.closest("[data-action]")?.dataset ?? {};
+    if (action == "delete") run(post("/passkeys/delete", { id }));
+    if (action == "rename") {
+      const name = prompt("New name for this passkey");
+      if (name) run(post("/passkeys/rename", { id, name }));
+    }
+    if (action == "confirm-passkey") run(ceremony("authenticate", {}).then(announce).then(add));
+    if (action == "remove-password") {
+      run(post("/password/remove", {}).then(() => {
+        status.textContent = "Your password was removed: sign in with a passkey.";
+      }));
+    }
+  };
+});
