@@ -1,11 +1,13 @@
-// leptos-auth: passkeys in the browser (README › Passkeys). Served by the auth router next to
-// its endpoints, without comment lines and indentation (so no line of code starts with `//`
-// or `/**`, and no string spans lines). This file holds what both pages need: the ceremony
-// and showing the controls where passkeys can work; passkey-sign-in.js (`<PasskeyButton>`,
-// `<PasskeySignUp>`) and passkey-manager.js (`<PasskeyManager>`) import it. Plain JavaScript
-// rather than WASM: the ceremony in the WASM client cost 18.5 KiB of the bundle's budget.
+// leptos-auth: passkeys in the browser (README › Passkeys). This file holds what both kinds
+// of page need: the ceremony, and showing the controls where passkeys can work.
+// passkey-sign-in.js (`<PasskeyButton>`, `<PasskeySignUp>`) and passkey-manager.js
+// (`<PasskeyManager>`) import it; the auth router serves each of them with this file in front
+// and without the import, the comment lines and the indentation — so no line of code starts
+// with `//`, `/**` or `import`, no string spans lines, and the files share one scope. Plain
+// JavaScript rather than WASM: the ceremony in the WASM client cost 18.5 KiB of the bundle's
+// budget.
 
-const base = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
+export const base = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
 
 /** A refusal, with the server's stable code (or `Cancelled` when the prompt was closed). */
 export class PasskeyError extends Error {

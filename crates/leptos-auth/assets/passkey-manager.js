@@ -2,9 +2,8 @@
 // `<PasskeyManager>`: the list with rename and delete, "Add a passkey" (after confirming with
 // the password or a passkey when the sign-in is not recent), "Remove my password".
 
-import { PasskeyError, announce, ceremony, enhance, post, show } from "./passkey-core.js";
+import { PasskeyError, announce, base, ceremony, enhance, post, show } from "./passkey-core.js";
 
-const base = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
 const escape = (text) => String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const day = (iso) => iso.slice(0, 10);
 

@@ -434,6 +434,29 @@ async fn passkey_sign_up_creates_an_account_without_a_password() {
     );
     assert_signed_out(&again).await;
 
+    // Another key that reports Lin's credential id makes no account and no passkey.
+    let mallory = Browser::of(&server);
+    let options = mallory
+        .options("register", json!({ "email": "mallory@example.com" }))
+        .await;
+    let mut copy = SoftPasskey::new("mallory");
+    copy.credential_id = passkey.credential_id.clone();
+    let credential = copy.register(&options, &Answer::to(&options, &mallory.origin));
+    let refused = mallory.callback("register", credential, json!({})).await;
+    assert_refused(&refused, "PasskeyExists");
+    let store = server.auth.store();
+    assert!(
+        store
+            .user_by_email("mallory@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        later.sign_in_with(&mut passkey, |_| {}).await.0,
+        StatusCode::OK
+    );
+
     // Without a session and without a valid email there is nothing to register.
     let (status, body) = again
         .post(

@@ -1,13 +1,12 @@
-use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
-use leptos_auth::{AuthFnError, client::PasskeySignUp, use_session};
+use leptos_auth::{AuthFnError, client::PasskeySignUp};
 
 /// Creates a password account and signs the new user in (`jwt` trigger `SignUp`).
 ///
-/// Called by the page's script, it answers errors as `Err` for inline display. Posted by the
-/// plain HTML form (no JavaScript), it redirects: to the dashboard, or back to the form with
-/// the error.
+/// Posted by the page's plain HTML form, it redirects: to the dashboard, or back to the form
+/// with the error. Called from a script (no `Accept: text/html`), it answers errors as `Err`.
 #[server(prefix = "/api/app", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AuthFnError> {
     use leptos_auth::{
@@ -100,75 +99,27 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
     }
 }
 
-/// `/sign-up`
+/// `/sign-up`: a plain form posting to the server function, which redirects to the dashboard
+/// or back here with the error; the same with and without JavaScript, and no client code for
+/// it (the client's size budget goes to passkeys). "Sign up with a passkey instead" uses the
+/// same email and name fields.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let query = use_query_map();
-    let initial = |key: &str| query.read_untracked().get(key).unwrap_or_default();
-    let name = RwSignal::new(initial("name"));
-    let email = RwSignal::new(initial("email"));
-    let password = RwSignal::new(String::new());
-    let (error, set_error) = signal(query.read_untracked().get("error"));
-    let pending = RwSignal::new(false);
-    let session = use_session();
-    let navigate = use_navigate();
-
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        let navigate = navigate.clone();
-        let (n, e, p) = (
-            name.get_untracked(),
-            email.get_untracked(),
-            password.get_untracked(),
-        );
-        spawn_local(async move {
-            match sign_up(n, e, p).await {
-                Ok(()) => {
-                    // The session must be known before the guarded page renders.
-                    session.refetch().await;
-                    navigate("/dashboard", Default::default());
-                }
-                Err(err) => {
-                    password.set(String::new());
-                    set_error.set(Some(match err {
-                        AuthFnError::Invalid(message) => message,
-                        AuthFnError::TooManyAttempts {
-                            code,
-                            retry_after_secs,
-                        } => code.user_message_after(Some(retry_after_secs)),
-                        _ => "The account could not be created right now. Please try again.".into(),
-                    }));
-                }
-            }
-            pending.set(false);
-        });
-    };
-
+    let initial = move |key: &str| query.read_untracked().get(key).unwrap_or_default();
+    let error = query.read_untracked().get("error");
     let sign_up_url = <SignUp as leptos::server_fn::ServerFn>::PATH;
     view! {
         <h1>"Create an account"</h1>
-        <form method="post" action=sign_up_url on:submit=on_submit>
-            {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+        <form method="post" action=sign_up_url>
+            {error.map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <label for="name">"Name"</label>
-            <input id="name" name="name" type="text" autocomplete="name" bind:value=name/>
+            <input id="name" name="name" type="text" autocomplete="name" value=initial("name")/>
             <label for="email">"Email"</label>
-            <input id="email" name="email" type="email" autocomplete="email" required bind:value=email/>
+            <input id="email" name="email" type="email" autocomplete="email" required value=initial("email")/>
             <label for="password">"Password"</label>
-            <input
-                id="password"
-                name="password"
-                type="password"
-                autocomplete="new-password"
-                required
-                bind:value=password
-            />
-            <button type="submit" class="button primary wide" disabled=move || pending.get()>
-                "Sign up"
-            </button>
+            <input id="password" name="password" type="password" autocomplete="new-password" required/>
+            <button type="submit" class="button primary wide">"Sign up"</button>
         </form>
         <PasskeySignUp email_field="email" name_field="name" callback_url="/dashboard"/>
         <p class="muted">"Already registered? " <a href="/sign-in">"Sign in"</a></p>

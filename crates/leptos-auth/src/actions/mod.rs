@@ -78,10 +78,6 @@ impl Auth {
             .route(&paths.delete_passkey(), post(passkey::delete))
             .route(&paths.remove_password(), post(passkey::remove_password))
             .route(
-                &format!("{}/passkey-core.js", paths.base_path()),
-                get(passkey::core_script),
-            )
-            .route(
                 &paths.passkey_sign_in_script(),
                 get(passkey::sign_in_script),
             )

@@ -7,8 +7,8 @@
 //!   `{"ok","id"}` for a passkey added to the signed-in account;
 //! - `GET /passkeys`, `POST /passkeys/rename` `{"id","name"}`, `POST /passkeys/delete`
 //!   `{"id"}`, `POST /password/remove`;
-//! - `GET /passkey-sign-in.js`, `GET /passkey-manager.js` and the `passkey-core.js` they
-//!   import: the browser side (assets/).
+//! - `GET /passkey-sign-in.js`, `GET /passkey-manager.js`: the browser side (assets/), each
+//!   with `passkey-core.js` in front.
 //!
 //! A refusal is `{"error":<stable code>,"message"}` with a 4xx status (503 when the store is
 //! down).
@@ -166,20 +166,27 @@ pub(super) async fn remove_password(
     )
 }
 
-/// A script of assets/ as served: with its comment lines and indentation left out (the
-/// files are written so that no line of code starts with `//` or `/**`, and no string spans
-/// lines), and its ETag.
+/// A script of assets/ as served: `passkey-core.js` and the page's own file in one (one
+/// request, and brotli shares what they have in common), with the import of the core, the
+/// comment lines and the indentation left out (the files are written so that no line of code
+/// starts with `//`, `/**` or `import`, and no string spans lines); and its ETag.
 struct Script {
     text: String,
     etag: String,
 }
 
 impl Script {
-    fn new(source: &str) -> Script {
-        let text: String = source
-            .lines()
+    fn new(sources: &[&str]) -> Script {
+        let text: String = sources
+            .iter()
+            .flat_map(|source| source.lines())
             .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with("//") && !line.starts_with("/**"))
+            .filter(|line| {
+                !line.is_empty()
+                    && !line.starts_with("//")
+                    && !line.starts_with("/**")
+                    && !line.starts_with("import ")
+            })
             .map(|line| format!("{line}\n"))
             .collect();
         let etag = format!("\"{}\"", crate::keys::hex(&Sha256::digest(&text)[..8]));
@@ -207,17 +214,12 @@ impl Script {
     }
 }
 
-static CORE_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("../../assets/passkey-core.js")));
-static SIGN_IN_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("../../assets/passkey-sign-in.js")));
-static MANAGER_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("../../assets/passkey-manager.js")));
+const CORE: &str = include_str!("../../assets/passkey-core.js");
 
-/// `GET /passkey-core.js`.
-pub(super) async fn core_script(headers: HeaderMap) -> Response {
-    CORE_SCRIPT.reply(&headers)
-}
+static SIGN_IN_SCRIPT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(&[CORE, include_str!("../../assets/passkey-sign-in.js")]));
+static MANAGER_SCRIPT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(&[CORE, include_str!("../../assets/passkey-manager.js")]));
 
 /// `GET /passkey-sign-in.js`.
 pub(super) async fn sign_in_script(headers: HeaderMap) -> Response {
@@ -234,14 +236,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scripts_are_served_without_their_comments_and_keep_their_code() {
-        let script = Script::new(
-            "// a comment\n/** doc */\nconst a = 1; // kept\n\n  if (a) {\n    f();\n  }\n",
+    fn scripts_are_the_core_and_the_page_file_without_comments_or_imports() {
+        let core = "// a comment\n/** doc */\nexport const a = 1; // kept\n";
+        let page = "import { a } from \"./core.js\";\n\n  if (a) {\n    f();\n  }\n";
+        let script = Script::new(&[core, page]);
+        assert_eq!(
+            script.text,
+            "export const a = 1; // kept\nif (a) {\nf();\n}\n"
         );
-        assert_eq!(script.text, "const a = 1; // kept\nif (a) {\nf();\n}\n");
-        for served in [&*CORE_SCRIPT, &*SIGN_IN_SCRIPT, &*MANAGER_SCRIPT] {
-            assert!(!served.text.contains("\n//"), "{}", served.text);
-            assert!(served.text.contains("export") || served.text.contains("import"));
+        for served in [&*SIGN_IN_SCRIPT, &*MANAGER_SCRIPT] {
+            assert!(!served.text.contains("\n//") && !served.text.contains("import "));
+            assert!(served.text.contains("export async function ceremony"));
         }
     }
 }

@@ -191,6 +191,12 @@ impl Auth {
                 PasskeyError::VerificationFailed
             })?;
         let provider = self.passkey_provider().ok_or(PasskeyError::NotAvailable)?;
+        // A credential id is the passkey's, whoever answers with it (an authenticator of
+        // one's own can be made to report any id): refused before a sign-up makes an account.
+        let id = credential_id_text(passkey.cred_id());
+        if self.store().passkey(&id).await?.is_some() {
+            return Err(PasskeyError::AlreadyRegistered);
+        }
         let (user, is_new) = match registrant {
             Registrant::User(user_id) => {
                 // Still the same signed-in user as when the ceremony started.
@@ -239,7 +245,6 @@ impl Auth {
             }
         };
         let credential = webauthn_rs::prelude::Credential::from(passkey.clone());
-        let id = credential_id_text(passkey.cred_id());
         let transports = answer.response.transports.as_ref().map_or_else(
             || "[]".to_owned(),
             |t| serde_json::to_string(t).unwrap_or_else(|_| "[]".into()),
