@@ -1,9 +1,10 @@
 //! Passkeys (docs/architecture.md › Passkeys): WebAuthn discoverable credentials as a sign-in
 //! method of their own. A ceremony is two requests — its options, then the browser's answer —
-//! whose state travels sealed in a cookie and is used once through a five-minute store row
-//! (`ceremony.rs`); adding a passkey or signing up with one is `registration.rs`, signing in
-//! `sign_in.rs`, listing, renaming and deleting `manage.rs`. The checks themselves (origin,
-//! RP ID, challenge, signature, user verification, counter) are webauthn-rs's.
+//! whose state travels sealed with the options and back with the answer, and is used once
+//! through a five-minute store row (`ceremony.rs`). Adding a passkey or signing up with one is
+//! `registration.rs`, signing in `sign_in.rs`, listing, renaming and deleting `manage.rs`. The
+//! checks themselves (origin, RP ID, challenge, signature, user verification, counter) are
+//! webauthn-rs's.
 
 mod ceremony;
 mod manage;
@@ -34,8 +35,8 @@ pub enum PasskeyError {
     /// The body is not what the endpoint reads (missing fields, malformed credential).
     #[error("The request is malformed.")]
     InvalidRequest,
-    /// No ceremony was started in this browser, or it expired (5 minutes), or its answer
-    /// was already given.
+    /// The answer names no ceremony, or one that expired (5 minutes) or was answered
+    /// already.
     #[error("This passkey request expired. Please try again.")]
     ChallengeExpired,
     /// The browser's answer did not verify: another origin or RP ID, another challenge, a
