@@ -5,13 +5,8 @@ use axum::http::request::Parts;
 
 use super::{PasskeyError, registration::MAX_NAME_CHARS};
 use crate::{
-    Auth, ClientIp,
-    audit::AuditEvent,
-    clock::{iso8601, now_secs},
-    context::RequestContext,
-    limits::LimitedAction,
-    session::PasskeyInfo,
-    store::User,
+    Auth, ClientIp, audit::AuditEvent, clock::iso8601, context::RequestContext,
+    limits::LimitedAction, session::PasskeyInfo, store::User,
 };
 
 impl Auth {
@@ -108,11 +103,7 @@ impl Auth {
             .read_session(ctx)
             .await?
             .ok_or(PasskeyError::SessionRequired)?;
-        if now_secs() - token.auth_time.unwrap_or(token.iat)
-            > provider.fresh_session.as_secs() as i64
-        {
-            return Err(PasskeyError::SessionNotFresh);
-        }
+        super::require_fresh(provider, &token)?;
         let user = self
             .store()
             .user_by_id(&token.sub)

@@ -159,6 +159,16 @@ struct StoredCredential {
     passkey: webauthn_rs::prelude::Passkey,
 }
 
+/// Whether the session `token` signed in recently enough to add a passkey or remove the
+/// password: within the provider's `fresh_session`.
+fn require_fresh(provider: &Passkey, token: &crate::callbacks::Token) -> Result<(), PasskeyError> {
+    let signed_in_at = token.auth_time.unwrap_or(token.iat);
+    if crate::clock::now_secs() - signed_in_at > provider.fresh_session.as_secs() as i64 {
+        return Err(PasskeyError::SessionNotFresh);
+    }
+    Ok(())
+}
+
 /// The user handle of a user who has no passkey yet: derived from the id rather than the id
 /// itself, which would then sit in every authenticator.
 fn derived_user_handle(user_id: &str) -> Uuid {

@@ -8,7 +8,7 @@ use webauthn_rs_proto::ResidentKeyRequirement;
 use super::{
     PasskeyError, StoredCredential,
     ceremony::{Ceremony, Registrant},
-    credential_id_text, derived_user_handle,
+    credential_id_text, derived_user_handle, require_fresh,
 };
 use crate::{
     Auth, ClientIp,
@@ -50,10 +50,7 @@ impl Auth {
             Some(token) => {
                 self.rate_limit(ClientIp(ctx.client_ip), LimitedAction::Password)
                     .await?;
-                let signed_in_at = token.auth_time.unwrap_or(token.iat);
-                if now_secs() - signed_in_at > provider.fresh_session.as_secs() as i64 {
-                    return Err(PasskeyError::SessionNotFresh);
-                }
+                require_fresh(provider, &token)?;
                 let user = self
                     .store()
                     .user_by_id(&token.sub)
@@ -63,19 +60,15 @@ impl Auth {
                 if existing.len() >= provider.max_per_user {
                     return Err(PasskeyError::TooManyPasskeys);
                 }
-                let user_handle = existing
+                let stored: Vec<StoredCredential> = existing
                     .iter()
-                    .find_map(|record| {
-                        serde_json::from_str::<StoredCredential>(&record.credential).ok()
-                    })
-                    .map_or_else(|| derived_user_handle(&user.id), |c| c.user_handle);
-                let exclude: Vec<CredentialID> = existing
-                    .iter()
-                    .filter_map(|record| {
-                        serde_json::from_str::<StoredCredential>(&record.credential).ok()
-                    })
-                    .map(|c| c.passkey.cred_id().clone())
+                    .filter_map(|record| serde_json::from_str(&record.credential).ok())
                     .collect();
+                let user_handle = stored
+                    .first()
+                    .map_or_else(|| derived_user_handle(&user.id), |c| c.user_handle);
+                let exclude: Vec<CredentialID> =
+                    stored.iter().map(|c| c.passkey.cred_id().clone()).collect();
                 let label = user
                     .email
                     .clone()
