@@ -911,3 +911,68 @@ async fn a_passkey_sign_up_is_mailed_a_link_that_verifies_the_address() {
         "{mail}"
     );
 }
+
+#[tokio::test]
+async fn the_owner_of_the_address_takes_a_passkey_squatted_account_back() {
+    use leptos_auth::mail::SmtpMailer;
+    use leptos_auth_test_util::maildev::{Maildev, link_in, query_param};
+
+    const VICTIM: &str = "victim@example.com";
+    let maildev = Maildev::start().await;
+    let mailer = SmtpMailer::new(&maildev.server_url(), "auth@example.com").unwrap();
+    let server = spawn_with(Arc::new(MemoryStore::default()), move |mut config| {
+        config.rate_limits.enabled = false;
+        config.with_provider(Passkey::new()).with_mailer(mailer)
+    })
+    .await;
+    // Someone signs up with the victim's address and a passkey of their own.
+    let squatter = Browser::of(&server);
+    let options = squatter
+        .options("register", json!({ "email": VICTIM }))
+        .await;
+    let mut passkey = SoftPasskey::new("squatter");
+    let credential = passkey.register(&options, &Answer::to(&options, &squatter.origin));
+    assert_eq!(
+        squatter.callback("register", credential, json!({})).await.0,
+        StatusCode::OK
+    );
+    maildev.wait_for_mail(VICTIM, 1).await;
+
+    // The owner of the address resets the password through the mailed link.
+    let owner = server.other_browser();
+    let csrf = owner.csrf_token().await;
+    let forgot = owner
+        .client
+        .post(owner.url("/api/auth/password/forgot"))
+        .json(&json!({ "csrfToken": csrf, "email": VICTIM }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forgot.status(), StatusCode::OK);
+    let link = link_in(&maildev.wait_for_mail(VICTIM, 2).await);
+    assert!(link.contains("/api/auth/password/reset?token="), "{link}");
+    let csrf = owner.csrf_token().await;
+    let token = query_param(&link, "token");
+    let reset = owner
+        .post_form(
+            "/api/auth/password/reset",
+            &[
+                ("csrfToken", &csrf),
+                ("token", &token),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(reset.status().is_redirection() || reset.status().is_success());
+
+    // The squatter's passkey is gone with the account's other ways in.
+    let refused = Browser::of(&server)
+        .sign_in_with(&mut passkey, |_| {})
+        .await;
+    assert_refused(&refused, "WebAuthnVerificationError");
+    let events = audit_events(&server, VICTIM).await;
+    assert!(
+        events.contains(&"passkey_removed:passkey".to_owned()),
+        "{events:?}"
+    );
+}
