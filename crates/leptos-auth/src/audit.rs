@@ -50,6 +50,20 @@ pub enum AuditEvent {
     /// A passkey signed with a counter at or below the one last seen: it may have been
     /// copied off its authenticator. The sign-in was refused.
     PasskeyCounterRegressed,
+    /// Two-factor sign-in turned on (a code from the app confirmed it).
+    TwoFactorEnabled,
+    /// Two-factor sign-in turned off (by the user, or by an admin with the CLI).
+    TwoFactorDisabled,
+    /// New backup codes made; the old ones stopped working.
+    BackupCodesRegenerated,
+    /// A second factor (authenticator code) accepted at sign-in or re-authentication.
+    TwoFactorSucceeded,
+    /// A backup code used (at sign-in or re-authentication); it works once.
+    BackupCodeUsed,
+    /// A wrong or replayed second-factor code.
+    TwoFactorFailed,
+    /// The user re-authenticated for a sensitive action (fresh session).
+    Reauthenticated,
 }
 
 impl AuditEvent {
@@ -72,6 +86,13 @@ impl AuditEvent {
             AuditEvent::PasskeyAdded => "passkey_added",
             AuditEvent::PasskeyRemoved => "passkey_removed",
             AuditEvent::PasskeyCounterRegressed => "passkey_counter_regressed",
+            AuditEvent::TwoFactorEnabled => "two_factor_enabled",
+            AuditEvent::TwoFactorDisabled => "two_factor_disabled",
+            AuditEvent::BackupCodesRegenerated => "backup_codes_regenerated",
+            AuditEvent::TwoFactorSucceeded => "two_factor_succeeded",
+            AuditEvent::BackupCodeUsed => "backup_code_used",
+            AuditEvent::TwoFactorFailed => "two_factor_failed",
+            AuditEvent::Reauthenticated => "reauthenticated",
         }
     }
 }
@@ -90,7 +111,8 @@ const MAX_PROVIDER: usize = 64;
 
 /// Provider names the library records that are not configured providers: how an address
 /// was proven (see `ownership.rs`), and the password flows.
-const INTERNAL_PROVIDERS: [&str; 5] = [
+const INTERNAL_PROVIDERS: [&str; 6] = [
+    "admin",
     "credentials",
     "email",
     "password_reset",
@@ -156,6 +178,22 @@ impl Audit {
                 .user_agent
                 .as_deref()
                 .map(|ua| ua.chars().take(MAX_USER_AGENT).collect()),
+        };
+        if let Err(e) = self.store.record_audit_event(&record).await {
+            e.log("could not write the audit log");
+        }
+    }
+
+    /// Records `event` done to `user_id` by an administrator (the CLI): no request behind
+    /// it, provider `admin`.
+    pub(crate) async fn record_admin(&self, user_id: &str, event: AuditEvent) {
+        let record = AuditRecord {
+            time: now_secs(),
+            user_id: Some(user_id.to_owned()),
+            event: event.as_str().to_owned(),
+            provider: Some("admin".to_owned()),
+            ip: None,
+            user_agent: None,
         };
         if let Err(e) = self.store.record_audit_event(&record).await {
             e.log("could not write the audit log");

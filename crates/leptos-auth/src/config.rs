@@ -33,6 +33,10 @@ pub struct Pages {
     /// The app's "choose a new password" page, which password-reset links open with
     /// `?token=`; the built-in page at `/api/auth/password/reset` when unset.
     pub reset_password: Option<String>,
+    /// The app's "enter your code" page of a sign-in waiting for its second factor; it posts
+    /// `code` (and `trustDevice`) to `/api/auth/two-factor/verify`. The built-in page at
+    /// `/api/auth/two-factor` when unset.
+    pub two_factor: Option<String>,
 }
 
 /// How sessions are kept (docs/architecture.md › Sessions).
@@ -49,6 +53,12 @@ pub struct SessionOptions {
     /// How often a `jwt` session is checked against the store, so that revoking it (sign
     /// out elsewhere, password change) reaches it within this time.
     pub check_interval: Duration,
+    /// How recent an authentication must be for sensitive actions (password change,
+    /// two-factor and passkey changes, unlinking a provider, ending all other sessions);
+    /// older sessions get `SessionNotFresh` and re-authenticate.
+    pub fresh_age: Duration,
+    /// How long "trust this device" spares a browser the second factor.
+    pub trusted_device_age: Duration,
 }
 
 impl Default for SessionOptions {
@@ -59,6 +69,8 @@ impl Default for SessionOptions {
             absolute_max_age: Duration::from_secs(90 * 24 * 60 * 60),
             strategy: SessionStrategy::Jwt,
             check_interval: Duration::from_secs(60),
+            fresh_age: Duration::from_secs(10 * 60),
+            trusted_device_age: Duration::from_secs(30 * 24 * 60 * 60),
         }
     }
 }
@@ -308,7 +320,8 @@ impl AuthConfig {
     /// The numeric and named settings every deployment may tune, from `AUTH_*` variables:
     /// `AUTH_SESSION_STRATEGY` (`jwt`/`database`), `AUTH_SESSION_MAX_AGE`,
     /// `AUTH_SESSION_UPDATE_AGE`, `AUTH_SESSION_ABSOLUTE_MAX_AGE`,
-    /// `AUTH_SESSION_CHECK_INTERVAL`, `AUTH_RATE_LIMIT_WINDOW`, `AUTH_LOCKOUT_WINDOW`,
+    /// `AUTH_SESSION_CHECK_INTERVAL`, `AUTH_SESSION_FRESH_AGE`, `AUTH_TRUSTED_DEVICE_AGE`,
+    /// `AUTH_RATE_LIMIT_WINDOW`, `AUTH_LOCKOUT_WINDOW`,
     /// `AUTH_LOCKOUT_DURATION`, `AUTH_MAIL_LIMIT_WINDOW`, `AUTH_AUDIT_RETENTION`,
     /// `AUTH_DATABASE_RETRY_INTERVAL` (seconds),
     /// `AUTH_RATE_LIMIT_MAX_REQUESTS`, `AUTH_LOCKOUT_MAX_FAILURES`, `AUTH_MAIL_LIMIT_MAX`
@@ -344,6 +357,11 @@ impl AuthConfig {
         seconds(
             "AUTH_SESSION_CHECK_INTERVAL",
             &mut self.session.check_interval,
+        )?;
+        seconds("AUTH_SESSION_FRESH_AGE", &mut self.session.fresh_age)?;
+        seconds(
+            "AUTH_TRUSTED_DEVICE_AGE",
+            &mut self.session.trusted_device_age,
         )?;
         seconds("AUTH_RATE_LIMIT_WINDOW", &mut self.rate_limits.window)?;
         seconds("AUTH_LOCKOUT_WINDOW", &mut self.lockout.window)?;

@@ -160,6 +160,11 @@ impl Auth {
         self.inner.audit.record(ctx, user_id, event, provider).await;
     }
 
+    /// Records `event` done to `user_id` by an administrator (the CLI), with no request.
+    pub(crate) async fn audit_admin(&self, user_id: &str, event: AuditEvent) {
+        self.inner.audit.record_admin(user_id, event).await;
+    }
+
     /// Counts one request of `action` from `ip` against the per-IP limit; `Err` when the
     /// address has used up its budget for the current window. Always `Ok` when the limits
     /// are off or the address is unknown. A database failure lets the request through (the

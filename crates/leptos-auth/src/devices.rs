@@ -101,6 +101,10 @@ impl Auth {
             tracing::error!(error = %e, "could not revoke sessions");
             AuthError::Configuration
         };
+        // Ending every other session is how a borrowed session would lock its owner out.
+        if matches!(which, RevokeSessions::Others) && !self.sessions().is_fresh(&token) {
+            return Err(AuthError::SessionNotFresh);
+        }
         let revoked = match which {
             RevokeSessions::Others => Revoked {
                 count: self

@@ -42,13 +42,18 @@ pub enum AuthError {
     /// The account's email address must be verified before password sign-in
     /// (`AuthConfig::require_verified_email`).
     EmailNotVerified,
+    /// The first factor was right and the account has two-factor sign-in: the answer's `url`
+    /// is the page that asks for the code (no session yet).
+    TwoFactorRequired,
+    /// A sensitive action needs a recent authentication: re-authenticate, then try again.
+    SessionNotFresh,
     /// Anything else.
     Default,
 }
 
 impl AuthError {
     /// Every code, in the order Auth.js documents them.
-    pub const ALL: [AuthError; 14] = [
+    pub const ALL: [AuthError; 16] = [
         AuthError::Configuration,
         AuthError::AccessDenied,
         AuthError::Verification,
@@ -62,6 +67,8 @@ impl AuthError {
         AuthError::RateLimited,
         AuthError::AccountLocked,
         AuthError::EmailNotVerified,
+        AuthError::TwoFactorRequired,
+        AuthError::SessionNotFresh,
         AuthError::Default,
     ];
 
@@ -81,6 +88,8 @@ impl AuthError {
             AuthError::RateLimited => "RateLimited",
             AuthError::AccountLocked => "AccountLocked",
             AuthError::EmailNotVerified => "EmailNotVerified",
+            AuthError::TwoFactorRequired => "TwoFactorRequired",
+            AuthError::SessionNotFresh => "SessionNotFresh",
             AuthError::Default => "Default",
         }
     }
@@ -116,6 +125,8 @@ impl AuthError {
             AuthError::EmailNotVerified => {
                 "Please verify your email address first: open the link we sent you."
             }
+            AuthError::TwoFactorRequired => "Enter the code from your authenticator app.",
+            AuthError::SessionNotFresh => "Please confirm it is you to continue.",
             AuthError::Default => "Something went wrong. Please try again.",
         }
     }
@@ -395,11 +406,14 @@ impl AuthError {
     pub fn http_status(self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            AuthError::CredentialsSignin | AuthError::SessionRequired => StatusCode::UNAUTHORIZED,
+            AuthError::CredentialsSignin
+            | AuthError::SessionRequired
+            | AuthError::TwoFactorRequired => StatusCode::UNAUTHORIZED,
             AuthError::AccessDenied
             | AuthError::MissingCSRF
             | AuthError::Verification
             | AuthError::EmailNotVerified
+            | AuthError::SessionNotFresh
             | AuthError::OAuthAccountNotLinked => StatusCode::FORBIDDEN,
             AuthError::RateLimited | AuthError::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
             AuthError::Configuration

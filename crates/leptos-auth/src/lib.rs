@@ -73,6 +73,8 @@ mod sign_in;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
+pub mod two_factor;
+#[cfg(feature = "ssr")]
 pub mod validation;
 
 #[cfg(feature = "ssr")]

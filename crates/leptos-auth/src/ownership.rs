@@ -114,6 +114,12 @@ impl Auth {
             )
             .await;
         }
+        // A second factor the other person set up would lock the owner out.
+        let two_factor_removed = store.delete_two_factor(&user.id).await?;
+        if two_factor_removed {
+            self.audit(ctx, Some(&user.id), AuditEvent::TwoFactorDisabled, None)
+                .await;
+        }
         let slipped_in = self.revoke_all_sessions(&user.id, None).await?;
         tracing::warn!(
             user = %user.id,
@@ -124,6 +130,7 @@ impl Auth {
             password_removed = had_password,
             accounts_unlinked = accounts.len(),
             passkeys_removed = passkeys.len(),
+            two_factor_removed,
             "the owner of an unverified account's address proved it: the account was taken \
              back from whoever else could sign in to it"
         );

@@ -21,6 +21,9 @@ pub enum PasswordChangeError {
     /// Not signed in.
     #[error("Please sign in again.")]
     SessionRequired,
+    /// The sign-in is older than `fresh_age`: re-authenticate first.
+    #[error("Please confirm it is you, then try again.")]
+    SessionNotFresh,
     /// The current password is wrong.
     #[error("The current password is not correct.")]
     WrongPassword,
@@ -45,6 +48,7 @@ impl PasswordChangeError {
     pub fn code(&self) -> &'static str {
         match self {
             PasswordChangeError::SessionRequired => AuthError::SessionRequired.code(),
+            PasswordChangeError::SessionNotFresh => AuthError::SessionNotFresh.code(),
             PasswordChangeError::WrongPassword => "WrongPassword",
             PasswordChangeError::NoPassword => "NoPassword",
             PasswordChangeError::WeakPassword => "WeakPassword",
@@ -82,6 +86,9 @@ impl Auth {
             .read_token(ctx)
             .await
             .ok_or(PasswordChangeError::SessionRequired)?;
+        if !self.sessions().is_fresh(&token) {
+            return Err(PasswordChangeError::SessionNotFresh);
+        }
         let unavailable = |e: crate::store::StoreError| PasswordChangeError::Unavailable(e.into());
         let user = self
             .store()

@@ -172,4 +172,48 @@ impl AuthPaths {
     pub fn remove_password(&self) -> String {
         self.join("/password/remove")
     }
+
+    /// `GET`: the page that asks for the second factor of a pending sign-in (built in, or
+    /// `pages.two_factor`).
+    pub fn two_factor(&self) -> String {
+        self.join("/two-factor")
+    }
+
+    /// `POST` `{code, trustDevice}`: completes a pending sign-in with an authenticator code
+    /// or a backup code.
+    pub fn verify_two_factor(&self) -> String {
+        self.join("/two-factor/verify")
+    }
+
+    /// `GET`: whether the signed-in user has two-factor sign-in, and how many backup codes
+    /// are left.
+    pub fn two_factor_status(&self) -> String {
+        self.join("/two-factor/status")
+    }
+
+    /// `POST`: starts setting up two-factor sign-in (a new secret, its QR code).
+    pub fn set_up_two_factor(&self) -> String {
+        self.join("/two-factor/setup")
+    }
+
+    /// `POST` `{code}`: turns two-factor sign-in on; answers the backup codes.
+    pub fn enable_two_factor(&self) -> String {
+        self.join("/two-factor/enable")
+    }
+
+    /// `POST` `{code}`: turns two-factor sign-in off.
+    pub fn disable_two_factor(&self) -> String {
+        self.join("/two-factor/disable")
+    }
+
+    /// `POST`: new backup codes (the old ones stop working).
+    pub fn regenerate_backup_codes(&self) -> String {
+        self.join("/two-factor/backup-codes")
+    }
+
+    /// `POST` `{password}` or `{code}`: proves again who the signed-in user is, so that
+    /// sensitive actions are allowed for `fresh_age`.
+    pub fn reauthenticate(&self) -> String {
+        self.join("/reauthenticate")
+    }
 }

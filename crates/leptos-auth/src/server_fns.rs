@@ -96,7 +96,9 @@ pub async fn csrf_token() -> Result<String, AuthFnError> {
 
 /// Signs in with a credentials provider (`provider` is its id, `fields` the form fields);
 /// sets the session cookie and answers the URL to go to. Failures are typed, e.g.
-/// `AuthFnError::Auth(AuthError::CredentialsSignin)`.
+/// `AuthFnError::Auth(AuthError::CredentialsSignin)`; `AuthError::TwoFactorRequired` means
+/// the password was right and the account asks for a second factor: go to the two-factor
+/// page (`AuthPaths::two_factor`, or your `pages.two_factor`), whose cookie is set.
 #[server(prefix = "/api/leptos-auth", endpoint = "sign_in")]
 pub async fn sign_in(
     /// The id of a credentials provider.
@@ -114,6 +116,10 @@ pub async fn sign_in(
         .await
         .map_err(AuthFnError::respond)?;
     ssr::append_set_cookies(signed_in.cookies);
+    if signed_in.second_factor_pending {
+        // The pending state's cookie is set: the browser goes on to the two-factor page.
+        return Err(AuthFnError::Auth(crate::AuthError::TwoFactorRequired));
+    }
     Ok(signed_in.url)
 }
 

@@ -19,10 +19,13 @@ use crate::{
     store::{PasswordHashError, User},
 };
 
-/// A completed sign-in: the session cookies and where to go next.
+/// A completed sign-in: the session cookies and where to go next. Or, with
+/// `second_factor_pending`, the first factor of one: the cookies of the pending state and
+/// the page that asks for the second factor.
 pub(crate) struct SignedIn {
     pub cookies: Vec<String>,
     pub url: String,
+    pub second_factor_pending: bool,
 }
 
 impl Auth {
@@ -112,9 +115,9 @@ impl Auth {
             .await
     }
 
-    /// The end of every sign-in, whatever the provider: the `sign_in` callback, a session
-    /// through the `jwt` callback (trigger `SignUp` for a new user), the `sign_in` event, and
-    /// where to go (a new user goes to `pages.new_user` first, with `callbackUrl`).
+    /// The end of every sign-in, whatever the provider: the `sign_in` callback, then the
+    /// second factor when the account has one (docs/architecture.md › Two-factor), then
+    /// [`Auth::finish_sign_in`].
     pub(crate) async fn complete_sign_in(
         &self,
         ctx: &RequestContext,
@@ -129,6 +132,27 @@ impl Auth {
                 "the sign_in callback refused the user",
             ));
         }
+        if let Some(pending) = self
+            .second_factor_gate(ctx, user, provider_id, is_new_user, callback_url)
+            .await?
+        {
+            return Ok(pending);
+        }
+        self.finish_sign_in(ctx, user, provider_id, is_new_user, callback_url)
+            .await
+    }
+
+    /// A session for `user`, whose factors were all checked: through the `jwt` callback
+    /// (trigger `SignUp` for a new user), the audit rows and the `sign_in` event, and where
+    /// to go (a new user goes to `pages.new_user` first, with `callbackUrl`).
+    pub(crate) async fn finish_sign_in(
+        &self,
+        ctx: &RequestContext,
+        user: &User,
+        provider_id: &str,
+        is_new_user: bool,
+        callback_url: Option<&str>,
+    ) -> Result<SignedIn, Failure> {
         let trigger = if is_new_user {
             JwtTrigger::SignUp
         } else {
@@ -163,7 +187,11 @@ impl Auth {
             }
             _ => target,
         };
-        Ok(SignedIn { cookies, url })
+        Ok(SignedIn {
+            cookies,
+            url,
+            second_factor_pending: false,
+        })
     }
 
     /// Credentials sign-in for the `sign_in` server function: the session cookies and the

@@ -29,6 +29,7 @@ fn token_for(sub: &str, iat: i64, exp: i64) -> Token {
         exp,
         jti: "test".into(),
         auth_time: None,
+        verified_at: None,
         sid: None,
         extra: Default::default(),
     }

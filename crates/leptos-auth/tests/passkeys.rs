@@ -30,17 +30,12 @@ const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple";
 
 /// A site with the passkey provider next to the credentials one.
-async fn site_with(configure: impl FnOnce(Passkey) -> Passkey) -> TestServer {
-    let passkey = configure(Passkey::new());
-    spawn_with(Arc::new(MemoryStore::default()), move |mut config| {
+async fn site() -> TestServer {
+    spawn_with(Arc::new(MemoryStore::default()), |mut config| {
         config.rate_limits.enabled = false;
-        config.with_provider(passkey)
+        config.with_provider(Passkey::new())
     })
     .await
-}
-
-async fn site() -> TestServer {
-    site_with(|p| p).await
 }
 
 /// A browser that talks to a server as `http://localhost:<port>`.
@@ -508,9 +503,10 @@ async fn a_user_with_a_passkey_may_remove_their_password() {
 
 #[tokio::test]
 async fn adding_a_passkey_needs_a_recent_sign_in() {
-    let server = site_with(|mut p| {
-        p.fresh_session = Duration::from_secs(1);
-        p
+    let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.rate_limits.enabled = false;
+        config.session.fresh_age = Duration::from_secs(1);
+        config.with_provider(Passkey::new())
     })
     .await;
     server.register(EMAIL, "Ada", PASSWORD).await;

@@ -142,10 +142,7 @@ async fn credentials_sign_in(
             )
             .with_retry_after(failure.retry_after)
         })?;
-    Ok(
-        Reply::outcome(req.json_mode, signed_in.url, StatusCode::OK)
-            .with_cookies(signed_in.cookies),
-    )
+    Ok(Reply::signed_in(req.json_mode, signed_in))
 }
 
 /// The `callbackUrl` remembered by the sign-in page's cookie, when still allowed.

@@ -141,8 +141,7 @@ pub(super) async fn verify_email(
         .verify_email_in(&req.ctx, token, confirmation, callback_url.as_deref())
         .await
     {
-        Ok(signed_in) => Ok(Reply::outcome(req.json_mode, signed_in.url, StatusCode::OK)
-            .with_cookies(signed_in.cookies)),
+        Ok(signed_in) => Ok(Reply::signed_in(req.json_mode, signed_in)),
         Err(failure) => {
             let code = failure.log("email");
             let password_refused = matches!(

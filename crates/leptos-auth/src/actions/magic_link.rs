@@ -101,8 +101,7 @@ pub(super) async fn sign_in_with_link(
         .sign_in_with_link(&req.ctx, provider, token, email, callback_url.as_deref())
         .await
     {
-        Ok(signed_in) => Ok(Reply::outcome(req.json_mode, signed_in.url, StatusCode::OK)
-            .with_cookies(signed_in.cookies)),
+        Ok(signed_in) => Ok(Reply::signed_in(req.json_mode, signed_in)),
         Err(failure) => {
             auth.audit(&req.ctx, None, AuditEvent::SignInFailed, Some(&provider.id))
                 .await;

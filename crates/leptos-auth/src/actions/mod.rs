@@ -18,6 +18,7 @@ pub(crate) mod request;
 mod session;
 mod signin;
 mod signout;
+mod two_factor;
 mod verify_request;
 
 use axum::{
@@ -85,6 +86,17 @@ impl Auth {
                 &paths.passkey_manager_script(),
                 get(passkey::manager_script),
             )
+            .route(&paths.two_factor(), get(two_factor::page))
+            .route(&paths.verify_two_factor(), post(two_factor::verify))
+            .route(&paths.two_factor_status(), get(two_factor::status))
+            .route(&paths.set_up_two_factor(), post(two_factor::set_up))
+            .route(&paths.enable_two_factor(), post(two_factor::enable))
+            .route(&paths.disable_two_factor(), post(two_factor::disable))
+            .route(
+                &paths.regenerate_backup_codes(),
+                post(two_factor::regenerate),
+            )
+            .route(&paths.reauthenticate(), post(two_factor::reauthenticate))
             .with_state(self.clone())
     }
 

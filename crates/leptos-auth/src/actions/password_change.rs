@@ -21,6 +21,7 @@ pub(super) async fn change_password(
         Err(error) => {
             let status = match &error {
                 PasswordChangeError::SessionRequired => StatusCode::UNAUTHORIZED,
+                PasswordChangeError::SessionNotFresh => StatusCode::FORBIDDEN,
                 PasswordChangeError::WrongPassword => StatusCode::FORBIDDEN,
                 PasswordChangeError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
                 PasswordChangeError::Unavailable(cause) => {

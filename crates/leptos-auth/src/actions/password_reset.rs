@@ -62,8 +62,7 @@ pub(super) async fn reset_password(
         .reset_password_in(&req.ctx, token, password, callback_url.as_deref())
         .await
     {
-        Ok(signed_in) => Ok(Reply::outcome(req.json_mode, signed_in.url, StatusCode::OK)
-            .with_cookies(signed_in.cookies)),
+        Ok(signed_in) => Ok(Reply::signed_in(req.json_mode, signed_in)),
         Err(error) => {
             let (status, retry_after) = match &error {
                 ResetError::TooManyAttempts(refusal) => {

@@ -83,6 +83,20 @@ impl Reply {
         }
     }
 
+    /// The end of a sign-in: [`Reply::outcome`] to where it goes, or when a second factor is
+    /// pending, its page — in JSON mode a 401 `{"error":"TwoFactorRequired","url"}`, so
+    /// `signIn(…, { redirect: false })` callers see it is not done and where to go.
+    pub fn signed_in(json_mode: bool, signed_in: crate::sign_in::SignedIn) -> Self {
+        let reply = if signed_in.second_factor_pending && json_mode {
+            let code = AuthError::TwoFactorRequired;
+            Reply::json(json!({ "error": code.code(), "url": signed_in.url }))
+                .with_status(code.http_status())
+        } else {
+            Reply::outcome(json_mode, signed_in.url, StatusCode::OK)
+        };
+        reply.with_cookies(signed_in.cookies)
+    }
+
     pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
         self

@@ -260,3 +260,62 @@ pub(crate) fn verify_request(ctx: &RequestContext) -> String {
     );
     layout("Check your email", &body)
 }
+
+/// The page that asks for the second factor of a pending sign-in: a 6-digit code or a backup
+/// code, and "trust this device". Without a pending sign-in (expired, used, another
+/// browser), a link back to signing in.
+pub(crate) fn two_factor(
+    auth: &Auth,
+    ctx: &RequestContext,
+    csrf_token: &str,
+    pending: bool,
+    error: Option<&str>,
+) -> String {
+    let sign_in = escape(&auth.absolute_url(ctx, &auth.paths().sign_in()));
+    let error = error
+        .map(|code| {
+            format!(
+                r#"<p class="error" role="alert" data-error="{code}">{}</p>"#,
+                escape(crate::two_factor::TwoFactorError::message_of(code)),
+                code = escape(code),
+            )
+        })
+        .unwrap_or_default();
+    if !pending {
+        let body = format!(
+            r#"<h1>Two-factor sign-in</h1>{error}<p>Your sign-in expired or was completed. Please sign in again.</p>
+<p><a href="{sign_in}">Sign in</a></p>"#
+        );
+        return layout("Two-factor sign-in", &body);
+    }
+    let days = auth.config().session.trusted_device_age.as_secs() / (24 * 60 * 60);
+    let body = format!(
+        r#"<h1>Two-factor sign-in</h1>{error}<p>Enter the 6-digit code from your authenticator app, or one of your backup codes.</p>
+<form method="post" action="{action}">{csrf}
+<label for="code">Code</label><input id="code" name="code" type="text" inputmode="text" autocomplete="one-time-code" autocapitalize="off" spellcheck="false" maxlength="32" required autofocus>
+<label class="check"><input type="checkbox" name="trustDevice" value="true" style="width:auto"> Trust this device for {days} days</label>
+<button type="submit">Verify</button></form>
+<p><a href="{sign_in}">Cancel</a></p>"#,
+        action = escape(&auth.absolute_url(ctx, &auth.paths().verify_two_factor())),
+        csrf = hidden("csrfToken", csrf_token),
+    );
+    layout("Two-factor sign-in", &body)
+}
+
+/// The backup codes, shown once (after turning two-factor on or making new ones): to copy
+/// or download as text, and where to go on.
+pub(crate) fn backup_codes(codes: &[String], continue_url: &str) -> String {
+    let text = codes.join("\n");
+    let download: String =
+        percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let body = format!(
+        r#"<h1>Your backup codes</h1><p>Each code signs you in once if you lose your authenticator app. Keep them somewhere safe: they are not shown again.</p>
+<pre id="backup-codes" data-testid="backup-codes">{codes}</pre>
+<p><button type="button" onclick="navigator.clipboard.writeText(document.getElementById('backup-codes').textContent)">Copy</button>
+<a href="data:text/plain;charset=utf-8,{download}" download="backup-codes.txt">Download as text</a></p>
+<p><a href="{continue_url}">Continue</a></p>"#,
+        codes = escape(&text),
+        continue_url = escape(continue_url),
+    );
+    layout("Your backup codes", &body)
+}

@@ -41,7 +41,7 @@ impl Auth {
         &self,
         ctx: &RequestContext,
     ) -> Result<Vec<PasskeyInfo>, PasskeyError> {
-        let user = self.passkey_owner(ctx).await?;
+        let user = self.passkey_owner(ctx, false).await?;
         let records = self.store().passkeys_of_user(&user.id).await?;
         Ok(records
             .into_iter()
@@ -65,7 +65,7 @@ impl Auth {
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
             return Err(PasskeyError::InvalidName);
         }
-        let user = self.passkey_owner(ctx).await?;
+        let user = self.passkey_owner(ctx, false).await?;
         match self.store().rename_passkey(&user.id, id, name).await? {
             true => Ok(()),
             false => Err(PasskeyError::NotFound),
@@ -77,7 +77,7 @@ impl Auth {
         ctx: &RequestContext,
         id: &str,
     ) -> Result<(), PasskeyError> {
-        let user = self.passkey_owner(ctx).await?;
+        let user = self.passkey_owner(ctx, true).await?;
         if !self.store().delete_passkey(&user.id, id).await? {
             return Err(PasskeyError::NotFound);
         }
@@ -97,13 +97,13 @@ impl Auth {
     ) -> Result<(), PasskeyError> {
         self.rate_limit(ClientIp(ctx.client_ip), LimitedAction::Password)
             .await?;
-        let provider = self.passkey_provider().ok_or(PasskeyError::NotAvailable)?;
+        self.passkey_provider().ok_or(PasskeyError::NotAvailable)?;
         let token = self
             .sessions()
             .read_session(ctx)
             .await?
             .ok_or(PasskeyError::SessionRequired)?;
-        super::require_fresh(provider, &token)?;
+        super::require_fresh(self, &token)?;
         let user = self
             .store()
             .user_by_id(&token.sub)
@@ -120,14 +120,18 @@ impl Auth {
         Ok(())
     }
 
-    /// The signed-in user whose passkeys a request manages.
-    async fn passkey_owner(&self, ctx: &RequestContext) -> Result<User, PasskeyError> {
+    /// The signed-in user whose passkeys a request manages; with `fresh`, only when they
+    /// authenticated recently (removing a passkey).
+    async fn passkey_owner(&self, ctx: &RequestContext, fresh: bool) -> Result<User, PasskeyError> {
         self.passkey_provider().ok_or(PasskeyError::NotAvailable)?;
         let token = self
             .sessions()
             .read_session(ctx)
             .await?
             .ok_or(PasskeyError::SessionRequired)?;
+        if fresh {
+            super::require_fresh(self, &token)?;
+        }
         self.store()
             .user_by_id(&token.sub)
             .await?

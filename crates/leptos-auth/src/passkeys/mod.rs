@@ -47,7 +47,7 @@ pub enum PasskeyError {
     #[error("Please sign in again.")]
     SessionRequired,
     /// Adding a passkey needs a recent sign-in.
-    #[error("Please sign in again to confirm it is you, then add the passkey.")]
+    #[error("Please confirm it is you, then try again.")]
     SessionNotFresh,
     /// The credential is registered already.
     #[error("This passkey is registered already.")]
@@ -159,14 +159,13 @@ struct StoredCredential {
     passkey: webauthn_rs::prelude::Passkey,
 }
 
-/// Whether the session `token` signed in recently enough to add a passkey or remove the
-/// password: within the provider's `fresh_session`.
-fn require_fresh(provider: &Passkey, token: &crate::callbacks::Token) -> Result<(), PasskeyError> {
-    let signed_in_at = token.auth_time.unwrap_or(token.iat);
-    if crate::clock::now_secs() - signed_in_at > provider.fresh_session.as_secs() as i64 {
-        return Err(PasskeyError::SessionNotFresh);
+/// `SessionNotFresh` unless the user behind `token` authenticated within `fresh_age`: adding
+/// or removing a passkey and removing the password need it.
+fn require_fresh(auth: &Auth, token: &crate::callbacks::Token) -> Result<(), PasskeyError> {
+    match auth.sessions().is_fresh(token) {
+        true => Ok(()),
+        false => Err(PasskeyError::SessionNotFresh),
     }
-    Ok(())
 }
 
 /// The user handle of a user who has no passkey yet: derived from the id rather than the id

@@ -50,7 +50,7 @@ impl Auth {
             Some(token) => {
                 self.rate_limit(ClientIp(ctx.client_ip), LimitedAction::Password)
                     .await?;
-                require_fresh(provider, &token)?;
+                require_fresh(self, &token)?;
                 let user = self
                     .store()
                     .user_by_id(&token.sub)

@@ -1,8 +1,6 @@
 //! The passkey provider (Auth.js `Passkey`, a WebAuthn provider): sign-in with a credential
 //! kept by the device or a password manager, no email typed (docs/architecture.md › Passkeys).
 
-use std::time::Duration;
-
 /// Sign-in with passkeys: WebAuthn discoverable credentials, with user verification
 /// (fingerprint, face, device PIN). The relying party is the site itself: its ID is the host
 /// of the site URL, its origin the site URL. Browsers refuse WebAuthn on an IP-address
@@ -13,9 +11,6 @@ pub struct Passkey {
     pub id: String,
     /// Shown on the sign-in page.
     pub name: String,
-    /// Adding a passkey needs a session this recent: older ones sign in again first, so a
-    /// borrowed, already-open session cannot add a key of its own.
-    pub fresh_session: Duration,
     /// At most this many passkeys per account.
     pub max_per_user: usize,
     /// Whether someone signed out may create an account with an email and a passkey and no
@@ -24,13 +19,13 @@ pub struct Passkey {
 }
 
 impl Passkey {
-    /// The Auth.js-compatible provider: id `passkey`, name `Passkey`, a 10-minute fresh
-    /// session to add one, 20 per account, passkey sign-up allowed.
+    /// The Auth.js-compatible provider: id `passkey`, name `Passkey`, 20 per account,
+    /// passkey sign-up allowed. Adding or removing one needs a fresh session
+    /// (`SessionOptions::fresh_age`).
     pub fn new() -> Self {
         Passkey {
             id: "passkey".into(),
             name: "Passkey".into(),
-            fresh_session: Duration::from_secs(10 * 60),
             max_per_user: 20,
             allow_sign_up: true,
         }

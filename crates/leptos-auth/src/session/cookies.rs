@@ -101,6 +101,16 @@ impl CookieJar {
         self.name("pkce.code_verifier")
     }
 
+    /// A sign-in waiting for its second factor.
+    pub fn two_factor_pending(&self) -> String {
+        self.name("two-factor")
+    }
+
+    /// "Trust this device": no second factor asked here for a while.
+    pub fn trusted_device(&self) -> String {
+        self.name("trusted-device")
+    }
+
     /// OIDC `nonce` check cookie.
     pub fn nonce(&self) -> String {
         self.name("nonce")

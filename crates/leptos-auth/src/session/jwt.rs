@@ -37,6 +37,11 @@ pub struct Token {
     /// counts from here, however often it slides. Tokens without it count from `iat`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_time: Option<i64>,
+    /// When the user last proved who they are: at sign-in, or re-authenticating for a
+    /// sensitive action (docs/architecture.md › Fresh sessions). Tokens without it count
+    /// from `auth_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<i64>,
     /// The session's id in the store: listing, revoking and signing out go by it. Tokens
     /// without one (from before sessions were stored) cannot be revoked; they expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +130,7 @@ mod tests {
             exp,
             jti: "j".into(),
             auth_time: None,
+            verified_at: None,
             sid: None,
             extra: Map::new(),
         }

@@ -184,6 +184,17 @@ impl Sessions {
         signed_in.saturating_add(self.config.session.absolute_max_age.as_secs() as i64)
     }
 
+    /// Whether the user behind `token` proved who they are within `fresh_age`
+    /// (docs/architecture.md › Fresh sessions): a borrowed, already-open session cannot
+    /// change how the account signs in.
+    pub(crate) fn is_fresh(&self, token: &Token) -> bool {
+        let verified = token
+            .verified_at
+            .or(token.auth_time)
+            .unwrap_or(token.iat);
+        now_secs() - verified <= self.config.session.fresh_age.as_secs() as i64
+    }
+
     /// The token of a new sign-in, with a fresh session id.
     pub(crate) fn new_token(&self, user: &User) -> Token {
         let now = now_secs();
@@ -196,6 +207,7 @@ impl Sessions {
             exp: now + self.config.session.max_age.as_secs() as i64,
             jti: random_hex(16),
             auth_time: Some(now),
+            verified_at: Some(now),
             sid: Some(random_hex(16)),
             extra: Map::new(),
         }

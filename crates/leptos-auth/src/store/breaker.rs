@@ -20,7 +20,8 @@ use async_trait::async_trait;
 
 use super::{
     Account, AccountStore, AccountTokens, AuditRecord, AuditStore, Counter, CounterStore, NewUser,
-    PasskeyRecord, PasskeyStore, SessionRecord, SessionStore, Store, StoreError, User, UserStore,
+    PasskeyRecord, PasskeyStore, SessionRecord, SessionStore, Store, StoreError, TwoFactorRecord,
+    TwoFactorStore, User, UserStore,
     VerificationToken, VerificationTokenStore,
 };
 
@@ -219,5 +220,12 @@ guarded! {
         fn record_passkey_use(&self, id: &str, credential: &str, counter: i64, backup_state: bool, used_at: i64) -> bool;
         fn rename_passkey(&self, user_id: &str, id: &str, name: &str) -> bool;
         fn delete_passkey(&self, user_id: &str, id: &str) -> bool;
+    }
+    impl TwoFactorStore via inner {
+        fn two_factor(&self, user_id: &str) -> Option<TwoFactorRecord>;
+        fn put_two_factor(&self, record: &TwoFactorRecord) -> ();
+        fn use_totp_step(&self, user_id: &str, step: i64) -> bool;
+        fn swap_backup_codes(&self, user_id: &str, expected: &str, new: &str) -> bool;
+        fn delete_two_factor(&self, user_id: &str) -> bool;
     }
 }

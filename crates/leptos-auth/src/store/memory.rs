@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use super::{
     Account, AccountStore, AccountTokens, AuditRecord, AuditStore, COUNTER_MEMORY_SECS, Counter,
     CounterStore, NewUser, PasskeyRecord, PasskeyStore, SessionRecord, SessionStore, StoreError,
+    TwoFactorRecord, TwoFactorStore,
     User, UserStore, VerificationToken, VerificationTokenStore, normalize_email,
 };
 
@@ -43,6 +44,7 @@ struct Data {
     audit: Vec<AuditRecord>,
     verification_tokens: Vec<VerificationToken>,
     passkeys: Vec<PasskeyRecord>,
+    two_factor: HashMap<String, TwoFactorRecord>,
     next_id: u64,
 }
 
@@ -551,5 +553,49 @@ impl PasskeyStore for MemoryStore {
                 .retain(|p| !(p.id == id && p.user_id == user_id));
             data.passkeys.len() < before
         }))
+    }
+}
+
+#[async_trait]
+impl TwoFactorStore for MemoryStore {
+    async fn two_factor(&self, user_id: &str) -> Result<Option<TwoFactorRecord>, StoreError> {
+        Ok(self.with(|data| data.two_factor.get(user_id).cloned()))
+    }
+
+    async fn put_two_factor(&self, record: &TwoFactorRecord) -> Result<(), StoreError> {
+        self.with(|data| {
+            data.two_factor
+                .insert(record.user_id.clone(), record.clone())
+        });
+        Ok(())
+    }
+
+    async fn use_totp_step(&self, user_id: &str, step: i64) -> Result<bool, StoreError> {
+        Ok(self.with(|data| match data.two_factor.get_mut(user_id) {
+            Some(record) if record.last_step < step => {
+                record.last_step = step;
+                true
+            }
+            _ => false,
+        }))
+    }
+
+    async fn swap_backup_codes(
+        &self,
+        user_id: &str,
+        expected: &str,
+        new: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self.with(|data| match data.two_factor.get_mut(user_id) {
+            Some(record) if record.backup_codes == expected => {
+                record.backup_codes = new.to_owned();
+                true
+            }
+            _ => false,
+        }))
+    }
+
+    async fn delete_two_factor(&self, user_id: &str) -> Result<bool, StoreError> {
+        Ok(self.with(|data| data.two_factor.remove(user_id).is_some()))
     }
 }

@@ -29,7 +29,8 @@ pub use password::{PasswordHashError, hash_password, needs_rehash, verify_passwo
 pub use postgres::PostgresStore;
 pub use records::{
     AccessToken, Account, AccountTokens, AuditRecord, COUNTER_MEMORY_SECS, Counter, NewUser,
-    PasskeyRecord, RefreshToken, SessionRecord, TokenPurpose, User, VerificationToken,
+    PasskeyRecord, RefreshToken, SessionRecord, TokenPurpose, TwoFactorRecord, User,
+    VerificationToken,
 };
 pub(crate) use sealed::SealedAccounts;
 #[cfg(feature = "sqlite")]
@@ -226,6 +227,29 @@ pub trait PasskeyStore: Send + Sync {
     async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<bool, StoreError>;
 }
 
+/// Authenticator-app second factors: one row per user.
+#[async_trait]
+pub trait TwoFactorStore: Send + Sync {
+    /// The user's second factor, enabled or being set up.
+    async fn two_factor(&self, user_id: &str) -> Result<Option<TwoFactorRecord>, StoreError>;
+    /// Stores the user's second factor, replacing the one they had.
+    async fn put_two_factor(&self, record: &TwoFactorRecord) -> Result<(), StoreError>;
+    /// Records that a code of time step `step` was accepted, atomically: `false` when that
+    /// step or a later one was accepted already (a replay), so of two parallel uses of one
+    /// code only one gets `true`.
+    async fn use_totp_step(&self, user_id: &str, step: i64) -> Result<bool, StoreError>;
+    /// Replaces the backup codes when they are still `expected`, atomically: of two parallel
+    /// uses of one backup code, only one gets `true`.
+    async fn swap_backup_codes(
+        &self,
+        user_id: &str,
+        expected: &str,
+        new: &str,
+    ) -> Result<bool, StoreError>;
+    /// Deletes the user's second factor; whether there was one.
+    async fn delete_two_factor(&self, user_id: &str) -> Result<bool, StoreError>;
+}
+
 /// One-time tokens sent by email (sign-in links, password resets, address verification).
 #[async_trait]
 pub trait VerificationTokenStore: Send + Sync {
@@ -278,7 +302,7 @@ pub trait AuditStore: Send + Sync {
 }
 
 /// Everything the authentication layer keeps: implemented for every type that implements
-/// the seven concerns, so an app hands [`Auth::new`](crate::Auth::new) one value.
+/// the eight concerns, so an app hands [`Auth::new`](crate::Auth::new) one value.
 #[async_trait]
 pub trait Store:
     UserStore
@@ -288,6 +312,7 @@ pub trait Store:
     + CounterStore
     + AuditStore
     + PasskeyStore
+    + TwoFactorStore
     + 'static
 {
     /// Deletes what has expired at `now` (counters, sessions, mailed tokens) and the audit
@@ -308,6 +333,7 @@ impl<T> Store for T where
         + CounterStore
         + AuditStore
         + PasskeyStore
+        + TwoFactorStore
         + 'static
 {
 }

@@ -84,6 +84,25 @@ pub struct PasskeyRecord {
     pub last_used_at: Option<i64>,
 }
 
+/// A user's authenticator-app second factor (TOTP), one row per user. While `enabled_at` is
+/// `None` it is being set up: sign-in does not ask for it until the user confirmed a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
+pub struct TwoFactorRecord {
+    /// Whose second factor it is.
+    pub user_id: String,
+    /// The TOTP secret, sealed by the layer (encrypted with the secret, bound to the user).
+    pub secret: String,
+    /// When the user confirmed it with a code (unix seconds); `None` while being set up.
+    pub enabled_at: Option<i64>,
+    /// The last time step a code was accepted for: a code is accepted once.
+    pub last_step: i64,
+    /// SHA-256 (hex) of each unused backup code, space-separated.
+    pub backup_codes: String,
+    /// When it was set up (unix seconds).
+    pub created_at: i64,
+}
+
 /// A signed-in browser: one row per sign-in, whatever the session strategy, so sessions can
 /// be listed and ended (docs/architecture.md › Account safety).
 #[derive(Debug, Clone, PartialEq, Eq)]

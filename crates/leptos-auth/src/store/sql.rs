@@ -36,6 +36,9 @@ pub(super) const AUDIT_COLUMNS: &str = "time, user_id, event, provider, ip, user
 pub(super) const PASSKEY_COLUMNS: &str = "id, user_id, credential, name, counter, \
      backup_eligible, backup_state, transports, aaguid, created_at, last_used_at";
 
+pub(super) const TWO_FACTOR_COLUMNS: &str =
+    "user_id, secret, enabled_at, last_step, backup_codes, created_at";
+
 /// A user with the password hash (`user_with_password`).
 #[derive(sqlx::FromRow)]
 pub(super) struct UserWithPassword {
@@ -150,14 +153,15 @@ macro_rules! sql_store {
                 store::{
                     Account, AccountStore, AccountTokens, AuditRecord, AuditStore,
                     COUNTER_MEMORY_SECS, Counter, CounterStore, NewUser, PasskeyRecord,
-                    PasskeyStore, SessionRecord, SessionStore, StoreError, User, UserStore,
-                    VerificationToken, VerificationTokenStore, normalize_email,
+                    PasskeyStore, SessionRecord, SessionStore, StoreError, TwoFactorRecord,
+                    TwoFactorStore, User, UserStore, VerificationToken, VerificationTokenStore,
+                    normalize_email,
                 },
             };
 
             use super::sql::{
                 ACCOUNT_COLUMNS, AUDIT_COLUMNS, AccountRow, CounterRow, Dialect, PASSKEY_COLUMNS,
-                SESSION_COLUMNS, TokenRow, USER_COLUMNS, UserWithPassword,
+                SESSION_COLUMNS, TWO_FACTOR_COLUMNS, TokenRow, USER_COLUMNS, UserWithPassword,
             };
 
             const NOW_ISO: &str = <$db as Dialect>::NOW_ISO;
@@ -799,6 +803,76 @@ macro_rules! sql_store {
                 async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<bool, StoreError> {
                     let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
                         .bind(id)
+                        .bind(user_id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+            }
+
+            #[async_trait]
+            impl TwoFactorStore for $store {
+                async fn two_factor(
+                    &self,
+                    user_id: &str,
+                ) -> Result<Option<TwoFactorRecord>, StoreError> {
+                    Ok(sqlx::query_as(&format!(
+                        "SELECT {TWO_FACTOR_COLUMNS} FROM two_factor WHERE user_id = $1"
+                    ))
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+                }
+
+                async fn put_two_factor(&self, record: &TwoFactorRecord) -> Result<(), StoreError> {
+                    sqlx::query(&format!(
+                        "INSERT INTO two_factor ({TWO_FACTOR_COLUMNS}) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO UPDATE SET \
+                         secret = $2, enabled_at = $3, last_step = $4, backup_codes = $5, \
+                         created_at = $6"
+                    ))
+                    .bind(&record.user_id)
+                    .bind(&record.secret)
+                    .bind(record.enabled_at)
+                    .bind(record.last_step)
+                    .bind(&record.backup_codes)
+                    .bind(record.created_at)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                }
+
+                async fn use_totp_step(&self, user_id: &str, step: i64) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE two_factor SET last_step = $1 WHERE user_id = $2 AND last_step < $1",
+                    )
+                    .bind(step)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn swap_backup_codes(
+                    &self,
+                    user_id: &str,
+                    expected: &str,
+                    new: &str,
+                ) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE two_factor SET backup_codes = $1 \
+                         WHERE user_id = $2 AND backup_codes = $3",
+                    )
+                    .bind(new)
+                    .bind(user_id)
+                    .bind(expected)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_two_factor(&self, user_id: &str) -> Result<bool, StoreError> {
+                    let done = sqlx::query("DELETE FROM two_factor WHERE user_id = $1")
                         .bind(user_id)
                         .execute(&self.pool)
                         .await?;
