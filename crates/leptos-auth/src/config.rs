@@ -59,6 +59,8 @@ pub struct SessionOptions {
     pub fresh_age: Duration,
     /// How long "trust this device" spares a browser the second factor.
     pub trusted_device_age: Duration,
+    /// How long a sign-in waits for its second factor after the first.
+    pub two_factor_timeout: Duration,
 }
 
 impl Default for SessionOptions {
@@ -71,6 +73,7 @@ impl Default for SessionOptions {
             check_interval: Duration::from_secs(60),
             fresh_age: Duration::from_secs(10 * 60),
             trusted_device_age: Duration::from_secs(30 * 24 * 60 * 60),
+            two_factor_timeout: Duration::from_secs(5 * 60),
         }
     }
 }
@@ -321,6 +324,7 @@ impl AuthConfig {
     /// `AUTH_SESSION_STRATEGY` (`jwt`/`database`), `AUTH_SESSION_MAX_AGE`,
     /// `AUTH_SESSION_UPDATE_AGE`, `AUTH_SESSION_ABSOLUTE_MAX_AGE`,
     /// `AUTH_SESSION_CHECK_INTERVAL`, `AUTH_SESSION_FRESH_AGE`, `AUTH_TRUSTED_DEVICE_AGE`,
+    /// `AUTH_TWO_FACTOR_TIMEOUT`,
     /// `AUTH_RATE_LIMIT_WINDOW`, `AUTH_LOCKOUT_WINDOW`,
     /// `AUTH_LOCKOUT_DURATION`, `AUTH_MAIL_LIMIT_WINDOW`, `AUTH_AUDIT_RETENTION`,
     /// `AUTH_DATABASE_RETRY_INTERVAL` (seconds),
@@ -362,6 +366,10 @@ impl AuthConfig {
         seconds(
             "AUTH_TRUSTED_DEVICE_AGE",
             &mut self.session.trusted_device_age,
+        )?;
+        seconds(
+            "AUTH_TWO_FACTOR_TIMEOUT",
+            &mut self.session.two_factor_timeout,
         )?;
         seconds("AUTH_RATE_LIMIT_WINDOW", &mut self.rate_limits.window)?;
         seconds("AUTH_LOCKOUT_WINDOW", &mut self.lockout.window)?;

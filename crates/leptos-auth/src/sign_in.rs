@@ -98,9 +98,6 @@ impl Auth {
         let Some(user) = user else {
             return Err(self.wrong_password(ctx, account, &credentials.id).await);
         };
-        if let Some(account) = account {
-            self.limits().clear_sign_in_failures(account).await;
-        }
         // Only after the password was right: the answer tells nothing to someone without it.
         if self.config().require_verified_email && user.email_verified.is_none() {
             let provider = Some(credentials.id.as_str());
@@ -111,8 +108,17 @@ impl Auth {
                 "the email address is not verified yet",
             ));
         }
-        self.complete_sign_in(ctx, &user, &credentials.id, false, callback_url)
-            .await
+        let signed_in = self
+            .complete_sign_in(ctx, &user, &credentials.id, false, callback_url)
+            .await?;
+        // A right password ends the run of failures only once the sign-in is complete:
+        // second-factor failures count towards the same lockout.
+        if let Some(account) = account
+            && !signed_in.second_factor_pending
+        {
+            self.limits().clear_sign_in_failures(account).await;
+        }
+        Ok(signed_in)
     }
 
     /// The end of every sign-in, whatever the provider: the `sign_in` callback, then the

@@ -40,6 +40,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "passwords",
             "register",
             "sign_in",
+            "two_factor",
         ],
     ),
     ("the Auth facade", &["core"]),

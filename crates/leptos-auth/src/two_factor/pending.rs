@@ -1,6 +1,6 @@
 //! A sign-in between its two factors. When the first factor was right and the account has
 //! two-factor sign-in, no session is issued: the browser gets a pending state instead — a
-//! cookie, sealed with the site's secret, that lives five minutes and names the user, the
+//! cookie, sealed with the site's secret, that lives `two_factor_timeout` (5 minutes) and names the user, the
 //! provider and where to go — and the page that asks for the code.
 //!
 //! It cannot be used as a session (it is another cookie, read only here), nor in another
@@ -28,8 +28,6 @@ use crate::{
 /// The field the pending state is sealed under: a sealed value of another field does not
 /// open as one.
 const SEALED_FIELD: &str = "two-factor-pending";
-/// How long the second factor may take.
-const PENDING_SECS: i64 = 5 * 60;
 /// Codes tried per pending sign-in before it is void.
 const MAX_ATTEMPTS: u32 = 5;
 
@@ -79,13 +77,14 @@ impl Auth {
         }
         let (csrf_token, csrf_cookie) = self.csrf_token(ctx);
         let handle = random_hex(16);
+        let timeout = self.config().session.two_factor_timeout.as_secs().max(1);
         let pending = Pending {
             user: user.id.clone(),
             provider: provider_id.to_owned(),
             new_user: is_new_user,
             callback_url: callback_url.map(str::to_owned),
             browser: browser_binding(&csrf_token),
-            expires: now_secs() + PENDING_SECS,
+            expires: now_secs() + timeout as i64,
         };
         let json = serde_json::to_string(&pending)
             .map_err(|e| Failure::new(AuthError::Configuration, e))?;
@@ -93,7 +92,7 @@ impl Auth {
         let mut cookies = vec![ctx.jar.set(
             &ctx.jar.two_factor_pending(),
             &format!("{handle}.{sealed}"),
-            Some(PENDING_SECS as u64),
+            Some(timeout),
         )];
         cookies.extend(csrf_cookie);
         let page = match self.config().pages.two_factor.as_deref() {
@@ -131,7 +130,10 @@ impl Auth {
         {
             return Err(TwoFactorError::Expired);
         }
-        let attempts = self.store().count_event(&key, now, PENDING_SECS).await?;
+        let attempts = self
+            .store()
+            .count_event(&key, now, (pending.expires - now).max(1))
+            .await?;
         if attempts.count > MAX_ATTEMPTS {
             return Err(TwoFactorError::Expired);
         }

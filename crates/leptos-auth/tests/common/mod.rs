@@ -24,9 +24,21 @@ use serde_json::Value;
 
 pub struct TestServer {
     pub base_url: String,
-    /// A browser-like client: keeps cookies, does not follow redirects.
+    /// A browser-like client: keeps cookies (in `jar`), does not follow redirects.
     pub client: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
     pub auth: Auth,
+}
+
+/// A browser-like client and the jar of its cookies.
+fn browser_client() -> (reqwest::Client, Arc<reqwest::cookie::Jar>) {
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    (client, jar)
 }
 
 /// Custom session fields, as an app would add them: the user id and a number claim on
@@ -90,11 +102,36 @@ async fn change() -> &'static str {
 impl TestServer {
     /// Another browser (its own cookies) on the same server.
     pub fn other_browser(&self) -> TestServer {
+        let (client, jar) = browser_client();
         TestServer {
             base_url: self.base_url.clone(),
-            client: client(),
+            client,
+            jar,
             auth: self.auth.clone(),
         }
+    }
+
+    /// The value of the cookie `name` this browser holds for the server.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let header = self.jar.cookies(&self.base_url.parse().unwrap())?;
+        header.to_str().ok()?.split("; ").find_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
+    }
+
+    /// Another browser holding copies of this one's cookies (as a thief would).
+    pub fn with_copied_cookies(&self) -> TestServer {
+        use reqwest::cookie::CookieStore;
+        let copy = self.other_browser();
+        let url: reqwest::Url = self.base_url.parse().unwrap();
+        if let Some(header) = self.jar.cookies(&url) {
+            for pair in header.to_str().unwrap().split("; ") {
+                copy.jar.add_cookie_str(&format!("{pair}; Path=/"), &url);
+            }
+        }
+        copy
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -205,9 +242,11 @@ pub async fn spawn_with(
     let addr = listener.local_addr().unwrap();
     let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    let (client, jar) = browser_client();
     TestServer {
         base_url: format!("http://{addr}"),
-        client: client(),
+        client,
+        jar,
         auth,
     }
 }
