@@ -457,3 +457,128 @@ fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() 
         assert!(common::location(&again).ends_with("/dashboard"));
     });
 }
+
+#[test]
+fn user_two_factor_disable_lets_a_user_who_lost_the_second_factor_in_again() {
+    let dir = cli_dir();
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "ada@example.com",
+        "--password-stdin",
+    ];
+    assert!(run(&dir, &add, &[], "a strong password").status.success());
+    let database_url = database_url(&dir);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // A JSON-mode password sign-in through a real server on the same database: its status.
+    let sign_in = |server: &common::TestServer| {
+        let client = leptos_auth_test_util::client();
+        let url = server.url("");
+        async move {
+            let csrf: serde_json::Value = client
+                .get(format!("{url}/api/auth/csrf"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            client
+                .post(format!("{url}/api/auth/callback/credentials"))
+                .header("x-auth-return-redirect", "1")
+                .form(&[
+                    ("csrfToken", csrf["csrfToken"].as_str().unwrap()),
+                    ("email", "ada@example.com"),
+                    ("password", "a strong password"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let server = runtime.block_on(async {
+        let server = common::spawn_on_database(&database_url).await;
+        let store = server.auth.store();
+        let user = store
+            .user_by_email("ada@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        // Two-factor on, as the settings page leaves it (the secret does not matter here).
+        store
+            .put_two_factor(&leptos_auth::store::TwoFactorRecord {
+                user_id: user.id.clone(),
+                secret: "sealed elsewhere".into(),
+                enabled_at: Some(1),
+                last_step: 0,
+                backup_codes: String::new(),
+                created_at: 1,
+            })
+            .await
+            .unwrap();
+        assert_eq!(sign_in(&server).await, 401, "the code is asked");
+        server
+    });
+
+    let disabled = run(
+        &dir,
+        &[
+            "user",
+            "two-factor",
+            "disable",
+            "--email",
+            "ada@example.com",
+        ],
+        &[],
+        "",
+    );
+    assert!(disabled.status.success(), "{}", text(&disabled.stderr));
+    assert!(text(&disabled.stdout).contains("turned off"));
+    runtime.block_on(async {
+        assert_eq!(sign_in(&server).await, 200, "the password alone signs in");
+    });
+    let audit = run(
+        &dir,
+        &["audit", "list", "--email", "ada@example.com"],
+        &[],
+        "",
+    );
+    assert!(
+        text(&audit.stdout).contains("two_factor_disabled"),
+        "{}",
+        text(&audit.stdout)
+    );
+    let again = run(
+        &dir,
+        &[
+            "user",
+            "two-factor",
+            "disable",
+            "--email",
+            "ada@example.com",
+        ],
+        &[],
+        "",
+    );
+    assert!(text(&again.stdout).contains("had no two-factor"));
+    let unknown = run(
+        &dir,
+        &[
+            "user",
+            "two-factor",
+            "disable",
+            "--email",
+            "nobody@example.com",
+        ],
+        &[],
+        "",
+    );
+    assert!(!unknown.status.success());
+    let usage = run(&dir, &["user", "two-factor", "off"], &[], "");
+    assert!(!usage.status.success());
+}

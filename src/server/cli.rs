@@ -1,5 +1,6 @@
 //! Administrative subcommands of the server binary: `user add`, `user list`,
-//! `user sessions`, `user revoke`, `migrate`.
+//! `user sessions`, `user revoke`, `user two-factor disable`, `user import`, `audit list`,
+//! `migrate`.
 //! They use the same configuration as the server (`DATABASE_URL`, `AUTH_SECRET`, …).
 
 use std::{io::Read, process::ExitCode, sync::Arc};
@@ -24,6 +25,8 @@ pub enum Command {
     UserSessions { email: String },
     /// `user revoke --email E`
     UserRevoke { email: String },
+    /// `user two-factor disable --email E`
+    UserTwoFactorDisable { email: String },
     /// `user import --from mongo-export FILE`
     UserImport { file: String },
     /// `audit list [--email E] [--limit N]`
@@ -43,6 +46,9 @@ Usage:
   leptos-auth user list                    list users (id, email, name, verified)
   leptos-auth user sessions --email E      list a user's sessions
   leptos-auth user revoke --email E        end every session of a user (signs them out)
+  leptos-auth user two-factor disable --email E
+                                           turn a user's two-factor sign-in off (a lost
+                                           phone and lost backup codes); audited
   leptos-auth user import --from mongo-export FILE
                                            import users from a `mongoexport --jsonArray` dump
                                            (NextAuth + MongoDB; bcrypt passwords keep working)
@@ -69,6 +75,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         ["user", "revoke", "--email", email] => Ok(Command::UserRevoke {
             email: email.to_string(),
         }),
+        ["user", "two-factor", "disable", "--email", email] => Ok(Command::UserTwoFactorDisable {
+            email: email.to_string(),
+        }),
+        ["user", "two-factor", ..] => Err("usage: user two-factor disable --email E".into()),
         ["user", "import", "--from", "mongo-export", file] => Ok(Command::UserImport {
             file: file.to_string(),
         }),
@@ -195,6 +205,29 @@ pub async fn run(command: Command, auth: &Auth) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::UserTwoFactorDisable { email } => {
+            let outcome = match user_id(auth, &email).await {
+                Ok(user_id) => auth
+                    .disable_two_factor_of(&user_id)
+                    .await
+                    .map_err(|e| with_causes(&e)),
+                Err(message) => Err(message),
+            };
+            match outcome {
+                Ok(true) => {
+                    println!("two-factor sign-in turned off for {email}");
+                    ExitCode::SUCCESS
+                }
+                Ok(false) => {
+                    println!("{email} had no two-factor sign-in");
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::UserImport { file } => {
             let rows = match std::fs::read_to_string(&file)
                 .map_err(|e| format!("cannot read {file}: {e}"))

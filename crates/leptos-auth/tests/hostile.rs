@@ -22,7 +22,7 @@ const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple";
 
 /// Every POST endpoint of the library (with a provider id where the path takes one).
-const POST_ENDPOINTS: [&str; 14] = [
+const POST_ENDPOINTS: [&str; 21] = [
     "/api/auth/signin/credentials",
     "/api/auth/signin/email",
     "/api/auth/signin/no-such-provider",
@@ -37,6 +37,13 @@ const POST_ENDPOINTS: [&str; 14] = [
     "/api/auth/email/send-verification",
     "/api/auth/email/verify",
     "/api/auth/signout",
+    "/api/auth/two-factor/verify",
+    "/api/auth/two-factor/setup",
+    "/api/auth/two-factor/enable",
+    "/api/auth/two-factor/disable",
+    "/api/auth/two-factor/backup-codes",
+    "/api/auth/reauthenticate",
+    "/api/auth/password/remove",
 ];
 
 /// The library with every provider kind it has endpoints for, mail going to the log.

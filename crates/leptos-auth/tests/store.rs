@@ -8,7 +8,7 @@ use leptos_auth::{
     providers::ProviderKind,
     store::{
         Account, AccountTokens, MemoryStore, NewUser, PasskeyRecord, PostgresStore, SessionRecord,
-        SqliteStore, Store, StoreError,
+        SqliteStore, Store, StoreError, TwoFactorRecord,
     },
 };
 
@@ -653,5 +653,68 @@ async fn provider_tokens_at_rest_are_bound_to_their_account_and_old_rows_are_mig
         assert_eq!(stored(&eve).secret(), "eve-plain-refresh", "{name}");
         let eve_raw = raw.accounts_of_user(&ids[1]).await.unwrap().remove(0);
         assert!(stored(&eve_raw).secret().starts_with("enc2."), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_second_factor_is_stored_per_user_and_each_step_and_backup_code_is_taken_once() {
+    for (name, store) in stores().await {
+        let user = store
+            .create_user(NewUser {
+                email: Some(format!("tf-{name}@example.com")),
+                ..NewUser::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(store.two_factor(&user.id).await.unwrap(), None, "{name}");
+        let record = TwoFactorRecord {
+            user_id: user.id.clone(),
+            secret: "sealed".into(),
+            enabled_at: None,
+            last_step: 0,
+            backup_codes: String::new(),
+            created_at: 10,
+        };
+        store.put_two_factor(&record).await.unwrap();
+        // Turning it on replaces the set-up row.
+        let enabled = TwoFactorRecord {
+            enabled_at: Some(20),
+            last_step: 100,
+            backup_codes: "a b c".into(),
+            ..record.clone()
+        };
+        store.put_two_factor(&enabled).await.unwrap();
+        assert_eq!(
+            store.two_factor(&user.id).await.unwrap().as_ref(),
+            Some(&enabled),
+            "{name}"
+        );
+        // A step at most once, and never an older one.
+        assert!(!store.use_totp_step(&user.id, 100).await.unwrap(), "{name}");
+        assert!(!store.use_totp_step(&user.id, 99).await.unwrap(), "{name}");
+        assert!(store.use_totp_step(&user.id, 101).await.unwrap(), "{name}");
+        assert!(!store.use_totp_step(&user.id, 101).await.unwrap(), "{name}");
+        assert!(!store.use_totp_step("nobody", 500).await.unwrap(), "{name}");
+        // Backup codes change only from what the caller saw.
+        assert!(
+            store
+                .swap_backup_codes(&user.id, "a b c", "a c")
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        assert!(
+            !store
+                .swap_backup_codes(&user.id, "a b c", "a")
+                .await
+                .unwrap(),
+            "{name}"
+        );
+        let stored = store.two_factor(&user.id).await.unwrap().unwrap();
+        assert_eq!(stored.backup_codes, "a c", "{name}");
+        assert_eq!(stored.last_step, 101, "{name}");
+        assert!(store.delete_two_factor(&user.id).await.unwrap(), "{name}");
+        assert!(!store.delete_two_factor(&user.id).await.unwrap(), "{name}");
+        assert_eq!(store.two_factor(&user.id).await.unwrap(), None, "{name}");
     }
 }

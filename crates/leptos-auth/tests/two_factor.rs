@@ -28,7 +28,10 @@ async fn stores() -> Vec<(&'static str, Arc<dyn Store>)> {
     ];
     if let Some(admin) = postgres::admin_url() {
         let url = postgres::fresh_database(&admin, "two_factor").await;
-        stores.push(("postgres", Arc::new(PostgresStore::connect(&url).await.unwrap())));
+        stores.push((
+            "postgres",
+            Arc::new(PostgresStore::connect(&url).await.unwrap()),
+        ));
     }
     stores
 }
@@ -90,7 +93,12 @@ async fn post(browser: &TestServer, path: &str, mut body: Value) -> (StatusCode,
 async fn turn_on(browser: &TestServer, steps: i64) -> (App, Vec<String>) {
     let (status, setup) = post(browser, "/api/auth/two-factor/setup", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{setup}");
-    assert!(setup["uri"].as_str().unwrap().starts_with("otpauth://totp/"));
+    assert!(
+        setup["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
     assert!(setup["qrSvg"].as_str().unwrap().starts_with("<svg"));
     let app = App::from_setup(&setup);
     let (status, enabled) = post(
@@ -172,7 +180,10 @@ async fn after_the_password_the_session_waits_for_the_code_on_every_store() {
         let page = browser.get("/api/auth/two-factor").await;
         assert_eq!(page.status(), StatusCode::OK);
         let html = page.text().await.unwrap();
-        assert!(html.contains(r#"name="code""#) && html.contains("trustDevice"), "{name}");
+        assert!(
+            html.contains(r#"name="code""#) && html.contains("trustDevice"),
+            "{name}"
+        );
         // The pending state is no session for the app either.
         assert_eq!(
             browser.get("/whoami").await.status(),
@@ -186,7 +197,10 @@ async fn after_the_password_the_session_waits_for_the_code_on_every_store() {
         assert_eq!(body["error"], "InvalidTwoFactorCode", "{name}");
         let (status, body) = verify(&browser, &app.code(0), false).await;
         assert_eq!(status, StatusCode::OK, "{name}: {body}");
-        assert!(body["url"].as_str().unwrap().ends_with("/dashboard"), "{name}");
+        assert!(
+            body["url"].as_str().unwrap().ends_with("/dashboard"),
+            "{name}"
+        );
         assert!(signed_in(&browser.session().await), "{name}");
 
         // JSON mode (signIn with redirect: false): a 401 with the code and the page.
@@ -195,7 +209,12 @@ async fn after_the_password_the_session_waits_for_the_code_on_every_store() {
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{name}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"], "TwoFactorRequired", "{name}");
-        assert!(body["url"].as_str().unwrap().ends_with("/api/auth/two-factor"));
+        assert!(
+            body["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("/api/auth/two-factor")
+        );
         // The same code again (a replay within its window) is refused; the next step's
         // code (clock drift forward) is accepted; two steps ahead is not.
         let (status, _) = verify(&other, &app.code(0), false).await;
@@ -207,7 +226,11 @@ async fn after_the_password_the_session_waits_for_the_code_on_every_store() {
         assert!(signed_in(&other.session().await), "{name}");
 
         let events = audit_events(&server).await;
-        for event in ["two_factor_enabled", "two_factor_failed", "two_factor_succeeded"] {
+        for event in [
+            "two_factor_enabled",
+            "two_factor_failed",
+            "two_factor_succeeded",
+        ] {
             assert!(events.contains(&event.to_owned()), "{name}: {events:?}");
         }
     }
@@ -235,9 +258,11 @@ async fn a_backup_code_works_once() {
     let status: Value = status.json().await.unwrap();
     assert_eq!(status["enabled"], true);
     assert_eq!(status["backupCodesLeft"], 8);
-    assert!(audit_events(&server)
-        .await
-        .contains(&"backup_code_used".to_owned()));
+    assert!(
+        audit_events(&server)
+            .await
+            .contains(&"backup_code_used".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -254,7 +279,11 @@ async fn the_pending_state_works_in_its_own_browser_only_five_times_and_once() {
         .expect("the pending cookie");
     let pending = pending.split(';').next().unwrap().to_owned();
     let thief = client();
-    let csrf = thief.get(victim.url("/api/auth/csrf")).send().await.unwrap();
+    let csrf = thief
+        .get(victim.url("/api/auth/csrf"))
+        .send()
+        .await
+        .unwrap();
     let thief_csrf_cookie = set_cookies(&csrf)[0].split(';').next().unwrap().to_owned();
     let thief_token: Value = csrf.json().await.unwrap();
     let stolen = thief
@@ -308,7 +337,12 @@ async fn the_pending_state_expires() {
     let (status, body) = verify(&browser, &app.code(0), false).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"], "TwoFactorExpired");
-    let page = browser.get("/api/auth/two-factor").await.text().await.unwrap();
+    let page = browser
+        .get("/api/auth/two-factor")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("sign in again"), "{page}");
 }
 
@@ -355,12 +389,19 @@ async fn a_trusted_device_skips_the_code_until_the_password_changes() {
         "eyJ1c2VyIjoieCJ9.00".to_owned(),
     ] {
         let stranger = client();
-        let csrf = stranger.get(server.url("/api/auth/csrf")).send().await.unwrap();
+        let csrf = stranger
+            .get(server.url("/api/auth/csrf"))
+            .send()
+            .await
+            .unwrap();
         let csrf_cookie = set_cookies(&csrf)[0].split(';').next().unwrap().to_owned();
         let token: Value = csrf.json().await.unwrap();
         let response = stranger
             .post(server.url("/api/auth/callback/credentials"))
-            .header("cookie", format!("{csrf_cookie}; authjs.trusted-device={forged}"))
+            .header(
+                "cookie",
+                format!("{csrf_cookie}; authjs.trusted-device={forged}"),
+            )
             .header("x-auth-return-redirect", "1")
             .form(&[
                 ("csrfToken", token["csrfToken"].as_str().unwrap()),
@@ -517,14 +558,20 @@ async fn without_javascript_the_forms_post_and_come_back() {
     let right = browser
         .post_form(
             "/api/auth/two-factor/verify",
-            &[("csrfToken", &csrf), ("code", &app.code(0)), ("trustDevice", "on")],
+            &[
+                ("csrfToken", &csrf),
+                ("code", &app.code(0)),
+                ("trustDevice", "on"),
+            ],
         )
         .await;
     assert_eq!(right.status(), StatusCode::FOUND);
     assert!(common::location(&right).ends_with("/dashboard"));
-    assert!(set_cookies(&right)
-        .iter()
-        .any(|c| c.starts_with("authjs.trusted-device=")));
+    assert!(
+        set_cookies(&right)
+            .iter()
+            .any(|c| c.starts_with("authjs.trusted-device="))
+    );
     assert!(signed_in(&browser.session().await));
 
     // New backup codes from a settings form: a page that shows them once.
@@ -574,7 +621,12 @@ async fn bad_input_is_a_clear_4xx() {
     server.register(EMAIL, "Ada", PASSWORD).await;
     let ada = server.other_browser();
     ada.sign_in(EMAIL, PASSWORD).await;
-    let (status, body) = post(&ada, "/api/auth/two-factor/enable", json!({ "code": "123456" })).await;
+    let (status, body) = post(
+        &ada,
+        "/api/auth/two-factor/enable",
+        json!({ "code": "123456" }),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"], "TwoFactorNotSetUp");
     let (status, body) = post(&ada, "/api/auth/reauthenticate", json!({})).await;
@@ -586,18 +638,36 @@ async fn bad_input_is_a_clear_4xx() {
     // A forged pending cookie and odd codes: 401, never 5xx.
     let browser = server.other_browser();
     browser.sign_in(EMAIL, PASSWORD).await;
-    for code in ["", "12345", "1234567", "abc", &"9".repeat(100_000), "\u{0}\u{202e}"] {
+    for code in [
+        "",
+        "12345",
+        "1234567",
+        "abc",
+        &"9".repeat(100_000),
+        "\u{0}\u{202e}",
+    ] {
         let (status, _) = verify(&browser, code, false).await;
-        assert!(status.is_client_error(), "{status} for a code of {} chars", code.len());
+        assert!(
+            status.is_client_error(),
+            "{status} for a code of {} chars",
+            code.len()
+        );
     }
     let forger = client();
-    let csrf = forger.get(server.url("/api/auth/csrf")).send().await.unwrap();
+    let csrf = forger
+        .get(server.url("/api/auth/csrf"))
+        .send()
+        .await
+        .unwrap();
     let csrf_cookie = set_cookies(&csrf)[0].split(';').next().unwrap().to_owned();
     let token: Value = csrf.json().await.unwrap();
     for pending in ["x", "a.b", "0123.v2.garbage", &"y".repeat(5000)] {
         let response = forger
             .post(server.url("/api/auth/two-factor/verify"))
-            .header("cookie", format!("{csrf_cookie}; authjs.two-factor={pending}"))
+            .header(
+                "cookie",
+                format!("{csrf_cookie}; authjs.two-factor={pending}"),
+            )
             .json(&json!({ "csrfToken": token["csrfToken"], "code": app.code(0) }))
             .send()
             .await

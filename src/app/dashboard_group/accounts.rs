@@ -74,7 +74,14 @@ pub async fn sign_in_methods() -> Result<AccountMethods, AuthFnError> {
         .collect();
     let parts: http::request::Parts = leptos_axum::extract().await?;
     let query = parts.uri.query().unwrap_or_default();
-    let security_html = super::security::security_fragment(&auth, &parts.headers, query).await?;
+    let account = store
+        .user_by_id(&user.user_id)
+        .await
+        .map_err(server::unavailable)?
+        .ok_or(AuthFnError::Auth(leptos_auth::AuthError::SessionRequired))?;
+    let security_html =
+        super::security::security_fragment(&auth, &parts.headers, query, &account, has_password)
+            .await?;
     Ok(AccountMethods {
         has_password,
         accounts,
@@ -106,11 +113,16 @@ pub async fn unlink_account(provider: String) -> Result<(), AuthFnError> {
         leptos_axum::redirect("/settings?unlinkError=last-method");
         return Ok(());
     }
+    // Unlinking changes how the account signs in: only from a recent sign-in.
+    let request: http::request::Parts = leptos_axum::extract().await?;
+    if auth.require_fresh_session(&request.headers).await.is_err() {
+        leptos_axum::redirect("/settings?error=SessionNotFresh");
+        return Ok(());
+    }
     auth.store()
         .unlink_account(&user.user_id, &provider)
         .await
         .map_err(server::unavailable)?;
-    let request: http::request::Parts = leptos_axum::extract().await?;
     auth.record_audit_event(
         &request,
         Some(&user.user_id),

@@ -50,9 +50,15 @@ fn respond(req: &CheckedPost, outcome: Result<Value, TwoFactorError>) -> Result<
 }
 
 /// New backup codes: JSON, or for a form the page that shows them once.
-fn backup_codes(req: &CheckedPost, outcome: Result<Vec<String>, TwoFactorError>) -> Result<Reply, Reply> {
+fn backup_codes(
+    req: &CheckedPost,
+    outcome: Result<Vec<String>, TwoFactorError>,
+) -> Result<Reply, Reply> {
     match (outcome, req.callback_url().filter(|_| !req.json_mode)) {
-        (Ok(codes), Some(page)) => Ok(Reply::html(StatusCode::OK, pages::backup_codes(&codes, &page))),
+        (Ok(codes), Some(page)) => Ok(Reply::html(
+            StatusCode::OK,
+            pages::backup_codes(&codes, &page),
+        )),
         (Ok(codes), None) => Ok(Reply::json(json!({ "backupCodes": codes }))),
         (Err(error), _) => Err(refusal(req, &error)),
     }
@@ -80,8 +86,13 @@ pub(super) async fn page(
 /// `POST /two-factor/verify`.
 pub(super) async fn verify(State(auth): State<Auth>, req: CheckedPost) -> Result<Reply, Reply> {
     let code = req.field("code").unwrap_or_default();
-    let trust_device = req.field("trustDevice").is_some_and(|v| v == "true" || v == "on");
-    match auth.verify_second_factor(&req.ctx, code, trust_device).await {
+    let trust_device = req
+        .field("trustDevice")
+        .is_some_and(|v| v == "true" || v == "on");
+    match auth
+        .verify_second_factor(&req.ctx, code, trust_device)
+        .await
+    {
         Ok(signed_in) => Ok(Reply::signed_in(req.json_mode, signed_in)),
         Err(error) => {
             if let TwoFactorError::Unavailable(cause) = &error {
@@ -90,8 +101,10 @@ pub(super) async fn verify(State(auth): State<Auth>, req: CheckedPost) -> Result
             let page = auth.absolute_url(&req.ctx, &auth.paths().two_factor());
             let url = with_query(&page, &[("error", Some(error.code()))]);
             let reply = if req.json_mode {
-                Reply::json(json!({ "error": error.code(), "message": error.to_string(), "url": url }))
-                    .with_status(error.http_status())
+                Reply::json(
+                    json!({ "error": error.code(), "message": error.to_string(), "url": url }),
+                )
+                .with_status(error.http_status())
             } else {
                 Reply::redirect(url)
             };

@@ -135,8 +135,9 @@ fn form_body(fields: &[(String, String)]) -> String {
         .join("&")
 }
 
-/// POSTs a form in JSON mode and reads `{"url"}`.
-async fn post_form(url: &str, fields: &[(String, String)]) -> Option<(u16, Option<String>)> {
+/// POSTs a form in JSON mode and reads `{"url"}` (and `{"error"}`, which a second factor
+/// still to come puts there rather than in the URL).
+async fn post_form(url: &str, fields: &[(String, String)]) -> Option<(u16, Option<Value>)> {
     let response: Response = Request::post(url)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("X-Auth-Return-Redirect", "1")
@@ -145,13 +146,11 @@ async fn post_form(url: &str, fields: &[(String, String)]) -> Option<(u16, Optio
         .send()
         .await
         .ok()?;
-    let status = response.status();
-    let url = response
-        .json::<Value>()
-        .await
-        .ok()
-        .and_then(|v| v.get("url")?.as_str().map(str::to_owned));
-    Some((status, url))
+    Some((response.status(), response.json::<Value>().await.ok()))
+}
+
+fn text_field(body: &Option<Value>, name: &str) -> Option<String> {
+    body.as_ref()?.get(name)?.as_str().map(str::to_owned)
 }
 
 pub(super) async fn update_session(paths: &AuthPaths, data: Value) -> Option<Option<Session>> {
@@ -198,21 +197,28 @@ pub(super) async fn sign_in(
         options.callback_url.clone().unwrap_or_else(current_url),
     ));
     fields.push(("json".into(), "true".into()));
-    let Some((status, url)) = post_form(&endpoint, &fields).await else {
+    let Some((status, body)) = post_form(&endpoint, &fields).await else {
         return failure(AuthError::Default);
     };
+    let url = text_field(&body, "url");
     let params = url
         .as_deref()
         .and_then(|u| web_sys::Url::new(u).ok())
         .map(|parsed| parsed.search_params());
     let param = |name: &str| params.as_ref().and_then(|p| p.get(name));
-    let error = param("error");
+    let error = text_field(&body, "error").or_else(|| param("error"));
     let ok = (200..300).contains(&status) && error.is_none();
+    let error = error.map(|code| AuthError::from_code(&code));
     SignInResponse {
-        error: error.map(|code| AuthError::from_code(&code)),
         status,
         ok,
-        url: if ok { url } else { None },
+        // The two-factor page is where a pending sign-in goes on.
+        url: if ok || error == Some(AuthError::TwoFactorRequired) {
+            url
+        } else {
+            None
+        },
+        error,
         retry_after: param("retryAfter").and_then(|s| s.parse().ok()),
     }
 }
@@ -229,7 +235,7 @@ pub(super) async fn sign_out(paths: &AuthPaths, callback_url: Option<&str>) -> O
         ),
         ("json".to_owned(), "true".to_owned()),
     ];
-    post_form(&paths.sign_out(), &fields).await?.1
+    text_field(&post_form(&paths.sign_out(), &fields).await?.1, "url")
 }
 
 pub(super) fn go_to_sign_in_page(page: &str, callback_url: Option<&str>) {

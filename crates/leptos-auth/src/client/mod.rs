@@ -251,7 +251,8 @@ pub struct SignInResponse {
     pub status: u16,
     /// Whether sign-in succeeded.
     pub ok: bool,
-    /// Where to go next (the callback URL) on success.
+    /// Where to go next: the callback URL on success; with
+    /// [`AuthError::TwoFactorRequired`], the page that asks for the second factor.
     pub url: Option<String>,
     /// With `RateLimited` or `AccountLocked`: seconds until trying again makes sense (for
     /// [`AuthError::user_message_after`]).
@@ -271,7 +272,9 @@ impl SignInResponse {
 impl SessionContext {
     /// Signs in with `provider` (e.g. `"credentials"`); with `None`, goes to the sign-in
     /// page (and does nothing when already there). When it returns successfully the session
-    /// signal is already up to date, and other tabs are told.
+    /// signal is already up to date, and other tabs are told. When the account has
+    /// two-factor sign-in, the browser goes on to the page that asks for the code (even with
+    /// `redirect: false`) and the response says `TwoFactorRequired`.
     pub async fn sign_in(self, provider: Option<&str>, options: SignInOptions) -> SignInResponse {
         #[cfg(feature = "hydrate")]
         {
@@ -289,6 +292,14 @@ impl SessionContext {
                 .and_then(|state| state.providers.into_iter().find(|p| p.id == provider))
                 .map(|p| p.kind);
             let response = browser::sign_in(&paths, provider, kind, &options).await;
+            // The password was right and the account asks for a second factor: the sign-in
+            // goes on on the two-factor page (server-rendered), even with `redirect: false`.
+            if response.error == Some(AuthError::TwoFactorRequired)
+                && let Some(url) = &response.url
+            {
+                browser::navigate(url);
+                return response;
+            }
             if response.ok {
                 self.announce_change();
                 if options.redirect

@@ -307,7 +307,8 @@ pub(crate) fn two_factor(
 pub(crate) fn backup_codes(codes: &[String], continue_url: &str) -> String {
     let text = codes.join("\n");
     let download: String =
-        percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC).to_string();
+        percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
     let body = format!(
         r#"<h1>Your backup codes</h1><p>Each code signs you in once if you lose your authenticator app. Keep them somewhere safe: they are not shown again.</p>
 <pre id="backup-codes" data-testid="backup-codes">{codes}</pre>

@@ -188,10 +188,7 @@ impl Sessions {
     /// (docs/architecture.md › Fresh sessions): a borrowed, already-open session cannot
     /// change how the account signs in.
     pub(crate) fn is_fresh(&self, token: &Token) -> bool {
-        let verified = token
-            .verified_at
-            .or(token.auth_time)
-            .unwrap_or(token.iat);
+        let verified = token.verified_at.or(token.auth_time).unwrap_or(token.iat);
         now_secs() - verified <= self.config.session.fresh_age.as_secs() as i64
     }
 

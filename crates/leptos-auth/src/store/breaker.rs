@@ -21,8 +21,7 @@ use async_trait::async_trait;
 use super::{
     Account, AccountStore, AccountTokens, AuditRecord, AuditStore, Counter, CounterStore, NewUser,
     PasskeyRecord, PasskeyStore, SessionRecord, SessionStore, Store, StoreError, TwoFactorRecord,
-    TwoFactorStore, User, UserStore,
-    VerificationToken, VerificationTokenStore,
+    TwoFactorStore, User, UserStore, VerificationToken, VerificationTokenStore,
 };
 
 /// The store as the layer sees it: every call guarded, provider accounts through their

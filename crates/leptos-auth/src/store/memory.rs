@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use super::{
     Account, AccountStore, AccountTokens, AuditRecord, AuditStore, COUNTER_MEMORY_SECS, Counter,
     CounterStore, NewUser, PasskeyRecord, PasskeyStore, SessionRecord, SessionStore, StoreError,
-    TwoFactorRecord, TwoFactorStore,
-    User, UserStore, VerificationToken, VerificationTokenStore, normalize_email,
+    TwoFactorRecord, TwoFactorStore, User, UserStore, VerificationToken, VerificationTokenStore,
+    normalize_email,
 };
 
 /// Users and accounts in a `Mutex`, in insertion order.

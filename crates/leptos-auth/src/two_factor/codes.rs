@@ -171,7 +171,8 @@ impl Auth {
         let secret = self.open_totp_secret(record)?;
         let totp = totp(&secret, None)?;
         let now = u64::try_from(now_secs()).ok()?;
-        totp.check(code, now).and_then(|step| i64::try_from(step).ok())
+        totp.check(code, now)
+            .and_then(|step| i64::try_from(step).ok())
     }
 }
 

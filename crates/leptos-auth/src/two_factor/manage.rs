@@ -44,7 +44,10 @@ pub struct TwoFactorSetup {
 
 impl Auth {
     /// Whether `user_id` has two-factor sign-in, and how many backup codes are left.
-    pub async fn two_factor_status(&self, user_id: &str) -> Result<TwoFactorStatus, TwoFactorError> {
+    pub async fn two_factor_status(
+        &self,
+        user_id: &str,
+    ) -> Result<TwoFactorStatus, TwoFactorError> {
         let record = self.store().two_factor(user_id).await?;
         Ok(match record {
             Some(record) => TwoFactorStatus {
@@ -189,8 +192,13 @@ impl Auth {
                 ..record
             })
             .await?;
-        self.audit(ctx, Some(&user.id), AuditEvent::BackupCodesRegenerated, None)
-            .await;
+        self.audit(
+            ctx,
+            Some(&user.id),
+            AuditEvent::BackupCodesRegenerated,
+            None,
+        )
+        .await;
         Ok(shown)
     }
 

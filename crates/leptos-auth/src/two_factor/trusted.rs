@@ -51,7 +51,10 @@ impl Auth {
         };
         device.user == user.id
             && device.expires > now_secs()
-            && secrets_match(&device.factors, &self.factors_fingerprint(user, record).await)
+            && secrets_match(
+                &device.factors,
+                &self.factors_fingerprint(user, record).await,
+            )
     }
 
     /// The cookie that trusts this browser for `user` and the factor `record`.
