@@ -19,6 +19,9 @@ const DATA_DIR = mkdtempSync(join(tmpdir(), "leptos-auth-e2e-"));
 // http://127.0.0.1): a second instance of the app whose URL is http://localhost:3101.
 const PASSKEY_PORT = 3101;
 const PASSKEY_DATA_DIR = mkdtempSync(join(tmpdir(), "leptos-auth-e2e-passkeys-"));
+// Sessions that are fresh for two seconds only: a third instance, for the step-up test.
+const STALE_PORT = 3102;
+const STALE_DATA_DIR = mkdtempSync(join(tmpdir(), "leptos-auth-e2e-stale-"));
 
 export default defineConfig({
   testDir: "./tests",
@@ -98,6 +101,23 @@ export default defineConfig({
         AUTH_SECRET: "end-to-end-test-secret-that-is-long-enough-0123456789",
         AUTH_URL: `http://localhost:${PASSKEY_PORT}`,
         AUTH_RATE_LIMITS: "off",
+        RUST_LOG: "warn",
+      },
+    },
+    {
+      command: "../target/release/leptos-auth",
+      url: `http://127.0.0.1:${STALE_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${STALE_PORT}`,
+        LEPTOS_AUTH_DATA_DIR: STALE_DATA_DIR,
+        AUTH_SECRET: "end-to-end-test-secret-that-is-long-enough-0123456789",
+        AUTH_URL: `http://127.0.0.1:${STALE_PORT}`,
+        AUTH_RATE_LIMITS: "off",
+        AUTH_SESSION_FRESH_AGE: "2",
         RUST_LOG: "warn",
       },
     },

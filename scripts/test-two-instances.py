@@ -4,15 +4,20 @@
 Shows: a session started on A works on B; revoking it on B makes A refuse it within
 AUTH_SESSION_CHECK_INTERVAL; a lockout triggered through A holds on B; sign-ups racing on
 both for one email make exactly one user; a passkey ceremony started on one finishes on the
-other (registration and sign-in). Both serve one public URL, http://localhost:<A's port>,
+other (registration and sign-in); a sign-in waiting for its second factor on one completes on
+the other, and second-factor failures on both add up to one lockout. Both serve one public URL, http://localhost:<A's port>,
 as behind a load balancer (passkeys need a host name, not an IP address).
 
 Usage: TEST_DATABASE_URL=postgres://... scripts/test-two-instances.py  (run by test.sh after
 the release build; TEST_DATABASE_URL is an admin URL, a fresh database is created).
 """
 
+import base64
+import hashlib
+import hmac
 import http.cookiejar
 import json
+import struct
 import os
 import random
 import subprocess
@@ -93,6 +98,22 @@ class Browser:
 
 
 SECRET = "two-instances-test-secret-that-is-long-enough-0123"
+
+
+def totp(secret, steps=0):
+    """The RFC 6238 code of a base32 `secret`, `steps` time steps from now."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = struct.pack(">Q", int(time.time()) // 30 + steps)
+    mac = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    value = struct.unpack(">I", mac[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def post_json(browser, base, path, body):
+    body = dict(body, csrfToken=browser.csrf(base), json="true")
+    status, _, answer = browser.request("POST", base + path, body=body)
+    return status, json.loads(answer or b"null")
 
 
 def fresh_database(admin_url):
@@ -234,6 +255,44 @@ def main():
             status, body = Browser().passkey_answer(base, "authenticate", ceremony, assertion)
             assert status == 400 and body["error"] == "ChallengeExpired", (status, body)
         print("ok: passkey registration and sign-in started on one instance finish on the other")
+
+        # 6. Two-factor: set up on A, turned on through B; a sign-in waiting for its code on
+        # A completes on B; failures on both instances add up to one lockout.
+        email = "grace@example.com"
+        subprocess.run(
+            [BINARY, "user", "add", "--email", email, "--password-stdin"],
+            input=PASSWORD.encode(),
+            env=cli_env(database_url, data_dir),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        grace = Browser()
+        assert grace.sign_in(a_url, email=email)[0] == 302
+        status, setup = post_json(grace, a_url, "/api/auth/two-factor/setup", {})
+        assert status == 200, (status, setup)
+        status, enabled = post_json(
+            grace, b_url, "/api/auth/two-factor/enable", {"code": totp(setup["secret"])}
+        )
+        assert status == 200 and len(enabled["backupCodes"]) == 10, (status, enabled)
+        visitor = Browser()
+        status, location = visitor.sign_in(a_url, email=email)
+        assert status == 302 and location.endswith("/api/auth/two-factor"), (status, location)
+        status, body = post_json(
+            visitor, b_url, "/api/auth/two-factor/verify", {"code": totp(setup["secret"], 1)}
+        )
+        assert status == 200, (status, body)
+        assert visitor.json(a_url + "/api/auth/session")["user"]["email"] == email
+        guesser = Browser()
+        for base, other in ((a_url, b_url), (b_url, a_url)):
+            assert guesser.sign_in(base, email=email)[0] == 302
+            for _ in range(5):
+                status, body = post_json(
+                    guesser, other, "/api/auth/two-factor/verify", {"code": "000000"}
+                )
+        assert status == 429 and body["error"] == "AccountLocked", (status, body)
+        status, location = Browser().sign_in(a_url, email=email)
+        assert "error=AccountLocked" in location, (status, location)
+        print("ok: a second factor pending on one instance completes on the other; the lockout is shared")
     finally:
         for server in servers:
             server.terminate()

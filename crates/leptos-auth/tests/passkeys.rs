@@ -19,7 +19,7 @@ use std::{
 use common::{TestServer, spawn_with};
 use leptos_auth::{
     providers::Passkey,
-    store::{MemoryStore, Store, TokenPurpose, VerificationToken},
+    store::{MemoryStore, Store, TokenPurpose, TwoFactorRecord, VerificationToken},
 };
 use leptos_auth_test_util::authenticator::{Answer, BE, BS, SoftPasskey, UP};
 use reqwest::{StatusCode, cookie::CookieStore};
@@ -971,4 +971,48 @@ async fn the_owner_of_the_address_takes_a_passkey_squatted_account_back() {
         events.contains(&"passkey_removed:passkey".to_owned()),
         "{events:?}"
     );
+}
+
+#[tokio::test]
+async fn a_passkey_sign_in_asks_for_no_second_factor() {
+    let server = site().await;
+    let (mut passkey, visitor) = user_with_passkey(&server, "ada").await;
+    let store = server.auth.store();
+    let user = store
+        .user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    // Two-factor on for the account (the secret does not matter: no code is asked here).
+    store
+        .put_two_factor(&TwoFactorRecord {
+            user_id: user.id.clone(),
+            secret: "sealed".into(),
+            enabled_at: Some(1),
+            last_step: 0,
+            backup_codes: String::new(),
+            created_at: 1,
+        })
+        .await
+        .unwrap();
+    let (status, body) = visitor.sign_in_with(&mut passkey, |_| {}).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(visitor.session().await["user"]["email"], "ada@example.com");
+    // The password, by contrast, now waits for the code.
+    let csrf = server.csrf_token().await;
+    let response = server
+        .client
+        .post(server.url("/api/auth/callback/credentials"))
+        .header("x-auth-return-redirect", "1")
+        .form(&[
+            ("csrfToken", csrf.as_str()),
+            ("email", "ada@example.com"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "TwoFactorRequired");
 }

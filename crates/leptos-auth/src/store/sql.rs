@@ -3,7 +3,7 @@
 //! `IS DISTINCT FROM`. What differs is a [`Dialect`] of two SQL functions; rows are mapped by
 //! `sqlx::FromRow`.
 //!
-//! [`sql_store!`] expands to the seven store traits for a type with a `pool` field, the way
+//! [`sql_store!`] expands to the eight store traits for a type with a `pool` field, the way
 //! axum-login and tower-sessions share their SQL stores: a generic body over
 //! `sqlx::Database` would need a bound for every type bound or read, on every method.
 
@@ -122,7 +122,7 @@ impl TokenRow {
     }
 }
 
-/// The seven store traits for `$store` (a struct with `pool: sqlx::Pool<$db>`), on the
+/// The eight store traits for `$store` (a struct with `pool: sqlx::Pool<$db>`), on the
 /// statements above and the `Dialect` of `$db`, and its `migrate` from `$migrations`.
 macro_rules! sql_store {
     ($store:ty, $db:ty, $migrations:literal) => {
