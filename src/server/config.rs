@@ -80,6 +80,12 @@ pub struct AuthSection {
     pub rate_limit_ipv6_prefix: Option<u8>,
     /// Seconds of failing fast once the database is found unreachable (default 2).
     pub database_retry_interval: Option<u64>,
+    /// How recent, in seconds, a sign-in must be for sensitive changes (default 600).
+    pub session_fresh_age: Option<u64>,
+    /// How long, in seconds, "trust this device" skips the second factor (default 30 days).
+    pub trusted_device_age: Option<u64>,
+    /// How long, in seconds, a sign-in waits for its second factor (default 300).
+    pub two_factor_timeout: Option<u64>,
 }
 
 impl AuthSection {
@@ -104,6 +110,9 @@ impl AuthSection {
             "AUTH_AUDIT_RETENTION" => number(self.audit_retention),
             "AUTH_RATE_LIMIT_IPV6_PREFIX" => self.rate_limit_ipv6_prefix.map(|n| n.to_string()),
             "AUTH_DATABASE_RETRY_INTERVAL" => number(self.database_retry_interval),
+            "AUTH_SESSION_FRESH_AGE" => number(self.session_fresh_age),
+            "AUTH_TRUSTED_DEVICE_AGE" => number(self.trusted_device_age),
+            "AUTH_TWO_FACTOR_TIMEOUT" => number(self.two_factor_timeout),
             _ => None,
         }
     }
@@ -342,6 +351,9 @@ mod tests {
             rate_limit_ipv6_prefix = 56
             database_retry_interval = 5
             mail_limit_max = 3
+            session_fresh_age = 300
+            trusted_device_age = 86400
+            two_factor_timeout = 120
             "#,
         )
         .unwrap();
@@ -352,6 +364,9 @@ mod tests {
             ("AUTH_RATE_LIMIT_IPV6_PREFIX", "56"),
             ("AUTH_DATABASE_RETRY_INTERVAL", "5"),
             ("AUTH_MAIL_LIMIT_MAX", "3"),
+            ("AUTH_SESSION_FRESH_AGE", "300"),
+            ("AUTH_TRUSTED_DEVICE_AGE", "86400"),
+            ("AUTH_TWO_FACTOR_TIMEOUT", "120"),
         ] {
             assert_eq!(file.auth.setting(name).as_deref(), Some(value), "{name}");
         }
