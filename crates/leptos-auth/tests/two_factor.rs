@@ -7,10 +7,15 @@ mod common;
 use std::{sync::Arc, time::Duration};
 
 use common::{TestServer, client, set_cookies, spawn_with};
-use leptos_auth::store::{MemoryStore, PostgresStore, SqliteStore, Store};
+use leptos_auth::{
+    mail::LogMailer,
+    providers::EmailLink,
+    store::{MemoryStore, PostgresStore, SqliteStore, Store, TokenPurpose, VerificationToken},
+};
 use leptos_auth_test_util::{postgres, temp_dir};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, Totp};
 
 const EMAIL: &str = "ada@example.com";
@@ -674,6 +679,93 @@ async fn bad_input_is_a_clear_4xx() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{pending}");
     }
+}
+
+/// Signs in with a magic link for `EMAIL` (a token put in the store as if mailed).
+async fn sign_in_with_link(
+    server: &TestServer,
+    browser: &TestServer,
+    raw: &str,
+) -> reqwest::Response {
+    server
+        .auth
+        .store()
+        .create_verification_token(&VerificationToken {
+            token_hash: format!("{:x}", Sha256::digest(raw.as_bytes())),
+            identifier: EMAIL.into(),
+            purpose: TokenPurpose::SignIn,
+            expires_at: i64::MAX / 2,
+        })
+        .await
+        .unwrap();
+    let csrf = browser.csrf_token().await;
+    browser
+        .post_form(
+            "/api/auth/callback/email",
+            &[
+                ("csrfToken", &csrf),
+                ("token", raw),
+                ("email", EMAIL),
+                ("callbackUrl", "/dashboard"),
+            ],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_magic_link_into_a_verified_account_asks_for_the_code_too() {
+    let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.rate_limits.enabled = false;
+        config
+            .with_provider(EmailLink::magic_link())
+            .with_mailer(LogMailer)
+    })
+    .await;
+    let (app, _) = user_with_two_factor(&server, -1).await;
+    let store = server.auth.store();
+    let user = store.user_by_email(EMAIL).await.unwrap().unwrap();
+
+    // The owner's verified account: the link is the first factor only.
+    store.mark_email_verified(&user.id).await.unwrap();
+    let browser = server.other_browser();
+    let response = sign_in_with_link(&server, &browser, &"ab".repeat(32)).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert!(common::location(&response).ends_with("/api/auth/two-factor"));
+    assert!(!signed_in(&browser.session().await));
+    let (status, body) = verify(&browser, &app.code(0), false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(signed_in(&browser.session().await));
+}
+
+#[tokio::test]
+async fn proving_the_address_of_an_unverified_account_removes_a_second_factor_set_up_by_someone_else()
+ {
+    let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
+        config.rate_limits.enabled = false;
+        config
+            .with_provider(EmailLink::magic_link())
+            .with_mailer(LogMailer)
+    })
+    .await;
+    // Someone registered the address (never verified) and turned two-factor on.
+    user_with_two_factor(&server, -1).await;
+    let owner = server.other_browser();
+    let response = sign_in_with_link(&server, &owner, &"cd".repeat(32)).await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert!(common::location(&response).ends_with("/dashboard"));
+    assert!(signed_in(&owner.session().await));
+    let status: Value = owner
+        .get("/api/auth/two-factor/status")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["enabled"], false);
+    assert!(
+        audit_events(&server)
+            .await
+            .contains(&"two_factor_disabled".to_owned())
+    );
 }
 
 async fn sign_out(browser: &TestServer) {

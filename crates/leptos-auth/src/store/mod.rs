@@ -1,7 +1,7 @@
 //! Persistence in the Auth.js adapter model (docs/architecture.md › Persistence): users,
 //! provider accounts, sessions, mailed tokens, counters, the audit log, passkeys and second
-//! factors, one trait per concern. [`Store`] is all eight together: an app passes one value, and a new
-//! backend implements the eight traits and nothing else.
+//! factors, one trait per concern. [`Store`] is all eight together: an app passes one value,
+//! and a new backend implements the eight traits and nothing else.
 //!
 //! SQLite and PostgreSQL share one SQL body (`sql.rs`); their files only connect, migrate and
 //! name the few SQL functions that differ. A new store method touches its trait, `sql.rs` and

@@ -1,7 +1,7 @@
 //! A sign-in between its two factors. When the first factor was right and the account has
 //! two-factor sign-in, no session is issued: the browser gets a pending state instead — a
-//! cookie, sealed with the site's secret, that lives `two_factor_timeout` (5 minutes) and names the user, the
-//! provider and where to go — and the page that asks for the code.
+//! cookie, sealed with the site's secret, that lives `two_factor_timeout` (5 minutes) and
+//! names the user, the provider and where to go — and the page that asks for the code.
 //!
 //! It cannot be used as a session (it is another cookie, read only here), nor in another
 //! browser (it is bound to the hash of the browser's CSRF token, which the code's POST must
@@ -52,7 +52,7 @@ impl Auth {
     /// Before a session is issued to `user`: when the account has two-factor sign-in and
     /// this browser is not trusted for it, the pending state and the page that asks for the
     /// code instead. Passkey sign-ins are exempt: a user-verified passkey is two factors
-    /// (something held, something known or been) already.
+    /// already (the device, and the fingerprint or PIN that unlocks it).
     pub(crate) async fn second_factor_gate(
         &self,
         ctx: &RequestContext,
