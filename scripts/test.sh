@@ -2,7 +2,8 @@
 # Sets everything up, then runs every check and test: formatting, clippy (which also
 # type-checks examples/minimal for both features), the Rust tests of the library and of the
 # demo (on PostgreSQL, and the demo's again on SQLite), the release build (with size report),
-# the single-binary test, two instances on one database, and the Playwright suite.
+# the library as a crate (rustdoc without warnings, `cargo package`), the single-binary
+# test, two instances on one database, and the Playwright suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --browser
@@ -28,6 +29,17 @@ cargo test --workspace --features ssr
 
 step "the demo's integration tests again, on SQLite"
 TEST_DATABASE_URL= cargo test -p leptos-auth-demo --features ssr --tests
+
+step "the library as a crate: rustdoc without warnings, cargo package"
+RUSTDOCFLAGS="-D warnings" cargo doc -p leptos-auth --no-deps --features ssr,sqlite,postgres
+# --no-verify: verifying would build the packaged crate and its whole dependency tree once
+# more in a target of its own (about ten minutes here); the tests above build the same code.
+cargo package -p leptos-auth --no-verify --allow-dirty --quiet
+# The stores' migrations and the passkey scripts are part of it.
+packaged="$(cargo package -p leptos-auth --list --allow-dirty)"
+for needed in migrations/sqlite/ migrations/postgres/ assets/passkey-core.js; do
+  grep -q "^$needed" <<<"$packaged" || { echo "the package lacks $needed"; exit 1; }
+done
 
 step "release build"
 cargo leptos build --release --precompress

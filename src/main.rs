@@ -36,7 +36,11 @@ mod entry {
             Ok(config) => config,
             Err(e) => return fail(e),
         };
-        let auth = match server::build_auth(&config).await {
+        let purpose = match command {
+            Command::Serve => server::Purpose::Serve,
+            _ => server::Purpose::Admin,
+        };
+        let auth = match server::build_auth(&config, purpose).await {
             Ok(auth) => auth,
             Err(e) => return fail(e),
         };

@@ -208,7 +208,7 @@ fn production_refuses_to_start_without_a_long_secret_or_its_url() {
     let secret = "x".repeat(32);
     let no_url = run(
         &dir,
-        &["migrate"],
+        &["serve"],
         &[("LEPTOS_ENV", "PROD"), ("AUTH_SECRET", &secret)],
         "",
     );
@@ -230,6 +230,46 @@ fn production_refuses_to_start_without_a_long_secret_or_its_url() {
         "",
     );
     assert!(ok.status.success(), "{}", text(&ok.stderr));
+}
+
+#[test]
+fn admin_commands_need_only_the_database_and_the_secret() {
+    let dir = cli_dir();
+    let secret = "y".repeat(32);
+    // Production, no AUTH_URL, even a mail server configured: no command here makes a link.
+    let production = [
+        ("LEPTOS_ENV", "PROD"),
+        ("AUTH_SECRET", secret.as_str()),
+        ("AUTH_EMAIL_SERVER", "smtp://127.0.0.1:1"),
+    ];
+    let add = run(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--email",
+            "ada@example.com",
+            "--password-stdin",
+        ],
+        &production,
+        "a strong password",
+    );
+    assert!(add.status.success(), "{}", text(&add.stderr));
+    for args in [
+        &["user", "list"][..],
+        &["migrate"],
+        &["audit", "list"],
+        &["user", "sessions", "--email", "ada@example.com"],
+    ] {
+        let out = run(&dir, args, &production, "");
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    }
+    assert!(
+        text(&run(&dir, &["user", "list"], &production, "").stdout).contains("ada@example.com")
+    );
+    // Without the secret, still refused.
+    let no_secret = run(&dir, &["user", "list"], &[("LEPTOS_ENV", "PROD")], "");
+    assert!(!no_secret.status.success());
 }
 
 #[test]

@@ -102,12 +102,29 @@ impl AppState {
     }
 }
 
+/// What the auth layer is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Answering requests: in production the site URL must be known.
+    Serve,
+    /// An admin command: it answers no request and mails no link, so it needs only the
+    /// database and the secret.
+    Admin,
+}
+
 /// Opens the store and builds the auth layer the way the server and the CLI both use it:
 /// the environment's secrets and URL, `Leptos.toml`'s `[auth]` settings, the demo app's
 /// providers and callbacks.
-pub async fn build_auth(config: &SiteConfig) -> Result<Auth, String> {
+pub async fn build_auth(config: &SiteConfig, purpose: Purpose) -> Result<Auth, String> {
     let dev_secret_file = config.data_dir.join("dev-secret");
-    let mut auth_config = AuthConfig::from_env(config.is_production(), &dev_secret_file)
+    let env = |name: &str| std::env::var(name).ok();
+    let lookup = |name: &str| match (purpose, name) {
+        // No link is made, so neither a mail server nor the URL links would point at.
+        (Purpose::Admin, "AUTH_EMAIL_SERVER" | "AUTH_EMAIL_FROM") => None,
+        (Purpose::Admin, "AUTH_TRUST_HOST") => env(name).or(Some("false".into())),
+        _ => env(name),
+    };
+    let mut auth_config = AuthConfig::from_vars(config.is_production(), &dev_secret_file, lookup)
         .map_err(|e| e.to_string())?;
     // Leptos.toml's [auth] settings, each where its environment variable is not set.
     let file = &config.auth;

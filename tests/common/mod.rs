@@ -128,7 +128,9 @@ pub async fn spawn_on_database(database_url: &str) -> TestServer {
 
 async fn serve_config(config: SiteConfig, limits: server::serve::ServeLimits) -> TestServer {
     let data_dir = config.data_dir.clone();
-    let auth = server::build_auth(&config).await.expect("auth layer");
+    let auth = server::build_auth(&config, server::Purpose::Serve)
+        .await
+        .expect("auth layer");
     let app = server::router(&config, SiteAssets::get, auth.clone());
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
     let addr = listener.local_addr().unwrap();

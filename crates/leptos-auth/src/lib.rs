@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: items show the feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The root holds what an app uses every day; everything else lives in the module named
 // after what it is (see "The public surface" in the crate README).
