@@ -5,10 +5,7 @@
 
 use std::{io::Read, process::ExitCode, sync::Arc};
 
-use leptos_auth::{
-    Auth,
-    store::{PostgresStore, SqliteStore, Store},
-};
+use leptos_auth::{Auth, store::Store};
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
@@ -335,22 +332,11 @@ async fn audit_list(auth: &Auth, email: Option<&str>, limit: u32) -> Result<(), 
     Ok(())
 }
 
-/// Opens the configured store, running its migrations: PostgreSQL for `postgres://` (or
-/// `postgresql://`) URLs, SQLite otherwise.
+/// Opens the configured store, running its migrations (`leptos_auth::store::open`: SQLite
+/// for `sqlite://`, PostgreSQL for `postgres://`), with the URL's password left out of the
+/// error.
 pub async fn open_store(database_url: &str) -> Result<Arc<dyn Store>, String> {
-    let is_postgres = ["postgres://", "postgresql://"]
-        .iter()
-        .any(|scheme| database_url.starts_with(scheme));
-    let opened: Result<Arc<dyn Store>, _> = if is_postgres {
-        PostgresStore::connect(database_url)
-            .await
-            .map(|store| Arc::new(store) as Arc<dyn Store>)
-    } else {
-        SqliteStore::connect(database_url)
-            .await
-            .map(|store| Arc::new(store) as Arc<dyn Store>)
-    };
-    opened.map_err(|e| {
+    leptos_auth::store::open(database_url).await.map_err(|e| {
         format!(
             "cannot open the database {}: {}",
             redact(database_url),

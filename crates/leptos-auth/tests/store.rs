@@ -718,3 +718,27 @@ async fn a_second_factor_is_stored_per_user_and_each_step_and_backup_code_is_tak
         assert_eq!(store.two_factor(&user.id).await.unwrap(), None, "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_store_opens_from_its_database_url() {
+    let dir = std::env::temp_dir().join(format!("leptos-auth-open-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // The folder of a SQLite file is created; the migrations run.
+    let sqlite = leptos_auth::store::open(&format!("sqlite://{}/a/auth.db", dir.display()))
+        .await
+        .unwrap();
+    assert!(sqlite.list_users().await.unwrap().is_empty());
+    if let Some(admin_url) = leptos_auth_test_util::postgres::admin_url() {
+        let url = leptos_auth_test_util::postgres::fresh_database(&admin_url, "open").await;
+        let postgres = leptos_auth::store::open(&url).await.unwrap();
+        assert!(postgres.list_users().await.unwrap().is_empty());
+    }
+    for url in ["mysql://localhost/auth", "data/auth.db", ""] {
+        match leptos_auth::store::open(url).await {
+            Err(StoreError::UnsupportedUrl(message)) => {
+                assert!(message.contains("sqlite://"), "{url}: {message}")
+            }
+            other => panic!("{url}: {:?}", other.map(|_| ())),
+        }
+    }
+}

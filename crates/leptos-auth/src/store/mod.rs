@@ -56,6 +56,44 @@ pub enum StoreError {
         /// When the database will be tried again.
         retry_after: std::time::Duration,
     },
+    /// [`open`] was given a URL of no database this build has (a scheme other than
+    /// `sqlite:`, `postgres:` or `postgresql:`, or the feature for it is off).
+    #[error("{0}")]
+    UnsupportedUrl(String),
+}
+
+/// Opens the store a database URL names, as `DATABASE_URL` does for the demo: `sqlite://…`
+/// (feature `sqlite`; the file and its folder are created) or `postgres://…` /
+/// `postgresql://…` (feature `postgres`). Either runs its migrations.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), leptos_auth::store::StoreError> {
+/// let url = std::env::var("DATABASE_URL").unwrap_or("sqlite://data/auth.db".into());
+/// let store = leptos_auth::store::open(&url).await?;
+/// # let _ = store; Ok(()) }
+/// ```
+pub async fn open(url: &str) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    let scheme = url
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .unwrap_or_default();
+    match scheme {
+        #[cfg(feature = "postgres")]
+        "postgres" | "postgresql" => Ok(std::sync::Arc::new(PostgresStore::connect(url).await?)),
+        #[cfg(feature = "sqlite")]
+        "sqlite" => Ok(std::sync::Arc::new(SqliteStore::connect(url).await?)),
+        #[cfg(not(feature = "postgres"))]
+        "postgres" | "postgresql" => Err(StoreError::UnsupportedUrl(
+            "a postgres:// URL needs the library's `postgres` feature".into(),
+        )),
+        #[cfg(not(feature = "sqlite"))]
+        "sqlite" => Err(StoreError::UnsupportedUrl(
+            "a sqlite:// URL needs the library's `sqlite` feature".into(),
+        )),
+        _ => Err(StoreError::UnsupportedUrl(
+            "the database URL must start with sqlite://, postgres:// or postgresql://".into(),
+        )),
+    }
 }
 
 impl StoreError {
