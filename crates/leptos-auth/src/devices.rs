@@ -153,35 +153,24 @@ impl Auth {
     }
 }
 
-/// "Firefox on Linux", "Chrome on Android", "curl": enough to tell one's devices apart.
+/// "Firefox on Linux", "Chrome on Android", "curl": enough to tell one's devices apart. The
+/// browser and system come from woothee's maintained user-agent table; what it does not know
+/// (a tool) is named by the first word of its user agent.
 pub(crate) fn device_label(user_agent: Option<&str>) -> String {
     let Some(ua) = user_agent.filter(|ua| !ua.trim().is_empty()) else {
         return "Unknown device".into();
     };
-    // Order matters: Edge and Opera say "Chrome", Chrome says "Safari".
-    let browser = [
-        ("Edg/", "Edge"),
-        ("OPR/", "Opera"),
-        ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
-        ("Chromium/", "Chromium"),
-        ("Safari/", "Safari"),
-    ]
-    .into_iter()
-    .find(|(marker, _)| ua.contains(marker))
-    .map(|(_, name)| name);
-    let system = [
-        ("Android", "Android"),
-        ("iPhone", "iOS"),
-        ("iPad", "iPadOS"),
-        ("Windows", "Windows"),
-        ("Mac OS X", "macOS"),
-        ("CrOS", "ChromeOS"),
-        ("Linux", "Linux"),
-    ]
-    .into_iter()
-    .find(|(marker, _)| ua.contains(marker))
-    .map(|(_, name)| name);
+    let known = |name: &str| !name.is_empty() && name != woothee::woothee::VALUE_UNKNOWN;
+    let parsed = woothee::parser::Parser::new().parse(ua);
+    let (browser, system) = match &parsed {
+        // Browsers on computers, phones and consoles; a crawler or an HTTP library is named
+        // by its own first word below ("curl", not "HTTP Library").
+        Some(result) if !matches!(result.category, "crawler" | "misc") => (
+            Some(result.name).filter(|name| known(name)),
+            Some(result.os).filter(|os| known(os)),
+        ),
+        _ => (None, None),
+    };
     match (browser, system) {
         (Some(browser), Some(system)) => format!("{browser} on {system}"),
         (Some(name), None) | (None, Some(name)) => name.to_owned(),
@@ -210,12 +199,21 @@ mod tests {
             (
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
                  Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
-                "Edge on Windows",
+                "Edge on Windows 10",
             ),
             (
                 "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 \
                  (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
-                "Safari on iOS",
+                "Safari on iPhone",
+            ),
+            (
+                "Mozilla/5.0 (Linux; Android 14) Firefox/128.0",
+                "Firefox on Android",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 \
+                 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+                "Safari on Mac OSX",
             ),
             ("curl/8.5.0", "curl"),
         ] {
