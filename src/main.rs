@@ -20,13 +20,16 @@ mod entry {
     pub async fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
         let command = match cli::parse(&args) {
-            Ok(Command::Help) => {
-                println!("{}", cli::USAGE);
+            Ok(command) => command,
+            Err(cli::NotRun::Print(text)) => {
+                print!("{text}");
                 return ExitCode::SUCCESS;
             }
-            Ok(command) => command,
-            Err(e) => {
-                eprintln!("error: {e}\n\n{}", cli::USAGE);
+            Err(cli::NotRun::Usage(text)) => {
+                eprint!("{text}");
+                if !text.ends_with('\n') {
+                    eprintln!();
+                }
                 return ExitCode::from(2);
             }
         };

@@ -176,9 +176,48 @@ fn migrate_and_help() {
     }
     let help = run(&dir, &["--help"], &[], "");
     assert!(help.status.success());
-    assert!(text(&help.stdout).contains("user add --email E"));
-    let unknown = run(&dir, &["frobnicate"], &[], "");
-    assert_eq!(unknown.status.code(), Some(2));
+    let help = text(&help.stdout);
+    assert!(help.contains("Manage users"), "{help}");
+    // The README's CLI section shows exactly this.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(help.trim_end()),
+        "README.md › Admin CLI differs from `leptos-auth --help`:\n{help}"
+    );
+    // Every subcommand has its own help.
+    for args in [
+        &["user", "add", "--help"][..],
+        &["user", "two-factor", "disable", "--help"],
+        &["audit", "list", "--help"],
+        &["user", "import", "--help"],
+    ] {
+        let out = run(&dir, args, &[], "");
+        assert!(out.status.success(), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage: leptos-auth"), "{args:?}");
+    }
+    for args in [
+        &["frobnicate"][..],
+        &["user", "sessions"],
+        &["audit", "list", "--limit", "many"],
+        &["user", "import", "--from", "csv", "x.csv"],
+        &["completions", "nosuchshell"],
+    ] {
+        let out = run(&dir, args, &[], "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains("error:"), "{args:?}");
+    }
+    // Shell completions, without any configuration.
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(
+            &dir,
+            &["completions", shell],
+            &[("DATABASE_URL", "mysql://nowhere")],
+            "",
+        );
+        assert!(out.status.success(), "{shell}");
+        assert!(text(&out.stdout).contains("two-factor"), "{shell}");
+    }
 }
 
 #[test]

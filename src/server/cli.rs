@@ -12,8 +12,6 @@ use leptos_auth::{Auth, store::Store};
 pub enum Command {
     /// Run the web server (no arguments, or `serve`).
     Serve,
-    /// Print usage.
-    Help,
     /// `user add --email E [--name N] --password-stdin`
     UserAdd { email: String, name: Option<String> },
     /// `user list`
@@ -32,103 +30,187 @@ pub enum Command {
     Migrate,
 }
 
-/// Usage text of the binary.
-pub const USAGE: &str = "\
-leptos-auth: Auth.js-compatible sign-in for Leptos
+/// The command line, as clap reads it; [`parse`] turns it into a [`Command`].
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "leptos-auth",
+    about = "leptos-auth: Auth.js-compatible sign-in for Leptos",
+    after_help = "Configuration comes from Leptos.toml (optional), .env and the environment \
+                  (DATABASE_URL, AUTH_SECRET, LEPTOS_SITE_ADDR, ...); see README.md.",
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<TopCommand>,
+}
 
-Usage:
-  leptos-auth [serve]                      start the web server (default)
-  leptos-auth user add --email E [--name N] --password-stdin
-                                           create a password user (password read from stdin)
-  leptos-auth user list                    list users (id, email, name, verified)
-  leptos-auth user sessions --email E      list a user's sessions
-  leptos-auth user revoke --email E        end every session of a user (signs them out)
-  leptos-auth user two-factor disable --email E
-                                           turn a user's two-factor sign-in off (a lost
-                                           phone and lost backup codes); audited
-  leptos-auth user import --from mongo-export FILE
-                                           import users from a `mongoexport --jsonArray` dump
-                                           (NextAuth + MongoDB; bcrypt passwords keep working)
-  leptos-auth audit list [--email E] [--limit N]
-                                           the newest security events (default 50), of all
-                                           users or of one
-  leptos-auth migrate                      bring the database schema up to date
-  leptos-auth --help                       show this help
+#[derive(Debug, clap::Subcommand)]
+enum TopCommand {
+    /// Start the web server (the default)
+    Serve,
+    /// Manage users
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Read the security audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Bring the database schema up to date
+    Migrate,
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+}
 
-Configuration comes from Leptos.toml (optional), .env and the environment
-(DATABASE_URL, AUTH_SECRET, LEPTOS_SITE_ADDR, ...); see README.md.";
+#[derive(Debug, clap::Subcommand)]
+enum UserCommand {
+    /// Create a password user (the password is read from standard input)
+    Add {
+        /// The user's email address
+        #[arg(long)]
+        email: String,
+        /// The user's name
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (the only way to give one)
+        #[arg(long)]
+        password_stdin: bool,
+        /// Refused: a password on the command line ends up in shell history and `ps`
+        #[arg(long, hide = true)]
+        password: Option<String>,
+    },
+    /// List users (id, email, name, verified)
+    List,
+    /// List a user's sessions
+    Sessions {
+        /// The user's email address
+        #[arg(long)]
+        email: String,
+    },
+    /// End every session of a user (signs them out)
+    Revoke {
+        /// The user's email address
+        #[arg(long)]
+        email: String,
+    },
+    /// Two-factor sign-in of a user
+    #[command(name = "two-factor", subcommand)]
+    TwoFactor(TwoFactorCommand),
+    /// Import users from a `mongoexport --jsonArray` dump (NextAuth + MongoDB; bcrypt
+    /// passwords keep working)
+    Import {
+        /// The format of the dump
+        #[arg(long, value_enum)]
+        from: ImportFormat,
+        /// The dump file
+        file: String,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum TwoFactorCommand {
+    /// Turn it off (a lost phone and lost backup codes); audited
+    Disable {
+        /// The user's email address
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ImportFormat {
+    /// `mongoexport --jsonArray` of NextAuth's MongoDB adapter
+    MongoExport,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum AuditCommand {
+    /// The newest security events, of all users or of one
+    List {
+        /// Only this user's events
+        #[arg(long)]
+        email: Option<String>,
+        /// How many
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+/// Why the command line was not run: help or a completion script to print (exit 0), or a
+/// usage error (exit 2), each already formatted.
+#[derive(Debug)]
+pub enum NotRun {
+    /// `--help` (of any subcommand) or `completions SHELL`: print this to standard output.
+    Print(String),
+    /// A usage error, with the relevant usage: print this to standard error, exit 2.
+    Usage(String),
+}
+
+/// The help text of the binary (`leptos-auth --help`).
+pub fn help() -> String {
+    <Cli as clap::CommandFactory>::command()
+        .render_help()
+        .to_string()
+}
 
 /// Parses the arguments (without the program name).
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        [] | ["serve"] => Ok(Command::Serve),
-        ["--help" | "-h" | "help", ..] => Ok(Command::Help),
-        ["migrate"] => Ok(Command::Migrate),
-        ["user", "list"] => Ok(Command::UserList),
-        ["user", "sessions", "--email", email] => Ok(Command::UserSessions {
-            email: email.to_string(),
-        }),
-        ["user", "revoke", "--email", email] => Ok(Command::UserRevoke {
-            email: email.to_string(),
-        }),
-        ["user", "two-factor", "disable", "--email", email] => Ok(Command::UserTwoFactorDisable {
-            email: email.to_string(),
-        }),
-        ["user", "two-factor", ..] => Err("usage: user two-factor disable --email E".into()),
-        ["user", "import", "--from", "mongo-export", file] => Ok(Command::UserImport {
-            file: file.to_string(),
-        }),
-        ["user", "import", ..] => Err("usage: user import --from mongo-export FILE".into()),
-        ["audit", "list", rest @ ..] => {
-            let (mut email, mut limit) = (None, 50);
-            let mut rest = rest.iter();
-            while let Some(flag) = rest.next() {
-                match (*flag, rest.next()) {
-                    ("--email", Some(value)) => email = Some(value.to_string()),
-                    ("--limit", Some(value)) => {
-                        limit = value
-                            .parse()
-                            .map_err(|_| format!("--limit needs a number, not {value:?}"))?;
-                    }
-                    _ => return Err("usage: audit list [--email E] [--limit N]".into()),
-                }
-            }
-            Ok(Command::AuditList { email, limit })
+pub fn parse(args: &[String]) -> Result<Command, NotRun> {
+    use clap::Parser;
+    let argv = std::iter::once("leptos-auth".to_owned()).chain(args.iter().cloned());
+    let cli = Cli::try_parse_from(argv).map_err(|e| match e.kind() {
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+            NotRun::Print(e.render().to_string())
         }
-        ["user", "sessions" | "revoke", ..] => Err(format!(
-            "`user {}` needs --email E",
-            args.get(1).copied().unwrap_or_default()
-        )),
-        ["user", "add", rest @ ..] => {
-            let (mut email, mut name, mut password_stdin) = (None, None, false);
-            let mut rest = rest.iter();
-            while let Some(flag) = rest.next() {
-                match *flag {
-                    "--email" => email = rest.next().map(|s| s.to_string()),
-                    "--name" => name = rest.next().map(|s| s.to_string()),
-                    "--password-stdin" => password_stdin = true,
-                    "--password" => {
-                        return Err(
-                            "passwords are never taken from the command line (they end up \
-                                    in shell history and `ps`): use --password-stdin"
-                                .into(),
-                        );
-                    }
-                    other => return Err(format!("unknown option for `user add`: {other}")),
-                }
-            }
-            let email = email.ok_or("`user add` needs --email")?;
-            if !password_stdin {
-                return Err(
-                    "`user add` needs --password-stdin (the password is read from standard input)"
-                        .into(),
-                );
-            }
-            Ok(Command::UserAdd { email, name })
+        _ => NotRun::Usage(e.render().to_string()),
+    })?;
+    let usage = |message: &str| NotRun::Usage(format!("error: {message}"));
+    Ok(match cli.command {
+        None | Some(TopCommand::Serve) => Command::Serve,
+        Some(TopCommand::Migrate) => Command::Migrate,
+        Some(TopCommand::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "leptos-auth",
+                &mut script,
+            );
+            return Err(NotRun::Print(String::from_utf8_lossy(&script).into_owned()));
         }
-        _ => Err(format!("unknown command: {}", args.join(" "))),
-    }
+        Some(TopCommand::Audit(AuditCommand::List { email, limit })) => {
+            Command::AuditList { email, limit }
+        }
+        Some(TopCommand::User(user)) => match user {
+            UserCommand::Add {
+                password: Some(_), ..
+            } => {
+                return Err(usage(
+                    "passwords are never taken from the command line (they end up in shell \
+                     history and `ps`): use --password-stdin",
+                ));
+            }
+            UserCommand::Add {
+                password_stdin: false,
+                ..
+            } => {
+                return Err(usage(
+                    "`user add` needs --password-stdin (the password is read from standard input)",
+                ));
+            }
+            UserCommand::Add { email, name, .. } => Command::UserAdd { email, name },
+            UserCommand::List => Command::UserList,
+            UserCommand::Sessions { email } => Command::UserSessions { email },
+            UserCommand::Revoke { email } => Command::UserRevoke { email },
+            UserCommand::TwoFactor(TwoFactorCommand::Disable { email }) => {
+                Command::UserTwoFactorDisable { email }
+            }
+            UserCommand::Import {
+                from: ImportFormat::MongoExport,
+                file,
+            } => Command::UserImport { file },
+        },
+    })
 }
 
 /// Runs an administrative command against an opened store.
@@ -269,7 +351,7 @@ pub async fn run(command: Command, auth: &Auth) -> ExitCode {
             println!("database schema is up to date");
             ExitCode::SUCCESS
         }
-        Command::Serve | Command::Help => ExitCode::SUCCESS,
+        Command::Serve => ExitCode::SUCCESS,
     }
 }
 
