@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_auth::{
-    RedirectIfSignedIn, RequireSession, SessionProvider,
+    AuthFnError, RedirectIfSignedIn, RequireSession, SessionProvider,
     client::{SessionStatus, SignInOptions},
     use_session,
 };
@@ -86,14 +86,21 @@ fn Protected() -> impl IntoView {
 
 #[component]
 fn Secret() -> impl IntoView {
-    let session = use_session();
-    let email = move || {
-        session
-            .data()
-            .and_then(|s| s.user.email)
-            .unwrap_or_default()
-    };
-    view! { <p>"Only for you, " {email}</p> }
+    let email = Resource::new(|| (), |_| my_email());
+    view! {
+        <Transition fallback=|| ()>
+            <p>"Only for you, " {move || email.get().and_then(Result::ok)}</p>
+        </Transition>
+    }
+}
+
+/// The signed-in user's email, read on the server from the session.
+#[server]
+pub async fn my_email() -> Result<String, AuthFnError> {
+    use leptos_auth::SignedInUser;
+
+    let user: SignedInUser = leptos_axum::extract().await?;
+    Ok(user.session.user.email.unwrap_or_default())
 }
 
 /// The WASM entry point.
