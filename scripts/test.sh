@@ -33,7 +33,7 @@ TEST_DATABASE_URL= cargo test -p leptos-auth-demo --features ssr --tests
 step "the library as a crate: rustdoc without warnings, cargo package"
 RUSTDOCFLAGS="-D warnings" cargo doc -p leptos-auth --no-deps --features ssr,sqlite,postgres
 # --no-verify: verifying would build the packaged crate and its whole dependency tree once
-# more in a target of its own (about ten minutes here); the tests above build the same code.
+# more in a target of its own; the tests above build the same code.
 cargo package -p leptos-auth --no-verify --allow-dirty --quiet
 # The stores' migrations and the passkey scripts are part of it.
 packaged="$(cargo package -p leptos-auth --list --allow-dirty)"
