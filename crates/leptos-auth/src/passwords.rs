@@ -10,7 +10,7 @@ use crate::{
     audit::AuditEvent,
     context::RequestContext,
     limits::{LimitedAction, LockoutCheck, TooManyAttempts},
-    store::{PasswordHashError, hash_password, verify_password},
+    store::{PasswordHashError, User, hash_password, verify_password},
     validation::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN},
 };
 
@@ -96,30 +96,20 @@ impl Auth {
             .await
             .map_err(unavailable)?
             .ok_or(PasswordChangeError::SessionRequired)?;
-        let email = user.email.clone().ok_or(PasswordChangeError::NoPassword)?;
-        self.limits()
-            .check_lockout(&email)
+        self.confirm_password(&user, current_password)
             .await
-            .map_err(|check| match check {
-                LockoutCheck::Locked(refusal) => PasswordChangeError::TooManyAttempts(refusal),
-                LockoutCheck::Unavailable(e) => unavailable(e),
+            .map_err(|refused| match refused {
+                PasswordRefused::NoPassword => PasswordChangeError::NoPassword,
+                PasswordRefused::Wrong { lockout: None } => PasswordChangeError::WrongPassword,
+                PasswordRefused::Wrong {
+                    lockout: Some(refusal),
+                }
+                | PasswordRefused::TooManyAttempts(refusal) => {
+                    PasswordChangeError::TooManyAttempts(refusal)
+                }
+                PasswordRefused::Unavailable(cause) => PasswordChangeError::Unavailable(cause),
             })?;
-        let (_, hash) = self
-            .store()
-            .user_with_password(&email)
-            .await
-            .map_err(unavailable)?
-            .ok_or(PasswordChangeError::NoPassword)?;
-        let too_long = current_password.chars().count() > MAX_PASSWORD_LEN;
-        let valid = verify_password(current_password.to_owned(), Some(hash))
-            .await
-            .map_err(busy_or_unavailable)?;
-        if too_long || !valid {
-            if let Some(lockout) = self.limits().count_sign_in_failure(&email).await {
-                return Err(PasswordChangeError::TooManyAttempts(lockout));
-            }
-            return Err(PasswordChangeError::WrongPassword);
-        }
+        let email = user.email.clone().ok_or(PasswordChangeError::NoPassword)?;
         let length = new_password.chars().count();
         if !(MIN_PASSWORD_LEN..=MAX_PASSWORD_LEN).contains(&length) {
             return Err(PasswordChangeError::WeakPassword);
@@ -149,6 +139,61 @@ impl Auth {
         tracing::info!(user = %user.id, other_sessions_ended = ended, "password changed");
         self.audit(ctx, Some(&user.id), AuditEvent::PasswordChange, None)
             .await;
+        Ok(())
+    }
+}
+
+/// Why a signed-in user's current password was not confirmed.
+pub(crate) enum PasswordRefused {
+    /// The account has no password.
+    NoPassword,
+    /// Not its password (or longer than any password can be); with the lockout when this
+    /// failure started one.
+    Wrong { lockout: Option<TooManyAttempts> },
+    /// The account was locked already, or the hashing queue is full.
+    TooManyAttempts(TooManyAttempts),
+    /// The store or the hashing failed.
+    Unavailable(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl Auth {
+    /// Checks the current `password` of the signed-in `user` — to change it, or to
+    /// re-authenticate — within the account's lockout: a wrong one counts towards it, so a
+    /// stolen session cannot brute-force it. Ending the run of failures is the caller's,
+    /// once what the password guards is done.
+    pub(crate) async fn confirm_password(
+        &self,
+        user: &User,
+        password: &str,
+    ) -> Result<(), PasswordRefused> {
+        let unavailable = |e: crate::store::StoreError| PasswordRefused::Unavailable(e.into());
+        let email = user.email.as_deref().ok_or(PasswordRefused::NoPassword)?;
+        self.limits()
+            .check_lockout(email)
+            .await
+            .map_err(|check| match check {
+                LockoutCheck::Locked(refusal) => PasswordRefused::TooManyAttempts(refusal),
+                LockoutCheck::Unavailable(e) => unavailable(e),
+            })?;
+        let (_, hash) = self
+            .store()
+            .user_with_password(email)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PasswordRefused::NoPassword)?;
+        let too_long = password.chars().count() > MAX_PASSWORD_LEN;
+        let valid = verify_password(password.to_owned(), Some(hash))
+            .await
+            .map_err(|e| match e {
+                PasswordHashError::Busy => {
+                    PasswordRefused::TooManyAttempts(TooManyAttempts::busy())
+                }
+                e => PasswordRefused::Unavailable(e.into()),
+            })?;
+        if too_long || !valid {
+            let lockout = self.limits().count_sign_in_failure(email).await;
+            return Err(PasswordRefused::Wrong { lockout });
+        }
         Ok(())
     }
 }

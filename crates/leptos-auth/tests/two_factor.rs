@@ -283,19 +283,12 @@ async fn the_pending_state_works_in_its_own_browser_only_five_times_and_once() {
         .find(|c| c.starts_with("authjs.two-factor="))
         .expect("the pending cookie");
     let pending = pending.split(';').next().unwrap().to_owned();
-    let thief = client();
-    let csrf = thief
-        .get(victim.url("/api/auth/csrf"))
-        .send()
-        .await
-        .unwrap();
-    let thief_csrf_cookie = set_cookies(&csrf)[0].split(';').next().unwrap().to_owned();
-    let thief_token: Value = csrf.json().await.unwrap();
+    let (thief, thief_csrf_cookie, thief_token) = bare_browser(&victim).await;
     let stolen = thief
         .post(victim.url("/api/auth/two-factor/verify"))
         .header("cookie", format!("{pending}; {thief_csrf_cookie}"))
         .json(&json!({
-            "csrfToken": thief_token["csrfToken"],
+            "csrfToken": thief_token,
             "code": app.code(0),
             "json": "true",
         }))
@@ -393,14 +386,7 @@ async fn a_trusted_device_skips_the_code_until_the_password_changes() {
         trust.replacen('e', "f", 1),
         "eyJ1c2VyIjoieCJ9.00".to_owned(),
     ] {
-        let stranger = client();
-        let csrf = stranger
-            .get(server.url("/api/auth/csrf"))
-            .send()
-            .await
-            .unwrap();
-        let csrf_cookie = set_cookies(&csrf)[0].split(';').next().unwrap().to_owned();
-        let token: Value = csrf.json().await.unwrap();
+        let (stranger, csrf_cookie, token) = bare_browser(&server).await;
         let response = stranger
             .post(server.url("/api/auth/callback/credentials"))
             .header(
@@ -409,7 +395,7 @@ async fn a_trusted_device_skips_the_code_until_the_password_changes() {
             )
             .header("x-auth-return-redirect", "1")
             .form(&[
-                ("csrfToken", token["csrfToken"].as_str().unwrap()),
+                ("csrfToken", token.as_str()),
                 ("email", EMAIL),
                 ("password", PASSWORD),
             ])
@@ -658,14 +644,7 @@ async fn bad_input_is_a_clear_4xx() {
             code.len()
         );
     }
-    let forger = client();
-    let csrf = forger
-        .get(server.url("/api/auth/csrf"))
-        .send()
-        .await
-        .unwrap();
-    let csrf_cookie = set_cookies(&csrf)[0].split(';').next().unwrap().to_owned();
-    let token: Value = csrf.json().await.unwrap();
+    let (forger, csrf_cookie, token) = bare_browser(&server).await;
     for pending in ["x", "a.b", "0123.v2.garbage", &"y".repeat(5000)] {
         let response = forger
             .post(server.url("/api/auth/two-factor/verify"))
@@ -673,7 +652,7 @@ async fn bad_input_is_a_clear_4xx() {
                 "cookie",
                 format!("{csrf_cookie}; authjs.two-factor={pending}"),
             )
-            .json(&json!({ "csrfToken": token["csrfToken"], "code": app.code(0) }))
+            .json(&json!({ "csrfToken": token, "code": app.code(0) }))
             .send()
             .await
             .unwrap();
@@ -713,7 +692,7 @@ async fn sign_in_with_link(
 }
 
 #[tokio::test]
-async fn a_magic_link_into_a_verified_account_asks_for_the_code_too() {
+async fn a_magic_link_or_a_reset_link_into_a_verified_account_asks_for_the_code_too() {
     let server = spawn_with(Arc::new(MemoryStore::default()), |mut config| {
         config.rate_limits.enabled = false;
         config
@@ -735,6 +714,38 @@ async fn a_magic_link_into_a_verified_account_asks_for_the_code_too() {
     let (status, body) = verify(&browser, &app.code(0), false).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(signed_in(&browser.session().await));
+
+    // A password-reset link is a first factor too: the new password is set, the session
+    // waits for the code.
+    let raw = "ef".repeat(32);
+    store
+        .create_verification_token(&VerificationToken {
+            token_hash: format!("{:x}", Sha256::digest(raw.as_bytes())),
+            identifier: EMAIL.into(),
+            purpose: TokenPurpose::PasswordReset,
+            expires_at: i64::MAX / 2,
+        })
+        .await
+        .unwrap();
+    let resetter = server.other_browser();
+    let csrf = resetter.csrf_token().await;
+    let response = resetter
+        .post_form(
+            "/api/auth/password/reset",
+            &[
+                ("csrfToken", &csrf),
+                ("token", &raw),
+                ("password", "a new long password"),
+                ("callbackUrl", "/dashboard"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert!(common::location(&response).ends_with("/api/auth/two-factor"));
+    assert!(!signed_in(&resetter.session().await));
+    let (status, body) = verify(&resetter, &app.code(1), false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(signed_in(&resetter.session().await));
 }
 
 #[tokio::test]
@@ -766,6 +777,24 @@ async fn proving_the_address_of_an_unverified_account_removes_a_second_factor_se
             .await
             .contains(&"two_factor_disabled".to_owned())
     );
+}
+
+/// A client whose cookies the test writes by hand (to plant a stolen or forged one): the
+/// client, its own CSRF cookie (`name=value`) and token.
+async fn bare_browser(server: &TestServer) -> (reqwest::Client, String, String) {
+    let client = client();
+    let csrf = client
+        .get(server.url("/api/auth/csrf"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = set_cookies(&csrf)[0].split(';').next().unwrap().to_owned();
+    let body: Value = csrf.json().await.unwrap();
+    (
+        client,
+        cookie,
+        body["csrfToken"].as_str().unwrap().to_owned(),
+    )
 }
 
 async fn sign_out(browser: &TestServer) {

@@ -63,7 +63,16 @@ pub async fn security_fragment(
     }
     let section_error = error.filter(|_| !reauth);
     html.push_str(
-        &two_factor_section(auth, &csrf, user, &two_factor, section_error, headers).await,
+        &two_factor_section(
+            auth,
+            &csrf,
+            &back,
+            user,
+            &two_factor,
+            section_error,
+            headers,
+        )
+        .await,
     );
 
     let revoke = escape_html(&auth.paths().revoke_sessions());
@@ -160,6 +169,7 @@ fn reauthenticate_form(
 async fn two_factor_section(
     auth: &Auth,
     csrf: &str,
+    back: &str,
     user: &User,
     status: &leptos_auth::two_factor::TwoFactorStatus,
     error: Option<&str>,
@@ -178,7 +188,7 @@ async fn two_factor_section(
     let mut html = format!(r#"<h2>Two-factor sign-in</h2>{message}"#);
     if status.enabled {
         html.push_str(&format!(
-            r#"<p data-testid="two-factor-status">On · {left} backup codes left</p><form method="post" action="{regenerate}">{csrf}<input type="hidden" name="callbackUrl" value="{BACK}"><button type="submit" class="button">New backup codes</button></form><form method="post" action="{disable}" class="stacked-form">{csrf}<input type="hidden" name="callbackUrl" value="{BACK}"><label for="disable-code">Code or backup code</label><input id="disable-code" name="code" type="text" autocomplete="one-time-code" required><button type="submit" class="button">Turn off two-factor sign-in</button></form>"#,
+            r#"<p data-testid="two-factor-status">On · {left} backup codes left</p><form method="post" action="{regenerate}">{csrf}{back}<button type="submit" class="button">New backup codes</button></form><form method="post" action="{disable}" class="stacked-form">{csrf}{back}<label for="disable-code">Code or backup code</label><input id="disable-code" name="code" type="text" autocomplete="one-time-code" required><button type="submit" class="button">Turn off two-factor sign-in</button></form>"#,
             left = status.backup_codes_left,
             regenerate = escape_html(&paths.regenerate_backup_codes()),
             disable = escape_html(&paths.disable_two_factor()),
@@ -196,7 +206,7 @@ async fn two_factor_section(
     };
     match setup {
         Some(setup) => html.push_str(&format!(
-            r#"<p data-testid="two-factor-status">Scan this QR code with your authenticator app, or enter the key by hand, then type the 6-digit code it shows.</p><div class="qr">{qr}</div><p>Key: <code data-testid="totp-secret">{secret}</code></p><p class="muted"><a href="{uri}">Open in an authenticator app on this device</a></p><form method="post" action="{enable}" class="stacked-form">{csrf}<input type="hidden" name="callbackUrl" value="{BACK}"><label for="enable-code">Code</label><input id="enable-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required><button type="submit" class="button primary">Turn on two-factor sign-in</button></form>"#,
+            r#"<p data-testid="two-factor-status">Scan this QR code with your authenticator app, or enter the key by hand, then type the 6-digit code it shows.</p><div class="qr">{qr}</div><p>Key: <code data-testid="totp-secret">{secret}</code></p><p class="muted"><a href="{uri}">Open in an authenticator app on this device</a></p><form method="post" action="{enable}" class="stacked-form">{csrf}{back}<label for="enable-code">Code</label><input id="enable-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required><button type="submit" class="button primary">Turn on two-factor sign-in</button></form>"#,
             // Made on the server by the library from the URI: no external service sees it.
             qr = setup.qr_svg,
             secret = escape_html(&setup.secret),
@@ -204,7 +214,7 @@ async fn two_factor_section(
             enable = escape_html(&paths.enable_two_factor()),
         )),
         None => html.push_str(&format!(
-            r#"<p data-testid="two-factor-status">Off</p><form method="post" action="{set_up}">{csrf}<input type="hidden" name="callbackUrl" value="{BACK}"><button type="submit" class="button">Set up two-factor sign-in</button></form>"#,
+            r#"<p data-testid="two-factor-status">Off</p><form method="post" action="{set_up}">{csrf}{back}<button type="submit" class="button">Set up two-factor sign-in</button></form>"#,
             set_up = escape_html(&paths.set_up_two_factor()),
         )),
     }

@@ -110,6 +110,19 @@ fn normalize_totp_code(code: &str) -> Option<String> {
 }
 
 impl Auth {
+    /// The user's second factor when it is on (not while it is being set up): what sign-in,
+    /// re-authentication, turning it off and new backup codes work with.
+    pub(super) async fn enabled_factor(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<TwoFactorRecord>, StoreError> {
+        Ok(self
+            .store()
+            .two_factor(user_id)
+            .await?
+            .filter(|record| record.enabled_at.is_some()))
+    }
+
     /// `secret` sealed for the store, bound to its user.
     pub(super) fn seal_totp_secret(&self, user_id: &str, secret: &[u8]) -> String {
         self.keys().seal(SECRET_FIELD, user_id, &hex(secret))

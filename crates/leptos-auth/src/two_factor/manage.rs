@@ -161,10 +161,8 @@ impl Auth {
     ) -> Result<(), TwoFactorError> {
         let (user, _) = self.two_factor_owner(ctx, true).await?;
         let record = self
-            .store()
-            .two_factor(&user.id)
+            .enabled_factor(&user.id)
             .await?
-            .filter(|record| record.enabled_at.is_some())
             .ok_or(TwoFactorError::NotEnabled)?;
         self.prove_second_factor(ctx, &user, &record, code).await?;
         self.store().delete_two_factor(&user.id).await?;
@@ -180,10 +178,8 @@ impl Auth {
     ) -> Result<Vec<String>, TwoFactorError> {
         let (user, _) = self.two_factor_owner(ctx, true).await?;
         let record = self
-            .store()
-            .two_factor(&user.id)
+            .enabled_factor(&user.id)
             .await?
-            .filter(|record| record.enabled_at.is_some())
             .ok_or(TwoFactorError::NotEnabled)?;
         let (shown, stored) = new_backup_codes();
         self.store()

@@ -65,11 +65,10 @@ impl Auth {
             return Ok(None);
         }
         let record = self
-            .store()
-            .two_factor(&user.id)
+            .enabled_factor(&user.id)
             .await
             .map_err(|e| Failure::new(AuthError::Configuration, e))?;
-        let Some(record) = record.filter(|record| record.enabled_at.is_some()) else {
+        let Some(record) = record else {
             return Ok(None);
         };
         if self.device_trusted(ctx, user, &record).await {
@@ -125,16 +124,12 @@ impl Auth {
         let (handle, pending) = self.pending_of(ctx).ok_or(TwoFactorError::Expired)?;
         let key = counter_key(&handle);
         let now = now_secs();
-        if let Some(counter) = self.store().counter(&key).await?
-            && counter.locked_until > now
-        {
-            return Err(TwoFactorError::Expired);
-        }
+        // Counting the attempt also answers whether the state is used up (locked).
         let attempts = self
             .store()
             .count_event(&key, now, (pending.expires - now).max(1))
             .await?;
-        if attempts.count > MAX_ATTEMPTS {
+        if attempts.locked_until > now || attempts.count > MAX_ATTEMPTS {
             return Err(TwoFactorError::Expired);
         }
         let user = self
@@ -144,10 +139,8 @@ impl Auth {
             .ok_or(TwoFactorError::Expired)?;
         // Turned off meanwhile (by an admin, say): the sign-in starts over.
         let record = self
-            .store()
-            .two_factor(&user.id)
+            .enabled_factor(&user.id)
             .await?
-            .filter(|record| record.enabled_at.is_some())
             .ok_or(TwoFactorError::Expired)?;
         if let Err(refused) = self.prove_second_factor(ctx, &user, &record, code).await {
             if attempts.count >= MAX_ATTEMPTS {

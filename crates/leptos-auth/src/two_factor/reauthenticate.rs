@@ -8,13 +8,8 @@ use axum::http::HeaderMap;
 
 use super::{TwoFactorError, manage::lockout_identifier};
 use crate::{
-    Auth, AuthError,
-    audit::AuditEvent,
-    clock::now_secs,
-    context::RequestContext,
-    limits::TooManyAttempts,
-    store::{PasswordHashError, verify_password},
-    validation::MAX_PASSWORD_LEN,
+    Auth, AuthError, audit::AuditEvent, clock::now_secs, context::RequestContext,
+    passwords::PasswordRefused, store::StoreError,
 };
 
 impl Auth {
@@ -48,10 +43,8 @@ impl Auth {
         match (code, password) {
             (Some(code), _) => {
                 let record = self
-                    .store()
-                    .two_factor(&user.id)
+                    .enabled_factor(&user.id)
                     .await?
-                    .filter(|record| record.enabled_at.is_some())
                     .ok_or(TwoFactorError::InvalidRequest)?;
                 self.prove_second_factor(ctx, &user, &record, code).await?;
             }
@@ -69,41 +62,34 @@ impl Auth {
         Ok(cookies)
     }
 
-    /// Checks `password` of `user`, with the account's lockout.
+    /// Checks `password` of `user`, with the account's lockout; a wrong one is audited.
     async fn prove_password(
         &self,
         ctx: &RequestContext,
         user: &crate::store::User,
         password: &str,
     ) -> Result<(), TwoFactorError> {
-        let account = lockout_identifier(user);
-        self.limits().check_lockout(&account).await?;
-        let hash = match &user.email {
-            Some(email) => self.store().user_with_password(email).await?,
-            None => None,
-        };
-        let Some((_, hash)) = hash else {
-            return Err(TwoFactorError::InvalidRequest);
-        };
-        let too_long = password.chars().count() > MAX_PASSWORD_LEN;
-        let valid = verify_password(password.to_owned(), Some(hash))
-            .await
-            .map_err(|e| match e {
-                PasswordHashError::Busy => TwoFactorError::TooManyAttempts(TooManyAttempts::busy()),
-                e => {
-                    tracing::error!(error = %e, "password check failed");
-                    TwoFactorError::SignIn(AuthError::Configuration)
+        match self.confirm_password(user, password).await {
+            Ok(()) => {
+                self.limits()
+                    .clear_sign_in_failures(&lockout_identifier(user))
+                    .await;
+                Ok(())
+            }
+            Err(PasswordRefused::NoPassword) => Err(TwoFactorError::InvalidRequest),
+            Err(PasswordRefused::Wrong { lockout }) => {
+                self.audit(ctx, Some(&user.id), AuditEvent::SignInFailed, None)
+                    .await;
+                Err(lockout.map_or(TwoFactorError::WrongPassword, TwoFactorError::from))
+            }
+            Err(PasswordRefused::TooManyAttempts(refusal)) => Err(refusal.into()),
+            Err(PasswordRefused::Unavailable(cause)) => match cause.downcast::<StoreError>() {
+                Ok(store) => Err(TwoFactorError::Unavailable(*store)),
+                Err(cause) => {
+                    tracing::error!(error = %cause, "password check failed");
+                    Err(TwoFactorError::SignIn(AuthError::Configuration))
                 }
-            })?;
-        if too_long || !valid {
-            self.audit(ctx, Some(&user.id), AuditEvent::SignInFailed, None)
-                .await;
-            return Err(match self.limits().count_sign_in_failure(&account).await {
-                Some(lockout) => lockout.into(),
-                None => TwoFactorError::WrongPassword,
-            });
+            },
         }
-        self.limits().clear_sign_in_failures(&account).await;
-        Ok(())
     }
 }
