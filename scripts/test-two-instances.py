@@ -214,8 +214,14 @@ def main():
         results = []
 
         def sign_up(base):
-            form = {"name": "Racer", "email": "racer@example.com", "password": "long enough"}
-            results.append(Browser().request("POST", base + "/api/app/sign_up", form)[0])
+            browser = Browser()
+            form = {
+                "csrfToken": browser.csrf(base),
+                "name": "Racer",
+                "email": "racer@example.com",
+                "password": "long enough",
+            }
+            results.append(browser.request("POST", base + "/api/auth/signup", form)[0])
 
         threads = [threading.Thread(target=sign_up, args=(url,)) for url in (a_url, b_url) * 3]
         for thread in threads:

@@ -99,63 +99,99 @@ async fn sign_in_page_renders_a_form_that_works_without_javascript() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_form_post_creates_the_user_and_signs_in() {
     let server = spawn().await;
-    let response = server
-        .client
-        .post(server.url("/api/app/sign_up"))
-        .header("accept", "text/html")
-        .form(&[
-            ("name", "Linus"),
-            ("email", "linus@example.com"),
-            ("password", "penguins!"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let fields = [
+        ("name", "Linus"),
+        ("email", "linus@example.com"),
+        ("password", "penguins!"),
+    ];
+    let response = server.sign_up_form(&fields, false).await;
     assert_eq!(response.status(), 302);
-    assert_eq!(location(&response), "/dashboard");
+    assert_eq!(location(&response), server.url("/dashboard"));
     let session: Value = server.session().await;
     assert_eq!(session["user"]["email"], "linus@example.com");
     assert_eq!(session["user"]["name"], "Linus");
 
-    // Same email again, from another browser: a clear message, back on the form.
-    let again = common::client()
-        .post(server.url("/api/app/sign_up"))
-        .header("accept", "text/html")
-        .form(&[
-            ("name", "Linus"),
-            ("email", "LINUS@example.com"),
-            ("password", "penguins!"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), 302);
-    let url = location(&again);
-    assert!(
-        url.starts_with("/sign-up?error=An+account+with+this+email+already+exists"),
-        "{url}"
+    // Same email again, from another browser: back on the demo's form with the code and
+    // what was typed (never the password), which the page shows as a message.
+    let again = server.other_browser();
+    let fields = [
+        ("name", "Linus"),
+        ("email", "LINUS@example.com"),
+        ("password", "penguins!"),
+    ];
+    let response = again.sign_up_form(&fields, false).await;
+    assert_eq!(response.status(), 302);
+    let url = location(&response);
+    assert_eq!(
+        url,
+        "/sign-up?error=EmailTaken&callbackUrl=%2Fdashboard&email=LINUS%40example.com&name=Linus"
     );
+    let page = again.get(&url).await.text().await.unwrap();
+    assert!(
+        page.contains("An account with this email already exists."),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="LINUS@example.com""#), "{page}");
+    assert_eq!(again.session().await, serde_json::json!({}));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_validation_errors_are_clear() {
     let server = spawn().await;
-    for (email, password, message) in [
-        ("not-an-email", "long enough", "valid email address"),
-        ("a@example.com", "short", "between 8 and 256 characters"),
+    for (email, password, name, code, message) in [
+        (
+            "not-an-email",
+            "long enough",
+            "X",
+            "InvalidEmail",
+            "valid email address",
+        ),
+        (
+            "a@example.com",
+            "short",
+            "X",
+            "WeakPassword",
+            "between 8 and 256 characters",
+        ),
+        (
+            "b@example.com",
+            "long enough",
+            &"n".repeat(101),
+            "InvalidName",
+            "at most 100",
+        ),
     ] {
-        let response = server
-            .client
-            .post(server.url("/api/app/sign_up"))
-            .form(&[("name", "X"), ("email", email), ("password", password)])
-            .send()
-            .await
-            .unwrap();
+        let fields = [("name", name), ("email", email), ("password", password)];
+        let response = server.sign_up_form(&fields, true).await;
         // A refusal of what the client sent: 400, never a 500.
-        assert_eq!(response.status(), 400);
-        let body = response.text().await.unwrap();
-        assert!(body.contains(message), "{body}");
+        assert_eq!(response.status(), 400, "{code}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"], code);
+        assert!(
+            body["message"].as_str().unwrap().contains(message),
+            "{body}"
+        );
     }
+    // Without a CSRF token: refused before anything is created.
+    let forged = server
+        .post_form(
+            "/api/auth/signup",
+            &[("email", "c@example.com"), ("password", "long enough")],
+        )
+        .await;
+    assert_eq!(forged.status(), 302);
+    assert!(location(&forged).contains("error=MissingCSRF"));
+    let signed_up = server
+        .sign_up_form(
+            &[("email", "c@example.com"), ("password", "long enough")],
+            true,
+        )
+        .await;
+    assert_eq!(
+        signed_up.status(),
+        200,
+        "the address was not taken by the forged post"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,7 +199,7 @@ async fn cross_site_posts_to_server_functions_are_refused() {
     let server = spawn().await;
     let response = server
         .client
-        .post(server.url("/api/app/sign_up"))
+        .post(server.url("/api/leptos-auth/sign_up"))
         .header("origin", "https://evil.example")
         .form(&[
             ("name", "X"),
@@ -176,7 +212,7 @@ async fn cross_site_posts_to_server_functions_are_refused() {
     assert_eq!(response.status(), 403);
     let same_origin = server
         .client
-        .post(server.url("/api/app/sign_up"))
+        .post(server.url("/api/leptos-auth/sign_up"))
         .header("origin", &server.base_url)
         .form(&[
             ("name", "X"),
@@ -197,7 +233,7 @@ async fn cross_site_posts_to_server_functions_are_refused() {
     for path in [
         "/api/leptos-auth/sign_out",
         "/api/leptos-auth/get_session",
-        "/api/app/sign_up",
+        "/api/leptos-auth/sign_up",
     ] {
         let from_elsewhere = server
             .client
@@ -229,17 +265,13 @@ async fn sign_up_and_the_sign_in_server_function_are_rate_limited_per_address() 
     let sign_up = |i: usize, plain_form: bool| {
         let server = &server;
         async move {
-            let mut request = common::client()
-                .post(server.url("/api/app/sign_up"))
-                .form(&[
-                    ("name", "Flood"),
-                    ("email", format!("flood{i}@example.com").as_str()),
-                    ("password", "long enough"),
-                ]);
-            if plain_form {
-                request = request.header("accept", "text/html");
-            }
-            request.send().await.unwrap()
+            let email = format!("flood{i}@example.com");
+            let fields = [
+                ("name", "Flood"),
+                ("email", email.as_str()),
+                ("password", "long enough"),
+            ];
+            server.sign_up_form(&fields, !plain_form).await
         }
     };
     for i in 0..limit {
@@ -248,19 +280,34 @@ async fn sign_up_and_the_sign_in_server_function_are_rate_limited_per_address() 
             "sign-up {i}"
         );
     }
-    // With JavaScript: 429, Retry-After, and a typed error the page shows.
+    // A script: 429, Retry-After, a stable code.
     let refused = sign_up(limit, false).await;
     assert_eq!(refused.status(), 429);
     assert!(refused.headers().contains_key("retry-after"));
-    let text = refused.text().await.unwrap();
-    assert!(text.starts_with("TooManyAttempts|RateLimited|"), "{text}");
-    // Without: back on the form with a readable message.
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "RateLimited");
+    // A plain form: back on the form, whose page says how long to wait.
     let refused = sign_up(limit + 1, true).await;
     let url = location(&refused);
+    assert!(url.starts_with("/sign-up?error=RateLimited&"), "{url}");
+    assert!(url.contains("&retryAfter="), "{url}");
+    // (Read signed out: this browser signed up above, and /sign-up sends it on.)
+    let page = server.other_browser().get(&url).await.text().await.unwrap();
     assert!(
-        url.starts_with("/sign-up?error=Too+many+attempts.+Try+again+in+1+minute."),
-        "{url}"
+        page.contains("Too many attempts. Try again in 1 minute."),
+        "{page}"
     );
+    // The sign_up server function shares the budget: a typed error.
+    let refused = server
+        .client
+        .post(server.url("/api/leptos-auth/sign_up"))
+        .form(&[("email", "fn@example.com"), ("password", "long enough")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 429);
+    let text = refused.text().await.unwrap();
+    assert!(text.starts_with("TooManyAttempts|RateLimited|"), "{text}");
 
     // The sign_in server function checks passwords: it has its own budget, limited alike.
     let mut statuses = Vec::new();
@@ -297,7 +344,7 @@ async fn malformed_server_function_arguments_are_a_400_never_a_500() {
     ];
     // Every server function that takes arguments, the demo's and the library's.
     for path in [
-        "/api/app/sign_up",
+        "/api/leptos-auth/sign_up",
         "/api/app/unlink_account",
         "/api/app/top_artists",
         "/api/leptos-auth/sign_in",

@@ -225,7 +225,7 @@ async fn requests_without_a_path_are_refused_not_a_panic() {
 async fn oversized_request_bodies_are_refused_not_read() {
     let server = common::spawn().await;
     let big = "x".repeat(leptos_auth_demo::server::MAX_REQUEST_BODY + 1);
-    for path in ["/api/app/sign_up", "/api/auth/callback/credentials"] {
+    for path in ["/api/auth/signup", "/api/auth/callback/credentials"] {
         let response = server
             .client
             .post(server.url(path))

@@ -107,19 +107,13 @@ impl World {
 
 /// Signs up through the demo's sign-up form, as a browser without JavaScript does.
 async fn sign_up(browser: &TestServer, email: &str, password: &str) {
-    let response = browser
-        .client
-        .post(browser.url("/api/app/sign_up"))
-        .header("accept", "text/html")
-        .form(&[
-            ("name", "Someone"),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(location(&response), "/dashboard", "signed up");
+    let fields = [
+        ("name", "Someone"),
+        ("email", email),
+        ("password", password),
+    ];
+    let response = browser.sign_up_form(&fields, false).await;
+    assert_eq!(location(&response), browser.url("/dashboard"), "signed up");
 }
 
 /// Mallory's preparation: an account with Ada's address, her password, her session kept
@@ -534,19 +528,12 @@ async fn sign_up_with_a_taken_address_answers_like_a_new_one_and_tells_the_owner
     let sign_up_as = |email: &'static str, json: bool| {
         let browser = world.server.other_browser();
         async move {
-            let mut request = browser.client.post(browser.url("/api/app/sign_up"));
-            if !json {
-                request = request.header("accept", "text/html");
-            }
-            let response = request
-                .form(&[
-                    ("name", "Kim"),
-                    ("email", email),
-                    ("password", "kim's password"),
-                ])
-                .send()
-                .await
-                .unwrap();
+            let fields = [
+                ("name", "Kim"),
+                ("email", email),
+                ("password", "kim's password"),
+            ];
+            let response = browser.sign_up_form(&fields, json).await;
             let status = response.status();
             let encoded = email.replace('@', "%40");
             let location = response

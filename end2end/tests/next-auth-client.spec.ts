@@ -26,10 +26,10 @@ function fetchWithCookies(jar: Jar, realFetch: typeof fetch): typeof fetch {
 
 test("next-auth/react v4 works against this server unchanged", async ({ baseURL, request }) => {
   const email = `nextauth-${Date.now()}@example.com`;
-  // Create the account through the app's own sign-up (a plain form post).
-  const signUp = await request.post("/api/app/sign_up", {
-    form: { name: "Next Auth", email, password: PASSWORD },
-    headers: { accept: "text/html" },
+  // Create the account through the library's sign-up (a plain form post).
+  const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
+  const signUp = await request.post("/api/auth/signup", {
+    form: { csrfToken, name: "Next Auth", email, password: PASSWORD },
     maxRedirects: 0,
   });
   expect(signUp.status()).toBe(302);

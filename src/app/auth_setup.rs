@@ -25,6 +25,7 @@ pub fn configure_auth(config: AuthConfig) -> AuthConfig {
         .with_callbacks(DemoCallbacks)
         .with_pages(Pages {
             sign_in: Some("/sign-in".into()),
+            sign_up: Some("/sign-up".into()),
             reset_password: Some("/reset-password".into()),
             ..Pages::default()
         })

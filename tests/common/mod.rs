@@ -88,6 +88,19 @@ impl TestServer {
             .expect("register test user");
     }
 
+    /// Posts the sign-up form of the demo's `/sign-up` page (`POST /api/auth/signup`, the
+    /// library's), as a browser without JavaScript does (a 302 either way), or with
+    /// `json: true` as a script does.
+    pub async fn sign_up_form(&self, fields: &[(&str, &str)], json: bool) -> reqwest::Response {
+        let csrf = self.csrf_token().await;
+        let mut form = vec![("csrfToken", csrf.as_str()), ("callbackUrl", "/dashboard")];
+        form.extend_from_slice(fields);
+        if json {
+            form.push(("json", "true"));
+        }
+        self.post_form("/api/auth/signup", &form).await
+    }
+
     /// Signs in through `POST /api/auth/callback/credentials`; returns the response.
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
         let csrf = self.csrf_token().await;

@@ -22,6 +22,10 @@ pub struct Pages {
     /// Sign-in page, e.g. `/sign-in`. `GET /api/auth/signin` redirects there with
     /// `callbackUrl` and `error` carried over.
     pub sign_in: Option<String>,
+    /// The app's sign-up page, e.g. `/sign-up`: `GET /api/auth/signup` redirects there, and
+    /// a refused sign-up form comes back to it with `?error=<Code>` (and the `email` and
+    /// `name` typed). The built-in page at `/api/auth/signup` when unset.
+    pub sign_up: Option<String>,
     /// Sign-out confirmation page.
     pub sign_out: Option<String>,
     /// Error page; receives `?error=<Code>`.

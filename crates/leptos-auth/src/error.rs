@@ -47,13 +47,25 @@ pub enum AuthError {
     TwoFactorRequired,
     /// A sensitive action needs a recent authentication: re-authenticate, then try again.
     SessionNotFresh,
+    /// Sign-up: not an email address.
+    InvalidEmail,
+    /// Sign-up or a new password: too short or too long.
+    WeakPassword,
+    /// Sign-up: the name is too long.
+    InvalidName,
+    /// Sign-up: the address has an account (only said where sign-in does not need a
+    /// verified address; otherwise the answer is the same as for a new account).
+    EmailTaken,
+    /// Sign-up is off: no `Credentials::email_password()` provider, or it was built
+    /// `without_sign_up()`.
+    SignUpDisabled,
     /// Anything else.
     Default,
 }
 
 impl AuthError {
     /// Every code, in the order Auth.js documents them.
-    pub const ALL: [AuthError; 16] = [
+    pub const ALL: [AuthError; 21] = [
         AuthError::Configuration,
         AuthError::AccessDenied,
         AuthError::Verification,
@@ -69,6 +81,11 @@ impl AuthError {
         AuthError::EmailNotVerified,
         AuthError::TwoFactorRequired,
         AuthError::SessionNotFresh,
+        AuthError::InvalidEmail,
+        AuthError::WeakPassword,
+        AuthError::InvalidName,
+        AuthError::EmailTaken,
+        AuthError::SignUpDisabled,
         AuthError::Default,
     ];
 
@@ -90,6 +107,11 @@ impl AuthError {
             AuthError::EmailNotVerified => "EmailNotVerified",
             AuthError::TwoFactorRequired => "TwoFactorRequired",
             AuthError::SessionNotFresh => "SessionNotFresh",
+            AuthError::InvalidEmail => "InvalidEmail",
+            AuthError::WeakPassword => "WeakPassword",
+            AuthError::InvalidName => "InvalidName",
+            AuthError::EmailTaken => "EmailTaken",
+            AuthError::SignUpDisabled => "SignUpDisabled",
             AuthError::Default => "Default",
         }
     }
@@ -127,6 +149,11 @@ impl AuthError {
             }
             AuthError::TwoFactorRequired => "Enter the code from your authenticator app.",
             AuthError::SessionNotFresh => "Please confirm it is you to continue.",
+            AuthError::InvalidEmail => "Please enter a valid email address.",
+            AuthError::WeakPassword => "The password must be between 8 and 256 characters long.",
+            AuthError::InvalidName => "The name must be at most 100 characters.",
+            AuthError::EmailTaken => "An account with this email already exists.",
+            AuthError::SignUpDisabled => "Signing up is not possible here.",
             AuthError::Default => "Something went wrong. Please try again.",
         }
     }
@@ -416,6 +443,11 @@ impl AuthError {
             | AuthError::SessionNotFresh
             | AuthError::OAuthAccountNotLinked => StatusCode::FORBIDDEN,
             AuthError::RateLimited | AuthError::AccountLocked => StatusCode::TOO_MANY_REQUESTS,
+            AuthError::InvalidEmail | AuthError::WeakPassword | AuthError::InvalidName => {
+                StatusCode::BAD_REQUEST
+            }
+            AuthError::EmailTaken => StatusCode::CONFLICT,
+            AuthError::SignUpDisabled => StatusCode::NOT_FOUND,
             AuthError::Configuration
             | AuthError::EmailSignin
             | AuthError::OAuthSignin

@@ -173,6 +173,12 @@ impl AuthPaths {
         self.join("/password/remove")
     }
 
+    /// `GET`: the built-in sign-up page (or a redirect to `pages.sign_up`); `POST`
+    /// `{email, password, name?, callbackUrl?}`: creates a password account.
+    pub fn sign_up(&self) -> String {
+        self.join("/signup")
+    }
+
     /// `GET`: the page that asks for the second factor of a pending sign-in (built in, or
     /// `pages.two_factor`).
     pub fn two_factor(&self) -> String {

@@ -123,6 +123,38 @@ pub async fn sign_in(
     Ok(signed_in.url)
 }
 
+/// Creates a password account (the rules, limits and mails of `POST /api/auth/signup`,
+/// README › Sign-up) and answers the URL to go to: signed in, the `callback_url` (or
+/// `pages.new_user`), with the session cookie set; where the address must be verified
+/// first, the "check your email" page. Failures are typed, e.g.
+/// `AuthFnError::Auth(AuthError::WeakPassword)`.
+#[server(prefix = "/api/leptos-auth", endpoint = "sign_up")]
+pub async fn sign_up(
+    /// The new account's address.
+    email: String,
+    /// Its password.
+    password: String,
+    /// The name to show (optional).
+    name: Option<String>,
+    /// Where to go after signing up (kept only when the redirect rule allows it).
+    callback_url: Option<String>,
+) -> Result<String, AuthFnError> {
+    let auth = ssr::auth()?;
+    let parts = use_context::<http::request::Parts>()
+        .ok_or(AuthFnError::Auth(crate::AuthError::Configuration))?;
+    let fields = crate::register::SignUpFields {
+        email: &email,
+        name: name.as_deref(),
+        password: &password,
+    };
+    let (url, cookies) = auth
+        .sign_up_with(&parts, fields, callback_url.as_deref())
+        .await
+        .map_err(AuthFnError::respond)?;
+    ssr::append_set_cookies(cookies);
+    Ok(url)
+}
+
 /// Ends the session of the calling browser.
 #[server(prefix = "/api/leptos-auth", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AuthFnError> {

@@ -22,7 +22,7 @@ const EMAIL: &str = "ada@example.com";
 const PASSWORD: &str = "correct horse battery staple";
 
 /// Every POST endpoint of the library (with a provider id where the path takes one).
-const POST_ENDPOINTS: [&str; 21] = [
+const POST_ENDPOINTS: [&str; 22] = [
     "/api/auth/signin/credentials",
     "/api/auth/signin/email",
     "/api/auth/signin/no-such-provider",
@@ -43,6 +43,7 @@ const POST_ENDPOINTS: [&str; 21] = [
     "/api/auth/two-factor/disable",
     "/api/auth/two-factor/backup-codes",
     "/api/auth/reauthenticate",
+    "/api/auth/signup",
     "/api/auth/password/remove",
 ];
 

@@ -1,10 +1,10 @@
-//! The smallest app with leptos-auth: a home page, a sign-in page, and a page only signed-in
-//! users see. Everything auth-related comes from the library's public API.
+//! The smallest app with leptos-auth: a home page, sign-in and sign-up pages, and a page
+//! only signed-in users see. Everything auth-related comes from the library's public API.
 
 use leptos::prelude::*;
 use leptos_auth::{
     AuthFnError, RedirectIfSignedIn, RequireSession, SessionProvider,
-    client::{SessionStatus, SignInOptions},
+    client::{SessionStatus, SignInOptions, SignUpForm},
     use_session,
 };
 use leptos_router::{
@@ -22,6 +22,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| "Not found">
                     <Route path=path!("/") view=Home ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-up") view=SignUp ssr=SsrMode::Async/>
                     // Async SSR lets the guard answer a real 302 when signed out.
                     <ParentRoute path=() view=Protected ssr=SsrMode::Async>
                         <Route path=path!("/secret") view=Secret/>
@@ -75,6 +76,17 @@ fn SignIn() -> impl IntoView {
                 <input name="password" type="password" bind:value=password/>
                 <button type="submit">"Sign in"</button>
             </form>
+        </RedirectIfSignedIn>
+    }
+}
+
+/// New accounts: the library's form posts to its sign-up endpoint, which signs the new
+/// user in and goes on to `/secret`, or comes back here with the error (`pages.sign_up`).
+#[component]
+fn SignUp() -> impl IntoView {
+    view! {
+        <RedirectIfSignedIn default_target="/secret">
+            <SignUpForm callback_url="/secret"/>
         </RedirectIfSignedIn>
     }
 }

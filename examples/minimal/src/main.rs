@@ -3,21 +3,25 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() {
-    use std::sync::Arc;
-
     use leptos::prelude::*;
-    use leptos_auth::{Auth, AuthConfig, providers::Credentials, store::SqliteStore};
+    use leptos_auth::{Auth, AuthConfig, config::Pages, providers::Credentials, store};
     use leptos_axum::{LeptosRoutes, generate_route_list};
     use minimal::App;
 
     let production = false;
     let config = AuthConfig::from_env(production, "data/dev-secret".as_ref())
         .expect("auth configuration")
-        .with_provider(Credentials::email_password());
-    let store = SqliteStore::connect("sqlite://data/minimal.db")
-        .await
-        .expect("database");
-    let auth = Auth::new(config, Arc::new(store));
+        .with_provider(Credentials::email_password())
+        .with_pages(Pages {
+            sign_in: Some("/sign-in".into()),
+            sign_up: Some("/sign-up".into()),
+            ..Pages::default()
+        });
+    // `sqlite://…` or `postgres://…` (feature `postgres`); migrations run on opening.
+    let database_url =
+        std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/minimal.db".into());
+    let store = store::open(&database_url).await.expect("database");
+    let auth = Auth::new(config, store);
 
     let leptos_options = LeptosOptions::builder()
         .output_name("minimal")

@@ -16,6 +16,7 @@ mod providers;
 pub(crate) mod reply;
 pub(crate) mod request;
 mod session;
+mod sign_up;
 mod signin;
 mod signout;
 mod two_factor;
@@ -44,6 +45,7 @@ impl Auth {
                 &paths.callback("{provider}"),
                 get(callback::get).post(callback::post),
             )
+            .route(&paths.sign_up(), get(sign_up::get).post(sign_up::post))
             .route(&paths.sign_out(), get(signout::get).post(signout::post))
             .route(&paths.error(), get(error::get))
             .route(&paths.verify_request(), get(verify_request::get))

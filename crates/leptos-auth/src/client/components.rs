@@ -173,3 +173,37 @@ pub fn ProviderButtons(
             .collect_view()
     }
 }
+
+/// The sign-up form: name, email and password, posted to `POST /api/auth/signup` as a plain
+/// form, so it works with and without JavaScript. A refused sign-up comes back to the page
+/// it was on (set `pages.sign_up` to it) with `?error=`, shown here with what was typed;
+/// a new account goes on to `callback_url`.
+#[component]
+pub fn SignUpForm(
+    /// Where to land after signing up.
+    #[prop(into)]
+    callback_url: Signal<String>,
+) -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let typed = move |key: &str| query.read_untracked().get(key).unwrap_or_default();
+    let error = query.read_untracked().get("error").map(|code| {
+        let retry_after = typed("retryAfter").parse().ok();
+        let message = crate::AuthError::from_code(&code).user_message_after(retry_after);
+        view! { <p class="form-error" role="alert" data-error=code>{message}</p> }
+    });
+    view! {
+        <form method="post" action=session.paths().sign_up() class="sign-up-form">
+            {error}
+            <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
+            <input type="hidden" name="callbackUrl" value=callback_url/>
+            <label for="name">"Name"</label>
+            <input id="name" name="name" type="text" autocomplete="name" maxlength="100" value=typed("name")/>
+            <label for="email">"Email"</label>
+            <input id="email" name="email" type="email" autocomplete="email" required value=typed("email")/>
+            <label for="password">"Password"</label>
+            <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required/>
+            <button type="submit" class="button primary wide">"Sign up"</button>
+        </form>
+    }
+}

@@ -14,7 +14,9 @@ mod browser;
 mod components;
 mod passkeys;
 
-pub use components::{ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession};
+pub use components::{
+    ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession, SignUpForm,
+};
 pub use passkeys::{PasskeyButton, PasskeyManager, PasskeySignUp};
 
 use std::future::Future;

@@ -227,17 +227,21 @@ impl Auth {
     /// address is told instead, in a mail that leads to the sign-in page. Within the
     /// address's mail budget; a failure is logged.
     pub async fn send_account_exists_notice(&self, request: &Parts, email: &str) {
-        let ctx = self.context_of(request);
+        self.account_exists_notice(&self.context_of(request), email)
+            .await;
+    }
+
+    pub(crate) async fn account_exists_notice(&self, ctx: &RequestContext, email: &str) {
         let email = normalize_email(email);
         if self.limits().count_mail_to(&email).await.is_err() {
             return;
         }
         let page = match &self.config().pages.sign_in {
-            Some(page) => self.absolute_url(&ctx, page),
-            None => self.absolute_url(&ctx, &self.paths().sign_in()),
+            Some(page) => self.absolute_url(ctx, page),
+            None => self.absolute_url(ctx, &self.paths().sign_in()),
         };
         if let Err(failure) = self
-            .send_mail(&ctx, MailKind::AccountExists, &email, page)
+            .send_mail(ctx, MailKind::AccountExists, &email, page)
             .await
         {
             failure.log("email");

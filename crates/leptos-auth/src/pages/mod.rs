@@ -3,7 +3,7 @@
 //! that works without JavaScript. Apps usually replace the sign-in page via `pages.sign_in`.
 
 pub(crate) use crate::html::escape;
-use crate::{Auth, AuthError, context::RequestContext, providers::Provider};
+use crate::{Auth, AuthError, context::RequestContext, providers::Provider, redirect::with_query};
 
 fn layout(title: &str, body: &str) -> String {
     format!(
@@ -86,7 +86,63 @@ pub(crate) fn sign_in(
             )),
         }
     }
+    if auth.sign_up_provider().is_some() {
+        body.push_str(&format!(
+            r#"<p>No account yet? <a href="{}">Create one</a></p>"#,
+            escape(&with_query(
+                &auth.absolute_url(ctx, &auth.paths().sign_up()),
+                &[("callbackUrl", Some(callback_url))]
+            )),
+        ));
+    }
     layout("Sign in", &body)
+}
+
+/// What the sign-up page shows.
+pub(crate) struct SignUpPage<'a> {
+    pub csrf_token: &'a str,
+    pub callback_url: Option<&'a str>,
+    /// The code of a refused attempt.
+    pub error: Option<&'a str>,
+    pub retry_after_secs: Option<u64>,
+    /// What was typed before (a refused attempt keeps it).
+    pub email: &'a str,
+    pub name: &'a str,
+}
+
+/// The sign-up page: name, email, password; it posts to `POST /signup`.
+pub(crate) fn sign_up(auth: &Auth, ctx: &RequestContext, page: SignUpPage<'_>) -> String {
+    let error = page
+        .error
+        .map(|code| {
+            let message = AuthError::from_code(code).user_message_after(page.retry_after_secs);
+            format!(
+                r#"<p class="error" role="alert" data-error="{code}">{}</p>"#,
+                escape(&message),
+                code = escape(code),
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        r#"<h1>Create an account</h1>{error}
+<form method="post" action="{action}">{csrf}{callback}
+<label for="name">Name</label><input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="{name}">
+<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required value="{email}">
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="{min}" required>
+<button type="submit">Sign up</button></form>
+<p>Already have an account? <a href="{sign_in}">Sign in</a></p>"#,
+        action = escape(&auth.absolute_url(ctx, &auth.paths().sign_up())),
+        csrf = hidden("csrfToken", page.csrf_token),
+        callback = hidden(
+            "callbackUrl",
+            page.callback_url.unwrap_or(ctx.base_url.as_str())
+        ),
+        name = escape(page.name),
+        email = escape(page.email),
+        min = crate::validation::MIN_PASSWORD_LEN,
+        sign_in = escape(&auth.absolute_url(ctx, &auth.paths().sign_in())),
+    );
+    layout("Create an account", &body)
 }
 
 /// "Are you sure you want to sign out?"
@@ -250,10 +306,16 @@ pub(crate) fn reset_password(
     layout("Choose a new password", &body)
 }
 
-/// "Check your email."
-pub(crate) fn verify_request(ctx: &RequestContext) -> String {
+/// "Check your email": after a magic link was sent, or (`after_sign_up`) after a sign-up
+/// whose address must be verified before signing in.
+pub(crate) fn verify_request(ctx: &RequestContext, after_sign_up: bool) -> String {
+    let text = if after_sign_up {
+        "We sent a link to your email address. Open it to confirm the address, then sign in."
+    } else {
+        "A sign-in link has been sent to your email address."
+    };
     let body = format!(
-        r#"<h1>Check your email</h1><p>A sign-in link has been sent to your email address.</p>
+        r#"<h1>Check your email</h1><p>{text}</p>
 <p><a href="{home}">{host}</a></p>"#,
         home = escape(ctx.base_url.as_str()),
         host = escape(ctx.base_url.host_str().unwrap_or_default()),

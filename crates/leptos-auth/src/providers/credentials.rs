@@ -31,6 +31,9 @@ pub struct Credentials {
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) authorize: Arc<dyn Authorize>,
+    /// Whether `POST /signup` creates accounts that sign in here: only the store's own
+    /// email-and-password check can sign in the accounts sign-up creates.
+    pub(crate) sign_up: bool,
 }
 
 impl Credentials {
@@ -40,15 +43,25 @@ impl Credentials {
             id: "credentials".into(),
             name: "Credentials".into(),
             authorize: Arc::new(authorize),
+            sign_up: false,
         }
     }
 
-    /// Email and password checked against the users in the store (argon2id).
+    /// Email and password checked against the users in the store (argon2id). People can
+    /// sign up (`POST /api/auth/signup`, `<SignUpForm>`) unless [`Credentials::without_sign_up`].
     pub fn email_password() -> Self {
         Credentials {
             name: "Email".into(),
+            sign_up: true,
             ..Credentials::new(EmailPassword)
         }
+    }
+
+    /// No sign-up: accounts come only from the app's own code or the admin CLI
+    /// (`POST /api/auth/signup` answers 404 `SignUpDisabled`).
+    pub fn without_sign_up(mut self) -> Self {
+        self.sign_up = false;
+        self
     }
 
     /// Changes the name shown on the sign-in page.
