@@ -31,6 +31,7 @@ const SIGNED_OUT = [
   "/forgot-password",
   "/reset-password?token=x",
   "/api/auth/signin",
+  "/api/auth/signup",
   "/api/auth/signout",
   "/api/auth/error?error=Verification",
   "/api/auth/verify-request",
@@ -42,6 +43,25 @@ const SIGNED_IN = ["/", "/dashboard", "/profile", "/settings", "/top-artists"];
 
 test("every signed-out page passes axe's WCAG A/AA rules", async ({ page }) => {
   for (const path of SIGNED_OUT) await expectAccessible(page, path);
+});
+
+test.describe("in dark mode (the system's preference)", () => {
+  test.use({ colorScheme: "dark" });
+
+  test("the pages turn dark and keep their contrast", async ({ page }) => {
+    // Both the demo's style sheet and the library's built-in pages follow the system.
+    for (const path of ["/sign-in", "/api/auth/signin"]) {
+      await page.goto(path);
+      // The page's background: the body's, or the root's where the body has none.
+      const background = await page.evaluate(() =>
+        [document.body, document.documentElement]
+          .map((element) => getComputedStyle(element).backgroundColor)
+          .find((color) => color !== "rgba(0, 0, 0, 0)"),
+      );
+      expect(background, path).toBe("rgb(15, 17, 23)");
+    }
+    for (const path of SIGNED_OUT) await expectAccessible(page, path);
+  });
 });
 
 test("every signed-in page passes axe's WCAG A/AA rules, two-factor set-up included", async ({ page }) => {

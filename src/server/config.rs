@@ -86,6 +86,14 @@ pub struct AuthSection {
     pub trusted_device_age: Option<u64>,
     /// How long, in seconds, a sign-in waits for its second factor (default 300).
     pub two_factor_timeout: Option<u64>,
+    /// The built-in pages' colour scheme: `auto` (default), `light` or `dark`.
+    pub theme_color_scheme: Option<String>,
+    /// Buttons and links of the built-in pages and mails, `#rrggbb`.
+    pub theme_brand_color: Option<String>,
+    /// The colour of button text, `#rrggbb`.
+    pub theme_button_text: Option<String>,
+    /// A logo for the built-in pages and mails (a URL).
+    pub theme_logo: Option<String>,
 }
 
 impl AuthSection {
@@ -113,6 +121,10 @@ impl AuthSection {
             "AUTH_SESSION_FRESH_AGE" => number(self.session_fresh_age),
             "AUTH_TRUSTED_DEVICE_AGE" => number(self.trusted_device_age),
             "AUTH_TWO_FACTOR_TIMEOUT" => number(self.two_factor_timeout),
+            "AUTH_THEME_COLOR_SCHEME" => self.theme_color_scheme.clone(),
+            "AUTH_THEME_BRAND_COLOR" => self.theme_brand_color.clone(),
+            "AUTH_THEME_BUTTON_TEXT" => self.theme_button_text.clone(),
+            "AUTH_THEME_LOGO" => self.theme_logo.clone(),
             _ => None,
         }
     }

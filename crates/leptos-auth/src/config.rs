@@ -4,6 +4,8 @@ use std::{fmt, path::Path, sync::Arc, time::Duration};
 
 use url::Url;
 
+use crate::i18n::{Languages, Translations};
+use crate::theme::Theme;
 use crate::{
     callbacks::{Callbacks, DefaultCallbacks, Events, NoEvents},
     limits::{InvalidProxy, Lockout, MailLimit, RateLimits, TrustedProxies},
@@ -157,6 +159,9 @@ pub struct AuthConfig {
     /// Once the database is found unreachable, how long store calls fail at once before it
     /// is asked again (`AUTH_DATABASE_RETRY_INTERVAL`, default 2 seconds).
     pub database_retry_interval: Duration,
+    /// How the built-in pages and the mails look (`AUTH_THEME_*`).
+    pub theme: Theme,
+    pub(crate) languages: Languages,
     pub(crate) mailer: Option<Arc<dyn Mailer>>,
 }
 
@@ -183,6 +188,7 @@ impl fmt::Debug for AuthConfig {
             .field("require_verified_email", &self.require_verified_email)
             .field("audit_retention", &self.audit_retention)
             .field("database_retry_interval", &self.database_retry_interval)
+            .field("theme", &self.theme)
             .field("can_send_mail", &self.can_send_mail())
             .finish_non_exhaustive()
     }
@@ -211,6 +217,8 @@ impl AuthConfig {
             require_verified_email: false,
             audit_retention: DEFAULT_AUDIT_RETENTION,
             database_retry_interval: Duration::from_secs(2),
+            theme: Theme::default(),
+            languages: Languages::default(),
             mailer: None,
         }
     }
@@ -334,7 +342,9 @@ impl AuthConfig {
     /// `AUTH_DATABASE_RETRY_INTERVAL` (seconds),
     /// `AUTH_RATE_LIMIT_MAX_REQUESTS`, `AUTH_LOCKOUT_MAX_FAILURES`, `AUTH_MAIL_LIMIT_MAX`
     /// (counts), `AUTH_RATE_LIMIT_IPV6_PREFIX` (bits), `AUTH_COOKIE_PREFIX` and
-    /// `AUTH_REQUIRE_VERIFIED_EMAIL` (true/false). Unset ones keep their
+    /// `AUTH_REQUIRE_VERIFIED_EMAIL` (true/false), and the look of the built-in pages and
+    /// mails, `AUTH_THEME_COLOR_SCHEME` (auto/light/dark), `AUTH_THEME_BRAND_COLOR`,
+    /// `AUTH_THEME_BUTTON_TEXT` (`#rrggbb`) and `AUTH_THEME_LOGO` (a URL). Unset ones keep their
     /// current value, so an app can apply its file settings first.
     pub fn apply_settings(
         &mut self,
@@ -413,6 +423,7 @@ impl AuthConfig {
         if let Some(value) = var("AUTH_REQUIRE_VERIFIED_EMAIL") {
             self.require_verified_email = flag("AUTH_REQUIRE_VERIFIED_EMAIL", value)?;
         }
+        self.theme.apply_settings(var)?;
         Ok(())
     }
 
@@ -446,6 +457,30 @@ impl AuthConfig {
     /// Replaces the event listeners.
     pub fn with_events(mut self, events: impl Events) -> Self {
         self.events = Arc::new(events);
+        self
+    }
+
+    /// Sets how the built-in pages and the mails look.
+    pub fn with_theme(mut self, theme: Theme) -> Self {
+        self.theme = theme;
+        self
+    }
+
+    /// Adds a language for the built-in pages, the mails and the library's components (or
+    /// replaces the table of one it has: `en`, `de`, `fr` come with the crate). `tag` is what
+    /// `Accept-Language` names (`es`, `pt-br`); texts the table leaves out are English.
+    pub fn with_language(mut self, tag: &str, table: impl Translations) -> Self {
+        self.languages.add(tag, Arc::new(table));
+        self
+    }
+
+    /// Lets the app choose each request's language (from its own cookie, the path, the
+    /// user's profile…): a tag it answers that is known wins over `Accept-Language`.
+    pub fn with_language_chooser(
+        mut self,
+        choose: impl Fn(&http::HeaderMap) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.languages.set_chooser(choose);
         self
     }
 

@@ -3,7 +3,10 @@
 
 use url::Url;
 
-use crate::session::cookies::{CookieJar, RequestCookies};
+use crate::{
+    i18n::Language,
+    session::cookies::{CookieJar, RequestCookies},
+};
 
 /// What one request tells the auth layer: which site it is for and which cookies it carries.
 #[derive(Clone)]
@@ -17,4 +20,6 @@ pub(crate) struct RequestContext {
     /// The client's address, when the request came through [`Auth::layer`](crate::Auth::layer) or an extractor
     /// that resolved it.
     pub client_ip: Option<std::net::IpAddr>,
+    /// The language of what the request's answer says (pages, mails).
+    pub language: Language,
 }

@@ -264,6 +264,7 @@ impl Auth {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
             client_ip: None,
+            language: self.config().languages.for_request(headers),
         }
     }
 

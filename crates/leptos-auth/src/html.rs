@@ -1,4 +1,5 @@
-//! HTML the server writes by hand (the built-in pages and the mails) escapes every value.
+//! HTML written by hand (the built-in pages, the mails, the markup of small components)
+//! escapes every value.
 
 /// Escapes text for HTML content and attribute values.
 pub(crate) fn escape(text: &str) -> String {

@@ -28,6 +28,7 @@ pub mod audit;
 pub mod callbacks;
 #[cfg(feature = "ssr")]
 mod clock;
+mod component_texts;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
@@ -40,8 +41,9 @@ pub mod devices;
 mod email;
 #[cfg(feature = "ssr")]
 mod extract;
-#[cfg(feature = "ssr")]
 mod html;
+#[cfg(feature = "ssr")]
+pub mod i18n;
 #[cfg(feature = "ssr")]
 mod keys;
 #[cfg(feature = "ssr")]
@@ -74,6 +76,8 @@ mod session_lifecycle;
 mod sign_in;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod theme;
 #[cfg(feature = "ssr")]
 pub mod two_factor;
 #[cfg(feature = "ssr")]

@@ -59,6 +59,8 @@ pub struct SessionState {
     /// The site's origin (`https://app.example.com`), for deciding which callback URLs are
     /// local.
     pub site_origin: String,
+    /// What the library's components say, in the visitor's language.
+    pub texts: crate::component_texts::ComponentTexts,
 }
 
 /// [`get_session`], [`csrf_token`] and [`list_providers`] in one call, for
@@ -78,6 +80,9 @@ pub async fn load_session_state() -> Result<SessionState, AuthFnError> {
         providers: list_providers().await?,
         base_path: auth.paths().base_path().to_owned(),
         site_origin,
+        texts: crate::component_texts::ComponentTexts::in_language(
+            &auth.config().languages.for_request(&headers),
+        ),
     })
 }
 

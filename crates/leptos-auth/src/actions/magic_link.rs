@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use super::{reply::Reply, request::ActionPost};
 use crate::redirect::with_query;
 use crate::{
-    Auth, AuthError, audit::AuditEvent, context::RequestContext, error::Failure,
+    Auth, AuthError, audit::AuditEvent, context::RequestContext, error::Failure, i18n::Text,
     limits::TooManyAttempts, pages, providers::EmailLink, validation::is_valid_email,
 };
 
@@ -72,9 +72,11 @@ pub(super) fn confirm_sign_in_page(
         auth,
         ctx,
         pages::LinkPage {
-            title: "Sign in",
-            text: &format!("Sign in as {}?", field("email")),
-            button: "Sign in",
+            title: ctx.language.text(Text::SignIn),
+            text: &ctx
+                .language
+                .fill(Text::SignInAs, &[("email", field("email"))]),
+            button: ctx.language.text(Text::SignIn),
             action: &auth.paths().callback(&provider.id),
             csrf_token: &csrf_token,
             fields: &[

@@ -103,7 +103,8 @@ pub(super) async fn post(State(auth): State<Auth>, req: CheckedPost) -> Result<R
         }
     };
     let reply = if req.json_mode {
-        Reply::json(json!({ "error": code.code(), "message": code.user_message() }))
+        let message = req.ctx.language.error_message(code, None);
+        Reply::json(json!({ "error": code.code(), "message": message }))
             .with_status(code.http_status())
     } else {
         let page = match &auth.config().pages.sign_up {

@@ -51,13 +51,14 @@ fn respond(req: &CheckedPost, outcome: Result<Value, TwoFactorError>) -> Result<
 
 /// New backup codes: JSON, or for a form the page that shows them once.
 fn backup_codes(
+    auth: &Auth,
     req: &CheckedPost,
     outcome: Result<Vec<String>, TwoFactorError>,
 ) -> Result<Reply, Reply> {
     match (outcome, req.callback_url().filter(|_| !req.json_mode)) {
         (Ok(codes), Some(page)) => Ok(Reply::html(
             StatusCode::OK,
-            pages::backup_codes(&codes, &page),
+            pages::backup_codes(auth, &req.ctx, &codes, &page),
         )),
         (Ok(codes), None) => Ok(Reply::json(json!({ "backupCodes": codes }))),
         (Err(error), _) => Err(refusal(req, &error)),
@@ -139,7 +140,7 @@ pub(super) async fn set_up(State(auth): State<Auth>, req: CheckedPost) -> Result
 pub(super) async fn enable(State(auth): State<Auth>, req: CheckedPost) -> Result<Reply, Reply> {
     let code = req.field("code").unwrap_or_default();
     let outcome = auth.enable_two_factor_in(&req.ctx, code).await;
-    backup_codes(&req, outcome)
+    backup_codes(&auth, &req, outcome)
 }
 
 /// `POST /two-factor/disable`.
@@ -152,7 +153,7 @@ pub(super) async fn disable(State(auth): State<Auth>, req: CheckedPost) -> Resul
 /// `POST /two-factor/backup-codes`.
 pub(super) async fn regenerate(State(auth): State<Auth>, req: CheckedPost) -> Result<Reply, Reply> {
     let outcome = auth.regenerate_backup_codes_in(&req.ctx).await;
-    backup_codes(&req, outcome)
+    backup_codes(&auth, &req, outcome)
 }
 
 /// `POST /reauthenticate`.

@@ -21,5 +21,8 @@ pub(super) async fn get(
     }
     let ctx = auth.context(&headers);
     let after_sign_up = query.get("kind").is_some_and(|kind| kind == "sign-up");
-    Reply::html(StatusCode::OK, pages::verify_request(&ctx, after_sign_up))
+    Reply::html(
+        StatusCode::OK,
+        pages::verify_request(&auth, &ctx, after_sign_up),
+    )
 }

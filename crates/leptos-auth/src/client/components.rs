@@ -11,7 +11,8 @@ use leptos_router::{
 };
 
 use crate::{
-    client::SessionStatus, provider_kind::ProviderKind, redirect::local_callback_url, use_session,
+    client::SessionStatus, component_texts::ComponentText, html::escape,
+    provider_kind::ProviderKind, redirect::local_callback_url, use_session,
 };
 
 /// Shows `children` only to a signed-in user. Without a session the server answers a 302 to
@@ -112,9 +113,6 @@ fn GuardRedirect(path: String) -> impl IntoView {
     view! { <Redirect path/> }
 }
 
-/// The address field of the magic-link form.
-const EMAIL_FIELD: &str = r#"<label for="link-email">Send a sign-in link to</label><input id="link-email" name="email" type="email" autocomplete="email" required>"#;
-
 /// "Sign in with <provider>": a plain form posting to the provider's sign-in endpoint, so it
 /// works with and without JavaScript (the browser leaves for the provider either way).
 /// Signed in, the same button links the provider to the current user.
@@ -135,12 +133,21 @@ pub fn ProviderButton(
 ) -> impl IntoView {
     let session = use_session();
     let action = session.paths().sign_in_with(&provider_id);
+    // Markup as text: a few static elements cost far less client code this way.
+    let address_field = move || {
+        if !email_field {
+            return String::new();
+        }
+        format!(
+            r#"<label for="link-email">{}</label><input id="link-email" name="email" type="email" autocomplete="email" required>"#,
+            escape(session.texts().get(ComponentText::SendLinkTo))
+        )
+    };
     view! {
         <form method="post" action=action class="provider-form">
             <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
             <input type="hidden" name="callbackUrl" value=callback_url/>
-            // Markup as text: a few static elements cost far less client code this way.
-            <div inner_html=if email_field { EMAIL_FIELD } else { "" }></div>
+            <div inner_html=address_field></div>
             <button type="submit" class="button wide">{label}</button>
         </form>
     }
@@ -148,7 +155,7 @@ pub fn ProviderButton(
 
 /// One [`ProviderButton`] ("Sign in with <name>") per configured provider that signs in by
 /// redirect (OAuth, OIDC), and "Email me a sign-in link" with an address field for the email
-/// provider, in configuration order.
+/// provider, in configuration order, in the visitor's language.
 #[component]
 pub fn ProviderButtons(
     /// Where to land after signing in.
@@ -163,10 +170,13 @@ pub fn ProviderButtons(
             .filter(|p| p.kind.redirects() || p.kind == ProviderKind::Email)
             .map(|p| {
                 let email_field = p.kind == ProviderKind::Email;
+                let texts = session.texts();
                 let label = if email_field {
-                    "Email me a sign-in link".to_owned()
+                    texts.get(ComponentText::EmailMeALink).to_owned()
                 } else {
-                    format!("Sign in with {}", p.name)
+                    texts
+                        .get(ComponentText::SignInWith)
+                        .replace("{provider}", &p.name)
                 };
                 view! { <ProviderButton provider_id=p.id label callback_url email_field/> }
             })
@@ -185,25 +195,42 @@ pub fn SignUpForm(
     callback_url: Signal<String>,
 ) -> impl IntoView {
     let session = use_session();
+    let texts = session.texts();
+    let text = |t| escape(texts.get(t));
     let query = use_query_map();
-    let typed = move |key: &str| query.read_untracked().get(key).unwrap_or_default();
-    let error = query.read_untracked().get("error").map(|code| {
-        let retry_after = typed("retryAfter").parse().ok();
-        let message = crate::AuthError::from_code(&code).user_message_after(retry_after);
-        view! { <p class="form-error" role="alert" data-error=code>{message}</p> }
-    });
+    let typed = |key: &str| escape(&query.read_untracked().get(key).unwrap_or_default());
+    let error = query
+        .read_untracked()
+        .get("error")
+        .map(|code| {
+            let retry_after = query.read_untracked().get("retryAfter");
+            let message = texts.error(
+                crate::AuthError::from_code(&code),
+                retry_after.and_then(|s| s.parse().ok()),
+            );
+            format!(
+                r#"<p class="form-error" role="alert" data-error="{}">{}</p>"#,
+                escape(&code),
+                escape(&message)
+            )
+        })
+        .unwrap_or_default();
+    // Markup as text: static fields cost far less client code this way.
+    let fields = format!(
+        r#"{error}<label for="name">{name_label}</label><input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="{name}"><label for="email">{email_label}</label><input id="email" name="email" type="email" autocomplete="email" required value="{email}"><label for="password">{password_label}</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required>"#,
+        name = typed("name"),
+        email = typed("email"),
+        name_label = text(ComponentText::Name),
+        email_label = text(ComponentText::Email),
+        password_label = text(ComponentText::Password),
+    );
+    let sign_up = texts.get(ComponentText::SignUp).to_owned();
     view! {
         <form method="post" action=session.paths().sign_up() class="sign-up-form">
-            {error}
             <input type="hidden" name="csrfToken" value=move || session.csrf_token()/>
             <input type="hidden" name="callbackUrl" value=callback_url/>
-            <label for="name">"Name"</label>
-            <input id="name" name="name" type="text" autocomplete="name" maxlength="100" value=typed("name")/>
-            <label for="email">"Email"</label>
-            <input id="email" name="email" type="email" autocomplete="email" required value=typed("email")/>
-            <label for="password">"Password"</label>
-            <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required/>
-            <button type="submit" class="button primary wide">"Sign up"</button>
+            <div inner_html=fields></div>
+            <button type="submit" class="button primary wide">{sign_up}</button>
         </form>
     }
 }

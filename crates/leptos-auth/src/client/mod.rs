@@ -14,6 +14,7 @@ mod browser;
 mod components;
 mod passkeys;
 
+pub use crate::component_texts::ComponentTexts;
 pub use components::{
     ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession, SignUpForm,
 };
@@ -70,6 +71,16 @@ impl SessionContext {
             .unwrap_or_default()
     }
 
+    /// What the library's components say, in the visitor's language (English until the
+    /// session state has loaded).
+    pub(crate) fn texts(&self) -> ComponentTexts {
+        self.resource
+            .get()
+            .flatten()
+            .map(|state| state.texts)
+            .unwrap_or_default()
+    }
+
     /// Loading, authenticated or unauthenticated. Reactive.
     pub fn status(&self) -> SessionStatus {
         status_of(self.resource.get())
@@ -123,6 +134,7 @@ impl SessionContext {
                     providers: Vec::new(),
                     base_path: crate::paths::DEFAULT_BASE_PATH.into(),
                     site_origin: String::new(),
+                    texts: ComponentTexts::default(),
                 }))
             }
         });

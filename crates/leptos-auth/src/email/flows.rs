@@ -77,7 +77,14 @@ impl Auth {
         })?;
         let site = ctx.base_url.host_str().unwrap_or("localhost");
         mailer
-            .send(kind.mail(site, to, link))
+            .send(kind.mail(
+                &self.config().theme,
+                &ctx.language,
+                ctx.base_url.as_str(),
+                site,
+                to,
+                link,
+            ))
             .await
             .map_err(|e| Failure::new(AuthError::EmailSignin, e))
     }

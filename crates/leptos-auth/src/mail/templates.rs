@@ -4,7 +4,11 @@
 //! what to do when the mail was not expected.
 
 use super::Mail;
-use crate::html::escape;
+use crate::{
+    html::escape,
+    i18n::{Language, Text},
+    theme::Theme,
+};
 
 /// What the mail is for: its wording.
 pub(crate) enum MailKind {
@@ -15,52 +19,76 @@ pub(crate) enum MailKind {
 }
 
 impl MailKind {
-    fn wording(&self, site: &str) -> (String, &'static str, &'static str, &'static str) {
-        match self {
-            MailKind::SignIn => (
-                format!("Sign in to {site}"),
-                "Click the button to sign in. The link works once, for 24 hours.",
-                "Sign in",
-                "If you did not try to sign in, you can ignore this mail.",
-            ),
-            MailKind::PasswordReset => (
-                format!("Reset your password on {site}"),
-                "Click the button to choose a new password. The link works once, for one hour.",
-                "Choose a new password",
-                "If you did not ask for this, you can ignore this mail: your password stays as it is.",
-            ),
-            MailKind::AccountExists => (
-                format!("Somebody tried to sign up on {site} with your address"),
-                "An account was about to be created with this address, but you have one already, so nothing was created. If it was you, sign in instead; the sign-in page also helps if you forgot your password.",
-                "Sign in",
-                "If it was not you, you can ignore this mail: nothing changed.",
-            ),
-            MailKind::VerifyEmail => (
-                format!("Verify your email address on {site}"),
-                "Click the button to confirm that this address is yours. The link works once, for 24 hours.",
-                "Verify my email",
-                "If you did not create an account, somebody else used your address: open the link and choose \"This was not me\" to take the account over, or ignore this mail.",
-            ),
-        }
+    /// Subject, text, button and "if this was not you", in `lang`.
+    fn wording(&self, lang: &Language, site: &str) -> (String, String, String, String) {
+        let [subject, body, button, ignore] = match self {
+            MailKind::SignIn => [
+                Text::MailSignInSubject,
+                Text::MailSignInBody,
+                Text::SignIn,
+                Text::MailSignInIgnore,
+            ],
+            MailKind::PasswordReset => [
+                Text::MailResetSubject,
+                Text::MailResetBody,
+                Text::MailResetButton,
+                Text::MailResetIgnore,
+            ],
+            MailKind::AccountExists => [
+                Text::MailExistsSubject,
+                Text::MailExistsBody,
+                Text::SignIn,
+                Text::MailExistsIgnore,
+            ],
+            MailKind::VerifyEmail => [
+                Text::MailVerifySubject,
+                Text::MailVerifyBody,
+                Text::VerifyMyEmail,
+                Text::MailVerifyIgnore,
+            ],
+        };
+        (
+            lang.fill(subject, &[("site", site)]),
+            lang.text(body).to_owned(),
+            lang.text(button).to_owned(),
+            lang.text(ignore).to_owned(),
+        )
     }
 
-    /// The mail to `to`, from `site` (its host name), carrying `link`.
-    pub fn mail(&self, site: &str, to: &str, link: String) -> Mail {
-        let (subject, body, button, ignore) = self.wording(site);
+    /// The mail to `to`, from `site` (its host name, `base_url` its address), carrying
+    /// `link`, in `lang` and in the colours and with the logo of `theme`.
+    pub fn mail(
+        &self,
+        theme: &Theme,
+        lang: &Language,
+        base_url: &str,
+        site: &str,
+        to: &str,
+        link: String,
+    ) -> Mail {
+        let (subject, body, button, ignore) = self.wording(lang, site);
+        let (button_bg, button_fg) = theme.mail_button_colors();
+        let logo = theme.logo_html(
+            Some(base_url),
+            "max-height:48px;max-width:200px;margin:0 0 16px",
+        );
+        let copy_link = lang.text(Text::MailCopyLink);
         let text = format!("{subject}\n\n{body}\n\n{link}\n\n{ignore}\n");
         let html = format!(
-            r#"<!DOCTYPE html><html><body style="font-family:system-ui,sans-serif;background:#f6f7fb;padding:24px;color:#1c2033">
+            r#"<!DOCTYPE html><html lang="{lang}"><body style="font-family:system-ui,sans-serif;background:#f6f7fb;padding:24px;color:#1c2033">
 <table role="presentation" width="100%" style="max-width:28rem;margin:auto;background:#fff;border:1px solid #dfe3ee;border-radius:12px;padding:24px">
-<tr><td><h1 style="font-size:20px;margin:0 0 16px">{subject}</h1>
+<tr><td>{logo}<h1 style="font-size:20px;margin:0 0 16px">{subject}</h1>
 <p>{body}</p>
-<p style="margin:24px 0"><a href="{link}" style="background:#4f46e5;color:#fff;padding:10px 18px;border-radius:8px;text-decoration:none">{button}</a></p>
-<p style="font-size:13px;color:#5b6176">Or copy this link into your browser:<br><span style="word-break:break-all">{link}</span></p>
+<p style="margin:24px 0"><a href="{link}" style="background:{button_bg};color:{button_fg};padding:10px 18px;border-radius:8px;text-decoration:none">{button}</a></p>
+<p style="font-size:13px;color:#5b6176">{copy_link}<br><span style="word-break:break-all">{link}</span></p>
 <p style="font-size:13px;color:#5b6176">{ignore}</p></td></tr></table></body></html>"#,
+            lang = escape(lang.tag()),
             subject = escape(&subject),
-            body = escape(body),
+            body = escape(&body),
             link = escape(&link),
-            button = escape(button),
-            ignore = escape(ignore),
+            button = escape(&button),
+            ignore = escape(&ignore),
+            copy_link = escape(copy_link),
         );
         Mail {
             to: to.to_owned(),
@@ -75,6 +103,10 @@ impl MailKind {
 #[cfg(test)]
 mod tests {
     use super::MailKind;
+    use crate::{
+        i18n::Language,
+        theme::{Color, Theme},
+    };
 
     #[test]
     fn mails_carry_the_site_and_the_link_in_both_parts() {
@@ -85,12 +117,46 @@ mod tests {
             MailKind::PasswordReset,
             MailKind::VerifyEmail,
         ] {
-            let mail = kind.mail("app.example.com", "b@c.d", link.clone());
+            let mail = kind.mail(
+                &Theme::default(),
+                &Language::english(),
+                "https://app.example.com",
+                "app.example.com",
+                "b@c.d",
+                link.clone(),
+            );
             assert!(mail.subject.contains("app.example.com"));
             assert!(mail.text.contains(&link));
             // In HTML the `&` of the query is escaped, as it must be in an attribute.
             assert!(mail.html.contains("token=a&amp;email=b%40c.d"));
             assert!(!mail.html.contains("<script"));
         }
+    }
+
+    #[test]
+    fn mails_wear_the_theme() {
+        let theme = Theme {
+            brand_color: Color::parse("#0f766e"),
+            button_text: Color::parse("#fefefe"),
+            logo: Some("/logo.svg".into()),
+            ..Theme::default()
+        };
+        let mail = MailKind::SignIn.mail(
+            &theme,
+            &Language::english(),
+            "https://app.example.com",
+            "app.example.com",
+            "b@c.d",
+            "https://app.example.com/x".into(),
+        );
+        assert!(
+            mail.html.contains("background:#0f766e;color:#fefefe"),
+            "{}",
+            mail.html
+        );
+        assert!(
+            mail.html
+                .contains(r#"<img src="https://app.example.com/logo.svg""#)
+        );
     }
 }

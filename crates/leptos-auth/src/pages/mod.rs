@@ -1,23 +1,32 @@
-//! The built-in pages (sign-in, sign-out, error, verify-request, and the pages mailed links
-//! open): plain server-rendered HTML
-//! that works without JavaScript. Apps usually replace the sign-in page via `pages.sign_in`.
+//! The built-in pages (sign-in, sign-up, sign-out, error, verify-request, and the pages
+//! mailed links open): plain server-rendered HTML that works without JavaScript, in the
+//! request's language (README › Languages) and the configured theme (README › Themes). Apps
+//! usually replace the sign-in page via `pages.sign_in`.
 
 pub(crate) use crate::html::escape;
-use crate::{Auth, AuthError, context::RequestContext, providers::Provider, redirect::with_query};
+use crate::{
+    Auth, AuthError, context::RequestContext, i18n::Text, providers::Provider, redirect::with_query,
+};
 
-fn layout(title: &str, body: &str) -> String {
+/// Every built-in page: its card, in the configured theme and the request's language.
+fn layout(auth: &Auth, ctx: &RequestContext, title: &str, body: &str) -> String {
+    let theme = &auth.config().theme;
     format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+        r#"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <style>
-body{{font-family:system-ui,sans-serif;background:#f6f7fb;color:#1c2033;display:grid;place-items:center;min-height:100vh;margin:0}}
-.card{{background:#fff;border:1px solid #dfe3ee;border-radius:12px;padding:2rem;width:100%;max-width:24rem;box-sizing:border-box}}
-h1{{font-size:1.4rem;margin:0 0 1rem}} label{{display:block;margin:.75rem 0 .25rem}}
-input{{width:100%;padding:.55rem;border:1px solid #dfe3ee;border-radius:8px;box-sizing:border-box;font:inherit}}
-button{{margin-top:1rem;width:100%;padding:.6rem;border:0;border-radius:8px;background:#4f46e5;color:#fff;font:inherit;cursor:pointer}}
-.error{{background:#fef3f2;color:#b42318;border-radius:8px;padding:.6rem;margin-bottom:1rem}} hr{{border:0;border-top:1px solid #dfe3ee;margin:1.5rem 0}}
-</style></head><body><main class="card">{body}</main></body></html>"#,
-        title = escape(title)
+{variables}
+body{{font-family:system-ui,sans-serif;background:var(--bg);color:var(--fg);display:grid;place-items:center;align-content:center;gap:1.5rem;min-height:100vh;margin:0}}
+.card{{background:var(--card);border:1px solid var(--border);border-radius:12px;padding:2rem;width:100%;max-width:24rem;box-sizing:border-box}}
+h1{{font-size:1.4rem;margin:0 0 1rem}} label{{display:block;margin:.75rem 0 .25rem}} a{{color:var(--brand)}}
+input{{width:100%;padding:.55rem;border:1px solid var(--border);border-radius:8px;box-sizing:border-box;font:inherit;background:var(--card);color:var(--fg)}}
+button{{margin-top:1rem;width:100%;padding:.6rem;border:0;border-radius:8px;background:var(--brand);color:var(--brand-fg);font:inherit;cursor:pointer}}
+.error{{background:var(--error-bg);color:var(--error-fg);border-radius:8px;padding:.6rem;margin-bottom:1rem}} hr{{border:0;border-top:1px solid var(--border);margin:1.5rem 0}}
+</style></head><body>{logo}<main class="card">{body}</main></body></html>"#,
+        lang = escape(ctx.language.tag()),
+        title = escape(title),
+        variables = theme.css_variables(),
+        logo = theme.logo_html(None, "max-height:3rem;max-width:12rem"),
     )
 }
 
@@ -37,9 +46,10 @@ pub(crate) fn sign_in(
     error: Option<&str>,
     retry_after_secs: Option<u64>,
 ) -> String {
-    let mut body = String::from("<h1>Sign in</h1>");
+    let lang = &ctx.language;
+    let mut body = format!("<h1>{}</h1>", escape(lang.text(Text::SignIn)));
     if let Some(error) = error {
-        let message = AuthError::from_code(error).user_message_after(retry_after_secs);
+        let message = lang.error_message(AuthError::from_code(error), retry_after_secs);
         body.push_str(&format!(
             r#"<p class="error" role="alert">{}</p>"#,
             escape(&message)
@@ -60,42 +70,48 @@ pub(crate) fn sign_in(
         match provider {
             Provider::Credentials(_) => body.push_str(&format!(
                 r#"<form method="post" action="{action}">{csrf}{callback}
-<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required>
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in with {name}</button></form>"#,
+<label for="email">{email}</label><input id="email" name="email" type="email" autocomplete="email" required>
+<label for="password">{password}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">{button}</button></form>"#,
                 action = escape(&auth.absolute_url(ctx, &auth.paths().callback(provider.id()))),
                 csrf = hidden("csrfToken", csrf_token),
                 callback = hidden("callbackUrl", callback_url),
-                name = escape(provider.name()),
+                email = escape(lang.text(Text::Email)),
+                password = escape(lang.text(Text::Password)),
+                button = escape(&lang.fill(Text::SignInWith, &[("provider", provider.name())])),
             )),
             Provider::Email(_) => body.push_str(&format!(
                 r#"<form method="post" action="{action}">{csrf}{callback}
-<label for="link-email">Send a sign-in link to</label><input id="link-email" name="email" type="email" autocomplete="email" required>
-<button type="submit">Email me a sign-in link</button></form>"#,
+<label for="link-email">{label}</label><input id="link-email" name="email" type="email" autocomplete="email" required>
+<button type="submit">{button}</button></form>"#,
                 action = escape(&auth.absolute_url(ctx, &auth.paths().sign_in_with(provider.id()))),
                 csrf = hidden("csrfToken", csrf_token),
                 callback = hidden("callbackUrl", callback_url),
+                label = escape(lang.text(Text::SendLinkTo)),
+                button = escape(lang.text(Text::EmailMeALink)),
             )),
             Provider::Passkey(_) => {}
             Provider::OAuth(_) => body.push_str(&format!(
-                r#"<form method="post" action="{action}">{csrf}{callback}<button type="submit">Sign in with {name}</button></form>"#,
+                r#"<form method="post" action="{action}">{csrf}{callback}<button type="submit">{button}</button></form>"#,
                 action = escape(&auth.absolute_url(ctx, &auth.paths().sign_in_with(provider.id()))),
                 csrf = hidden("csrfToken", csrf_token),
                 callback = hidden("callbackUrl", callback_url),
-                name = escape(provider.name()),
+                button = escape(&lang.fill(Text::SignInWith, &[("provider", provider.name())])),
             )),
         }
     }
     if auth.sign_up_provider().is_some() {
         body.push_str(&format!(
-            r#"<p>No account yet? <a href="{}">Create one</a></p>"#,
+            r#"<p>{} <a href="{}">{}</a></p>"#,
+            escape(lang.text(Text::NoAccountYet)),
             escape(&with_query(
                 &auth.absolute_url(ctx, &auth.paths().sign_up()),
                 &[("callbackUrl", Some(callback_url))]
             )),
+            escape(lang.text(Text::CreateOne)),
         ));
     }
-    layout("Sign in", &body)
+    layout(auth, ctx, lang.text(Text::SignIn), &body)
 }
 
 /// What the sign-up page shows.
@@ -112,10 +128,11 @@ pub(crate) struct SignUpPage<'a> {
 
 /// The sign-up page: name, email, password; it posts to `POST /signup`.
 pub(crate) fn sign_up(auth: &Auth, ctx: &RequestContext, page: SignUpPage<'_>) -> String {
+    let lang = &ctx.language;
     let error = page
         .error
         .map(|code| {
-            let message = AuthError::from_code(code).user_message_after(page.retry_after_secs);
+            let message = lang.error_message(AuthError::from_code(code), page.retry_after_secs);
             format!(
                 r#"<p class="error" role="alert" data-error="{code}">{}</p>"#,
                 escape(&message),
@@ -124,13 +141,20 @@ pub(crate) fn sign_up(auth: &Auth, ctx: &RequestContext, page: SignUpPage<'_>) -
         })
         .unwrap_or_default();
     let body = format!(
-        r#"<h1>Create an account</h1>{error}
+        r#"<h1>{title}</h1>{error}
 <form method="post" action="{action}">{csrf}{callback}
-<label for="name">Name</label><input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="{name}">
-<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required value="{email}">
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="{min}" required>
-<button type="submit">Sign up</button></form>
-<p>Already have an account? <a href="{sign_in}">Sign in</a></p>"#,
+<label for="name">{name_label}</label><input id="name" name="name" type="text" autocomplete="name" maxlength="100" value="{name}">
+<label for="email">{email_label}</label><input id="email" name="email" type="email" autocomplete="email" required value="{email}">
+<label for="password">{password_label}</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="{min}" required>
+<button type="submit">{sign_up}</button></form>
+<p>{have_one} <a href="{sign_in}">{sign_in_text}</a></p>"#,
+        title = escape(lang.text(Text::CreateAccount)),
+        name_label = escape(lang.text(Text::Name)),
+        email_label = escape(lang.text(Text::Email)),
+        password_label = escape(lang.text(Text::Password)),
+        sign_up = escape(lang.text(Text::SignUp)),
+        have_one = escape(lang.text(Text::HaveAnAccount)),
+        sign_in_text = escape(lang.text(Text::SignIn)),
         action = escape(&auth.absolute_url(ctx, &auth.paths().sign_up())),
         csrf = hidden("csrfToken", page.csrf_token),
         callback = hidden(
@@ -142,18 +166,21 @@ pub(crate) fn sign_up(auth: &Auth, ctx: &RequestContext, page: SignUpPage<'_>) -
         min = crate::validation::MIN_PASSWORD_LEN,
         sign_in = escape(&auth.absolute_url(ctx, &auth.paths().sign_in())),
     );
-    layout("Create an account", &body)
+    layout(auth, ctx, lang.text(Text::CreateAccount), &body)
 }
 
 /// "Are you sure you want to sign out?"
 pub(crate) fn sign_out(auth: &Auth, ctx: &RequestContext, csrf_token: &str) -> String {
+    let lang = &ctx.language;
     let body = format!(
-        r#"<h1>Sign out</h1><p>Are you sure you want to sign out?</p>
-<form method="post" action="{action}">{csrf}<button type="submit">Sign out</button></form>"#,
+        r#"<h1>{title}</h1><p>{question}</p>
+<form method="post" action="{action}">{csrf}<button type="submit">{title}</button></form>"#,
+        title = escape(lang.text(Text::SignOut)),
+        question = escape(lang.text(Text::SignOutQuestion)),
         action = escape(&auth.absolute_url(ctx, &auth.paths().sign_out())),
         csrf = hidden("csrfToken", csrf_token),
     );
-    layout("Sign out", &body)
+    layout(auth, ctx, lang.text(Text::SignOut), &body)
 }
 
 /// The error page for codes that are not fixed by signing in again.
@@ -163,15 +190,19 @@ pub(crate) fn error(
     error: AuthError,
     retry_after_secs: Option<u64>,
 ) -> String {
+    let lang = &ctx.language;
     let body = format!(
-        r#"<h1>Unable to sign in</h1><p class="error" role="alert" data-error="{code}">{message}</p>
-<p><a href="{sign_in}">Sign in</a> · <a href="{home}">Home</a></p>"#,
+        r#"<h1>{heading}</h1><p class="error" role="alert" data-error="{code}">{message}</p>
+<p><a href="{sign_in}">{sign_in_text}</a> · <a href="{home}">{home_text}</a></p>"#,
+        heading = escape(lang.text(Text::UnableToSignIn)),
         code = error.code(),
-        message = escape(&error.user_message_after(retry_after_secs)),
+        message = escape(&lang.error_message(error, retry_after_secs)),
+        sign_in_text = escape(lang.text(Text::SignIn)),
+        home_text = escape(lang.text(Text::Home)),
         sign_in = escape(&auth.absolute_url(ctx, &auth.paths().sign_in())),
         home = escape(ctx.base_url.as_str()),
     );
-    layout("Error", &body)
+    layout(auth, ctx, ctx.language.text(Text::ErrorTitle), &body)
 }
 
 /// A page that a mailed link opens: one button whose POST uses the token.
@@ -202,7 +233,7 @@ pub(crate) fn confirm_link(auth: &Auth, ctx: &RequestContext, page: LinkPage<'_>
         csrf = hidden("csrfToken", page.csrf_token),
         button = escape(page.button),
     );
-    layout(page.title, &body)
+    layout(auth, ctx, page.title, &body)
 }
 
 /// What the page of a verification link shows.
@@ -221,6 +252,8 @@ pub(crate) struct VerifyEmailPage<'a> {
 /// The page of a verification link: the account's password (unless the browser is signed
 /// in as it) to confirm, or "this was not me" to take the account back.
 pub(crate) fn verify_email(auth: &Auth, ctx: &RequestContext, page: VerifyEmailPage<'_>) -> String {
+    let lang = &ctx.language;
+    let t = |text| escape(lang.text(text));
     let action = escape(&auth.absolute_url(ctx, &auth.paths().verify_email()));
     let hidden_fields = [
         hidden("csrfToken", page.csrf_token),
@@ -233,19 +266,23 @@ pub(crate) fn verify_email(auth: &Auth, ctx: &RequestContext, page: VerifyEmailP
         .map(|code| {
             format!(
                 r#"<p class="error" role="alert">{}</p>"#,
-                escape(AuthError::from_code(code).user_message())
+                t(Text::Error(AuthError::from_code(code)))
             )
         })
         .unwrap_or_default();
     let address = if page.email.is_empty() {
-        "your email address".to_owned()
+        t(Text::YourEmailAddress)
     } else {
         format!("<strong>{}</strong>", escape(page.email))
     };
+    // The address is markup: it goes in after the text is escaped.
+    let with_address = |text| t(text).replace("{address}", &address);
+    let (title, verify) = (t(Text::VerifyEmailTitle), t(Text::VerifyMyEmail));
     let body = if page.signed_in_as_account {
         format!(
-            r#"<h1>Verify your email</h1>{error}<p>Confirm that {address} is yours.</p>
-<form method="post" action="{action}">{hidden_fields}{email}<button type="submit">Verify my email</button></form>"#,
+            r#"<h1>{title}</h1>{error}<p>{confirm}</p>
+<form method="post" action="{action}">{hidden_fields}{email}<button type="submit">{verify}</button></form>"#,
+            confirm = with_address(Text::ConfirmAddress),
             email = hidden("email", page.email),
         )
     } else {
@@ -253,7 +290,8 @@ pub(crate) fn verify_email(auth: &Auth, ctx: &RequestContext, page: VerifyEmailP
         let email_input = |id: &str| {
             if page.email.is_empty() {
                 format!(
-                    r#"<label for="{id}">Email</label><input id="{id}" name="email" type="email" autocomplete="username" required>"#
+                    r#"<label for="{id}">{label}</label><input id="{id}" name="email" type="email" autocomplete="username" required>"#,
+                    label = t(Text::Email),
                 )
             } else {
                 hidden("email", page.email)
@@ -261,15 +299,19 @@ pub(crate) fn verify_email(auth: &Auth, ctx: &RequestContext, page: VerifyEmailP
         };
         let (email_field, not_mine_email) = (email_input("email"), email_input("not-mine-email"));
         format!(
-            r#"<h1>Verify your email</h1>{error}<p>An account was created with {address}. If you created it, enter its password to confirm the address and sign in.</p>
+            r#"<h1>{title}</h1>{error}<p>{created}</p>
 <form method="post" action="{action}">{hidden_fields}{email_field}
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Verify my email</button></form>
-<hr><p>Did not create this account? Then it is yours to take back: every session of it ends, its password and linked sign-in methods are removed, and you are signed in here.</p>
-<form method="post" action="{action}">{hidden_fields}{not_mine_email}<input type="hidden" name="intent" value="not-mine"><button type="submit">This was not me</button></form>"#,
+<label for="password">{password}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">{verify}</button></form>
+<hr><p>{not_mine}</p>
+<form method="post" action="{action}">{hidden_fields}{not_mine_email}<input type="hidden" name="intent" value="not-mine"><button type="submit">{not_me}</button></form>"#,
+            created = with_address(Text::AccountCreatedWith),
+            password = t(Text::Password),
+            not_mine = t(Text::NotMineExplained),
+            not_me = t(Text::NotMe),
         )
     };
-    layout("Verify your email", &body)
+    layout(auth, ctx, lang.text(Text::VerifyEmailTitle), &body)
 }
 
 /// The built-in "choose a new password" page of a reset link.
@@ -280,47 +322,58 @@ pub(crate) fn reset_password(
     token: &str,
     error: Option<&str>,
 ) -> String {
+    let lang = &ctx.language;
     let error = error
         .map(|code| {
             let message = match code {
-                "WeakPassword" => format!(
-                    "The new password must be between {} and {} characters long.",
-                    crate::validation::MIN_PASSWORD_LEN,
-                    crate::validation::MAX_PASSWORD_LEN
+                "WeakPassword" => lang.fill(
+                    Text::NewPasswordLength,
+                    &[
+                        ("min", &crate::validation::MIN_PASSWORD_LEN.to_string()),
+                        ("max", &crate::validation::MAX_PASSWORD_LEN.to_string()),
+                    ],
                 ),
-                code => AuthError::from_code(code).user_message().to_owned(),
+                code => lang
+                    .text(Text::Error(AuthError::from_code(code)))
+                    .to_owned(),
             };
             format!(r#"<p class="error" role="alert">{}</p>"#, escape(&message))
         })
         .unwrap_or_default();
     let body = format!(
-        r#"<h1>Choose a new password</h1>{error}
+        r#"<h1>{title}</h1>{error}
 <form method="post" action="{action}">{csrf}{token}{callback}
-<label for="password">New password</label><input id="password" name="password" type="password" autocomplete="new-password" required>
-<button type="submit">Set password and sign in</button></form>"#,
+<label for="password">{label}</label><input id="password" name="password" type="password" autocomplete="new-password" required>
+<button type="submit">{button}</button></form>"#,
+        title = escape(lang.text(Text::ChooseNewPassword)),
+        label = escape(lang.text(Text::NewPassword)),
+        button = escape(lang.text(Text::SetPasswordAndSignIn)),
         action = escape(&auth.absolute_url(ctx, &auth.paths().reset_password())),
         csrf = hidden("csrfToken", csrf_token),
         token = hidden("token", token),
         callback = hidden("callbackUrl", ctx.base_url.as_str()),
     );
-    layout("Choose a new password", &body)
+    layout(auth, ctx, lang.text(Text::ChooseNewPassword), &body)
 }
 
 /// "Check your email": after a magic link was sent, or (`after_sign_up`) after a sign-up
 /// whose address must be verified before signing in.
-pub(crate) fn verify_request(ctx: &RequestContext, after_sign_up: bool) -> String {
+pub(crate) fn verify_request(auth: &Auth, ctx: &RequestContext, after_sign_up: bool) -> String {
+    let lang = &ctx.language;
     let text = if after_sign_up {
-        "We sent a link to your email address. Open it to confirm the address, then sign in."
+        Text::ConfirmLinkSent
     } else {
-        "A sign-in link has been sent to your email address."
+        Text::SignInLinkSent
     };
     let body = format!(
-        r#"<h1>Check your email</h1><p>{text}</p>
+        r#"<h1>{title}</h1><p>{text}</p>
 <p><a href="{home}">{host}</a></p>"#,
+        title = escape(lang.text(Text::CheckEmail)),
+        text = escape(lang.text(text)),
         home = escape(ctx.base_url.as_str()),
         host = escape(ctx.base_url.host_str().unwrap_or_default()),
     );
-    layout("Check your email", &body)
+    layout(auth, ctx, lang.text(Text::CheckEmail), &body)
 }
 
 /// The page that asks for the second factor of a pending sign-in: a 6-digit code or a backup
@@ -333,52 +386,74 @@ pub(crate) fn two_factor(
     pending: bool,
     error: Option<&str>,
 ) -> String {
+    let lang = &ctx.language;
+    let t = |text| escape(lang.text(text));
     let sign_in = escape(&auth.absolute_url(ctx, &auth.paths().sign_in()));
+    let title = t(Text::TwoFactorTitle);
     let error = error
         .map(|code| {
             format!(
                 r#"<p class="error" role="alert" data-error="{code}">{}</p>"#,
-                escape(crate::two_factor::TwoFactorError::message_of(code)),
+                escape(lang.text(crate::two_factor::TwoFactorError::text_of(code))),
                 code = escape(code),
             )
         })
         .unwrap_or_default();
     if !pending {
         let body = format!(
-            r#"<h1>Two-factor sign-in</h1>{error}<p>Your sign-in expired or was completed. Please sign in again.</p>
-<p><a href="{sign_in}">Sign in</a></p>"#
+            r#"<h1>{title}</h1>{error}<p>{gone}</p>
+<p><a href="{sign_in}">{sign_in_text}</a></p>"#,
+            gone = t(Text::TwoFactorGone),
+            sign_in_text = t(Text::SignIn),
         );
-        return layout("Two-factor sign-in", &body);
+        return layout(auth, ctx, lang.text(Text::TwoFactorTitle), &body);
     }
     let days = auth.config().session.trusted_device_age.as_secs() / (24 * 60 * 60);
     let body = format!(
-        r#"<h1>Two-factor sign-in</h1>{error}<p>Enter the 6-digit code from your authenticator app, or one of your backup codes.</p>
+        r#"<h1>{title}</h1>{error}<p>{prompt}</p>
 <form method="post" action="{action}">{csrf}
-<label for="code">Code</label><input id="code" name="code" type="text" inputmode="text" autocomplete="one-time-code" autocapitalize="off" spellcheck="false" maxlength="32" required autofocus>
-<label class="check"><input type="checkbox" name="trustDevice" value="true" style="width:auto"> Trust this device for {days} days</label>
-<button type="submit">Verify</button></form>
-<p><a href="{sign_in}">Cancel</a></p>"#,
+<label for="code">{code}</label><input id="code" name="code" type="text" inputmode="text" autocomplete="one-time-code" autocapitalize="off" spellcheck="false" maxlength="32" required autofocus>
+<label class="check"><input type="checkbox" name="trustDevice" value="true" style="width:auto"> {trust}</label>
+<button type="submit">{verify}</button></form>
+<p><a href="{sign_in}">{cancel}</a></p>"#,
+        prompt = t(Text::TwoFactorPrompt),
+        code = t(Text::Code),
+        trust = escape(&lang.fill(Text::TrustDevice, &[("days", &days.to_string())])),
+        verify = t(Text::Verify),
+        cancel = t(Text::Cancel),
         action = escape(&auth.absolute_url(ctx, &auth.paths().verify_two_factor())),
         csrf = hidden("csrfToken", csrf_token),
     );
-    layout("Two-factor sign-in", &body)
+    layout(auth, ctx, lang.text(Text::TwoFactorTitle), &body)
 }
 
 /// The backup codes, shown once (after turning two-factor on or making new ones): to copy
 /// or download as text, and where to go on.
-pub(crate) fn backup_codes(codes: &[String], continue_url: &str) -> String {
+pub(crate) fn backup_codes(
+    auth: &Auth,
+    ctx: &RequestContext,
+    codes: &[String],
+    continue_url: &str,
+) -> String {
+    let lang = &ctx.language;
+    let t = |text| escape(lang.text(text));
     let text = codes.join("\n");
     let download: String =
         percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC)
             .to_string();
     let body = format!(
-        r#"<h1>Your backup codes</h1><p>Each code signs you in once if you lose your authenticator app. Keep them somewhere safe: they are not shown again.</p>
+        r#"<h1>{title}</h1><p>{explained}</p>
 <pre id="backup-codes" data-testid="backup-codes">{codes}</pre>
-<p><button type="button" onclick="navigator.clipboard.writeText(document.getElementById('backup-codes').textContent)">Copy</button>
-<a href="data:text/plain;charset=utf-8,{download}" download="backup-codes.txt">Download as text</a></p>
-<p><a href="{continue_url}">Continue</a></p>"#,
+<p><button type="button" onclick="navigator.clipboard.writeText(document.getElementById('backup-codes').textContent)">{copy}</button>
+<a href="data:text/plain;charset=utf-8,{download}" download="backup-codes.txt">{download_text}</a></p>
+<p><a href="{continue_url}">{continue_text}</a></p>"#,
+        title = t(Text::BackupCodesTitle),
+        explained = t(Text::BackupCodesText),
+        copy = t(Text::Copy),
+        download_text = t(Text::DownloadAsText),
+        continue_text = t(Text::Continue),
         codes = escape(&text),
         continue_url = escape(continue_url),
     );
-    layout("Your backup codes", &body)
+    layout(auth, ctx, lang.text(Text::BackupCodesTitle), &body)
 }

@@ -83,12 +83,13 @@ impl TwoFactorError {
     }
 
     /// The message for a wire code of this module (`?error=` on the two-factor page).
-    pub(crate) fn message_of(code: &str) -> &'static str {
+    pub(crate) fn text_of(code: &str) -> crate::i18n::Text {
+        use crate::i18n::Text;
         match code {
-            "InvalidTwoFactorCode" => "The code is not correct.",
-            "TwoFactorExpired" => "Your sign-in expired. Please sign in again.",
-            "WrongPassword" => "The password is not correct.",
-            other => AuthError::from_code(other).user_message(),
+            "InvalidTwoFactorCode" => Text::InvalidTwoFactorCode,
+            "TwoFactorExpired" => Text::TwoFactorExpired,
+            "WrongPassword" => Text::WrongPassword,
+            other => Text::Error(AuthError::from_code(other)),
         }
     }
 
