@@ -43,8 +43,9 @@ test("the settings page lists this browser's sessions and signs out all the othe
   await expect(sessions).toHaveCount(2);
   await expect(laptopPage.locator('[data-testid=session][data-current=true]')).toContainText("(this device)");
   await expect(sessions.filter({ hasText: "Firefox on Android" })).toHaveCount(1);
-  // Both sign-ins are in the recent security activity.
-  await expect(laptopPage.getByTestId("audit").getByText("Signed in")).toHaveCount(1);
+  // Both sign-ins are in the recent security activity: the sign-up's (a sign-up is a sign-in
+  // too, as an OAuth account's first sign-in is) and the phone's.
+  await expect(laptopPage.getByTestId("audit").getByText("Signed in")).toHaveCount(2);
   await expect(laptopPage.getByTestId("audit").getByText("Account created")).toHaveCount(1);
 
   await laptopPage.getByTestId("revoke-others").click();

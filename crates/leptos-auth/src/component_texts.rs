@@ -58,20 +58,18 @@ impl ComponentText {
     }
 }
 
-/// The components' texts in one language.
+/// The components' texts in one language: the texts in the order of [`ComponentText::ALL`],
+/// then the messages of the error codes in the order of [`AuthError::ALL`]. One flat list
+/// keeps its decoder in the client small.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ComponentTexts {
-    /// In the order of [`ComponentText::ALL`].
-    texts: Vec<String>,
-    /// The messages of the error codes, in the order of [`AuthError::ALL`].
-    errors: Vec<String>,
-}
+#[serde(transparent)]
+pub struct ComponentTexts(Vec<String>);
 
 impl ComponentTexts {
     pub(crate) fn get(&self, text: ComponentText) -> &str {
         let index = ComponentText::ALL.iter().position(|t| *t == text);
         index
-            .and_then(|i| self.texts.get(i))
+            .and_then(|i| self.0.get(i))
             .map_or(text.english(), String::as_str)
     }
 
@@ -96,7 +94,7 @@ impl ComponentTexts {
             _ => {
                 let index = AuthError::ALL.iter().position(|e| *e == error);
                 index
-                    .and_then(|i| self.errors.get(i))
+                    .and_then(|i| self.0.get(ComponentText::ALL.len() + i))
                     .map_or_else(|| error.user_message().to_owned(), String::clone)
             }
         }
@@ -121,16 +119,9 @@ impl ComponentTexts {
             ComponentText::TryAgainInAMinute => Text::TryAgainInAMinute,
             ComponentText::TryAgainInMinutes => Text::TryAgainInMinutes,
         };
-        ComponentTexts {
-            texts: ComponentText::ALL
-                .iter()
-                .map(|t| language.text(text(*t)).to_owned())
-                .collect(),
-            errors: AuthError::ALL
-                .iter()
-                .map(|e| language.text(Text::Error(*e)).to_owned())
-                .collect(),
-        }
+        let texts = ComponentText::ALL.iter().map(|t| language.text(text(*t)));
+        let errors = AuthError::ALL.iter().map(|e| language.text(Text::Error(*e)));
+        ComponentTexts(texts.chain(errors).map(str::to_owned).collect())
     }
 }
 

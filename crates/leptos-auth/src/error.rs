@@ -161,20 +161,10 @@ impl AuthError {
     /// [`user_message`](Self::user_message), telling how long to wait when the server said
     /// (`retry_after_secs`, from `?retryAfter=`): "… Try again in 15 minutes."
     pub fn user_message_after(self, retry_after_secs: Option<u64>) -> String {
-        match (self, retry_after_secs) {
-            (AuthError::AccountLocked | AuthError::RateLimited, Some(secs)) => {
-                let minutes = secs.div_ceil(60).max(1);
-                let unit = if minutes == 1 { "minute" } else { "minutes" };
-                let reason = if self == AuthError::AccountLocked {
-                    "Too many failed sign-in attempts."
-                } else {
-                    "Too many attempts."
-                };
-                format!("{reason} Try again in {minutes} {unit}.")
-            }
-            _ => self.user_message().to_owned(),
-        }
+        // The English component texts compose it: one copy of the rule in the client.
+        crate::component_texts::ComponentTexts::default().error(self, retry_after_secs)
     }
+
 }
 
 impl fmt::Display for AuthError {

@@ -231,26 +231,8 @@ impl Language {
 
     /// The message for an error code, saying how long to wait when the server said.
     pub fn error_message(&self, error: AuthError, retry_after_secs: Option<u64>) -> String {
-        match (error, retry_after_secs) {
-            (AuthError::AccountLocked | AuthError::RateLimited, Some(secs)) => {
-                let minutes = secs.div_ceil(60).max(1);
-                let reason = if error == AuthError::AccountLocked {
-                    self.text(Text::TooManyFailedSignIns)
-                } else {
-                    self.text(Text::TooManyAttempts)
-                };
-                let wait = if minutes == 1 {
-                    self.text(Text::TryAgainInAMinute).to_owned()
-                } else {
-                    self.fill(
-                        Text::TryAgainInMinutes,
-                        &[("minutes", &minutes.to_string())],
-                    )
-                };
-                format!("{reason} {wait}")
-            }
-            _ => self.text(Text::Error(error)).to_owned(),
-        }
+        // The components compose it the same way in the browser: one rule.
+        crate::component_texts::ComponentTexts::in_language(self).error(error, retry_after_secs)
     }
 }
 
