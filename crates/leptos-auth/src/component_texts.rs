@@ -120,7 +120,9 @@ impl ComponentTexts {
             ComponentText::TryAgainInMinutes => Text::TryAgainInMinutes,
         };
         let texts = ComponentText::ALL.iter().map(|t| language.text(text(*t)));
-        let errors = AuthError::ALL.iter().map(|e| language.text(Text::Error(*e)));
+        let errors = AuthError::ALL
+            .iter()
+            .map(|e| language.text(Text::Error(*e)));
         ComponentTexts(texts.chain(errors).map(str::to_owned).collect())
     }
 }

@@ -164,7 +164,6 @@ impl AuthError {
         // The English component texts compose it: one copy of the rule in the client.
         crate::component_texts::ComponentTexts::default().error(self, retry_after_secs)
     }
-
 }
 
 impl fmt::Display for AuthError {
