@@ -11,7 +11,24 @@ source scripts/setup.sh --browser
 source scripts/postgres.sh
 trap stop_test_postgres EXIT
 
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+# Each step's start, and at the end how long each took (README › The two commands keeps the
+# figures).
+started=$SECONDS
+timings=()
+last_step=""
+last_start=$SECONDS
+step() {
+  [ -n "$last_step" ] && timings+=("$(printf '%5ds  %s' $((SECONDS - last_start)) "$last_step")")
+  last_step="$*"
+  last_start=$SECONDS
+  printf '\n\033[1;34m==> %s\033[0m (at %ds)\n' "$*" $((SECONDS - started))
+}
+report_timings() {
+  step "done"
+  printf '\nstep times:\n'
+  printf '%s\n' "${timings[@]}"
+  printf '%5ds  in all\n' $((SECONDS - started))
+}
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -28,7 +45,23 @@ step "Rust unit, integration and doc tests (library and demo), on PostgreSQL"
 cargo test --workspace --features ssr
 
 step "the demo's integration tests again, on SQLite"
-TEST_DATABASE_URL= cargo test -p leptos-auth-demo --features ssr --tests
+# The binaries the step above built, run again: `cargo test -p leptos-auth-demo` would build
+# the demo a second time (its features differ from the whole workspace's).
+demo_tests="$(cargo test --workspace --features ssr --no-run --message-format=json 2>/dev/null |
+  python3 -c '
+import json, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    target = message.get("target", {})
+    if (message.get("executable") and "leptos-auth-demo" in message.get("package_id", "")
+            and target.get("kind") == ["test"]):
+        print(message["executable"])
+')"
+[ -n "$demo_tests" ] || { echo "no test binaries of the demo found"; exit 1; }
+for binary in $demo_tests; do
+  echo "$(basename "$binary")"
+  TEST_DATABASE_URL= "$binary" --quiet
+done
 
 step "the library as a crate: rustdoc without warnings, cargo package"
 RUSTDOCFLAGS="-D warnings" cargo doc -p leptos-auth --no-deps --features ssr,sqlite,postgres
@@ -55,3 +88,5 @@ python3 scripts/test-two-instances.py
 
 step "browser tests (Playwright, Chromium)"
 scripts/e2e.sh
+
+report_timings
