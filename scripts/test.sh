@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up, then runs every check and test: formatting, clippy (which also
-# type-checks examples/minimal for both features), the Rust tests of the library and of the
+# type-checks the examples for both features), the Rust tests of the library and of the
 # demo (on PostgreSQL, and the demo's again on SQLite), the release build (with size report),
 # the library as a crate (rustdoc without warnings, `cargo package`), the single-binary
 # test, two instances on one database, and the Playwright suite.
@@ -33,10 +33,10 @@ report_timings() {
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "clippy (server): library, demo, examples/minimal"
+step "clippy (server): library, demo, examples"
 cargo clippy --workspace --all-targets --features ssr -- -D warnings
 
-step "clippy (client): library, demo, examples/minimal"
+step "clippy (client): library, demo, examples"
 # The test harness (crates/test-util) is server-only.
 cargo clippy --workspace --exclude leptos-auth-test-util --lib --features hydrate \
   --target wasm32-unknown-unknown -- -D warnings

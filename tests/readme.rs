@@ -56,7 +56,8 @@ fn every_rust_block_of_the_app_guide_is_code_of_examples_minimal() {
 /// what the README says it has (`config`, a client id…): if one stops compiling, so does
 /// this test.
 #[cfg(feature = "ssr")]
-#[allow(dead_code, unused_variables)]
+// The README binds `config` again so that each block reads on its own.
+#[allow(dead_code, unused_variables, clippy::let_and_return)]
 mod snippets {
     use leptos_auth::{AuthConfig, config::Pages};
 

@@ -1,8 +1,20 @@
-//! Runtime configuration of the server: `Leptos.toml` (optional) overridden by environment
-//! variables (a `.env` file is read first when present).
+//! Runtime configuration of the server, in layers loaded by `figment`: `Leptos.toml`
+//! (optional), then the environment variables, which win (a `.env` file is read into the
+//! environment first when present). A bad value is refused with its key and where it came
+//! from ("… for key `site.max_connections` in `LEPTOS_MAX_CONNECTIONS` environment
+//! variable").
 
-use std::{fmt, net::SocketAddr, path::PathBuf};
+use std::{
+    fmt,
+    net::SocketAddr,
+    num::{NonZeroU64, NonZeroUsize},
+    path::PathBuf,
+};
 
+use figment::{
+    Figment,
+    providers::{Format, Toml},
+};
 use leptos::config::{Env, LeptosOptions};
 use serde::Deserialize;
 
@@ -96,6 +108,47 @@ pub struct AuthSection {
     pub theme_logo: Option<String>,
 }
 
+/// The environment variables of the `[auth]` settings that the loader layers over the file.
+/// `AUTH_RATE_LIMITS` and `AUTH_TRUST_HOST` are not among them: the library reads those
+/// itself (they take `on`/`off`), and the file's value is only their default.
+const AUTH_VARIABLES: [&str; 23] = [
+    "AUTH_SESSION_STRATEGY",
+    "AUTH_SESSION_CHECK_INTERVAL",
+    "AUTH_SESSION_MAX_AGE",
+    "AUTH_SESSION_UPDATE_AGE",
+    "AUTH_SESSION_ABSOLUTE_MAX_AGE",
+    "AUTH_COOKIE_PREFIX",
+    "AUTH_RATE_LIMIT_MAX_REQUESTS",
+    "AUTH_RATE_LIMIT_WINDOW",
+    "AUTH_LOCKOUT_MAX_FAILURES",
+    "AUTH_LOCKOUT_WINDOW",
+    "AUTH_LOCKOUT_DURATION",
+    "AUTH_MAIL_LIMIT_MAX",
+    "AUTH_MAIL_LIMIT_WINDOW",
+    "AUTH_AUDIT_RETENTION",
+    "AUTH_RATE_LIMIT_IPV6_PREFIX",
+    "AUTH_DATABASE_RETRY_INTERVAL",
+    "AUTH_SESSION_FRESH_AGE",
+    "AUTH_TRUSTED_DEVICE_AGE",
+    "AUTH_TWO_FACTOR_TIMEOUT",
+    "AUTH_THEME_COLOR_SCHEME",
+    "AUTH_THEME_BRAND_COLOR",
+    "AUTH_THEME_BUTTON_TEXT",
+    "AUTH_THEME_LOGO",
+];
+
+/// The environment variables of the server's own settings, and their keys.
+const SITE_VARIABLES: [(&str, &str); 8] = [
+    ("LEPTOS_SITE_ADDR", "site.addr"),
+    ("LEPTOS_MAX_CONNECTIONS", "site.max_connections"),
+    ("LEPTOS_IDLE_TIMEOUT", "site.idle_timeout"),
+    ("LEPTOS_ENV", "site.env"),
+    ("LEPTOS_RELOAD_PORT", "site.reload_port"),
+    ("LEPTOS_SITE_ROOT", "site.site_root"),
+    ("LEPTOS_AUTH_DATA_DIR", "site.data_dir"),
+    ("DATABASE_URL", "site.database_url"),
+];
+
 impl AuthSection {
     /// The value of the setting whose environment variable is `name`, as that variable
     /// would hold it (`AUTH_SESSION_MAX_AGE` → `session_max_age`).
@@ -140,14 +193,11 @@ impl SiteConfig {
 /// A configuration problem that stops start-up, with a message fit for one log line.
 #[derive(Debug)]
 pub enum ConfigError {
-    /// The configuration file exists but cannot be read or parsed.
+    /// `LEPTOS_CONFIG` names a file that is not there.
     File { path: PathBuf, reason: String },
-    /// An environment variable or file setting has a value of the wrong form.
-    Invalid {
-        name: &'static str,
-        value: String,
-        expected: &'static str,
-    },
+    /// A setting of the file or the environment is unknown or has a value of the wrong form:
+    /// the message names its key and where it came from.
+    Setting(Box<figment::Error>),
 }
 
 impl fmt::Display for ConfigError {
@@ -160,13 +210,7 @@ impl fmt::Display for ConfigError {
                     path.display()
                 )
             }
-            ConfigError::Invalid {
-                name,
-                value,
-                expected,
-            } => {
-                write!(f, "{name}={value:?} is not valid: expected {expected}")
-            }
+            ConfigError::Setting(error) => write!(f, "invalid configuration: {error}"),
         }
     }
 }
@@ -182,12 +226,73 @@ struct ConfigFile {
     auth: AuthSection,
 }
 
+/// The `[site]` section (and the environment variables of [`SITE_VARIABLES`]).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SiteSection {
-    addr: Option<String>,
-    max_connections: Option<usize>,
-    idle_timeout: Option<u64>,
+    addr: Option<SocketAddr>,
+    max_connections: Option<NonZeroUsize>,
+    idle_timeout: Option<NonZeroU64>,
+    env: Option<Mode>,
+    reload_port: Option<u16>,
+    site_root: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+}
+
+/// `DEV` or `PROD`, in any case, or spelled out (`LEPTOS_ENV`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+enum Mode {
+    #[serde(rename = "DEV", alias = "dev", alias = "Dev", alias = "DEVELOPMENT")]
+    #[serde(alias = "development", alias = "Development")]
+    Dev,
+    #[serde(rename = "PROD", alias = "prod", alias = "Prod", alias = "PRODUCTION")]
+    #[serde(alias = "production", alias = "Production")]
+    Prod,
+}
+
+/// One environment variable as a layer, named after it in errors ("… in `LEPTOS_ENV`
+/// environment variable"); its value read as figment reads any environment value (`50` a
+/// number, `true` a boolean, anything else text).
+struct Variable {
+    name: &'static str,
+    key: String,
+    value: String,
+}
+
+impl figment::Provider for Variable {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named(format!("`{}` environment variable", self.name))
+    }
+
+    fn data(
+        &self,
+    ) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let value: figment::value::Value = self.value.parse().expect("any text is a value");
+        let nested = figment::util::nest(&self.key, value);
+        Ok(figment::Profile::Default.collect(nested.into_dict().unwrap_or_default()))
+    }
+}
+
+/// The layers: the configuration file, then the environment variables the server knows
+/// (empty ones count as unset).
+fn layers(file: &std::path::Path) -> Figment {
+    let site = SITE_VARIABLES
+        .iter()
+        .map(|(name, key)| (*name, (*key).to_owned()));
+    let auth = AUTH_VARIABLES.iter().map(|name| {
+        (
+            *name,
+            format!("auth.{}", name["AUTH_".len()..].to_ascii_lowercase()),
+        )
+    });
+    site.chain(auth).fold(
+        Figment::new().merge(Toml::file(file)),
+        |layers, (name, key)| match std::env::var(name) {
+            Ok(value) if !value.trim().is_empty() => layers.merge(Variable { name, key, value }),
+            _ => layers,
+        },
+    )
 }
 
 impl SiteConfig {
@@ -196,73 +301,51 @@ impl SiteConfig {
     pub fn load() -> Result<Self, ConfigError> {
         // A missing .env is normal; a malformed one is reported by the variables it breaks.
         let _ = dotenvy::dotenv();
-        let file = read_config_file()?;
-
-        let (addr_name, addr) = match std::env::var("LEPTOS_SITE_ADDR") {
-            Ok(value) => ("LEPTOS_SITE_ADDR", value),
-            Err(_) => (
-                "[site] addr",
-                file.site.addr.unwrap_or_else(|| DEFAULT_SITE_ADDR.into()),
-            ),
-        };
-        let addr = addr.parse().map_err(|_| ConfigError::Invalid {
-            name: addr_name,
-            value: addr.clone(),
-            expected: "an address such as 127.0.0.1:3000",
-        })?;
-
-        let env = match std::env::var("LEPTOS_ENV") {
-            Ok(value) => match value.to_ascii_uppercase().as_str() {
-                "DEV" | "DEVELOPMENT" => Env::DEV,
-                "PROD" | "PRODUCTION" => Env::PROD,
-                _ => {
-                    return Err(ConfigError::Invalid {
-                        name: "LEPTOS_ENV",
-                        value,
-                        expected: "DEV or PROD",
+        let file = match std::env::var_os("LEPTOS_CONFIG") {
+            Some(path) => {
+                let path = PathBuf::from(path);
+                if !path.is_file() {
+                    return Err(ConfigError::File {
+                        path,
+                        reason: "no such file".into(),
                     });
                 }
-            },
-            Err(_) if cfg!(debug_assertions) => Env::DEV,
-            Err(_) => Env::PROD,
+                path
+            }
+            None => PathBuf::from(DEFAULT_CONFIG_FILE),
         };
-
-        let reload_port = match std::env::var("LEPTOS_RELOAD_PORT") {
-            Ok(value) => value.parse().map_err(|_| ConfigError::Invalid {
-                name: "LEPTOS_RELOAD_PORT",
-                value,
-                expected: "a port number",
-            })?,
-            Err(_) => 3001,
-        };
-
-        let data_dir: PathBuf = std::env::var_os("LEPTOS_AUTH_DATA_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| DEFAULT_DATA_DIR.into());
-        let database_url = std::env::var("DATABASE_URL")
-            .ok()
-            .filter(|url| !url.trim().is_empty())
-            .unwrap_or_else(|| default_database_url(&data_dir));
+        let settings: ConfigFile = layers(&file)
+            .extract()
+            .map_err(|e| ConfigError::Setting(Box::new(e)))?;
+        let site = settings.site;
 
         let mut limits = super::serve::ServeLimits::default();
-        if let Some(max) = number_setting("LEPTOS_MAX_CONNECTIONS", file.site.max_connections)? {
-            limits.max_connections = max;
+        if let Some(max) = site.max_connections {
+            limits.max_connections = max.get();
         }
-        if let Some(secs) = number_setting("LEPTOS_IDLE_TIMEOUT", file.site.idle_timeout)? {
-            limits.idle_timeout = std::time::Duration::from_secs(secs);
+        if let Some(secs) = site.idle_timeout {
+            limits.idle_timeout = std::time::Duration::from_secs(secs.get());
         }
-
+        let env = match site.env {
+            Some(Mode::Dev) => Env::DEV,
+            Some(Mode::Prod) => Env::PROD,
+            None if cfg!(debug_assertions) => Env::DEV,
+            None => Env::PROD,
+        };
+        let data_dir = site.data_dir.unwrap_or_else(|| DEFAULT_DATA_DIR.into());
         Ok(SiteConfig {
             limits,
-            addr,
-            site_root: std::env::var_os("LEPTOS_SITE_ROOT")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| DEFAULT_SITE_ROOT.into()),
+            addr: site
+                .addr
+                .unwrap_or_else(|| DEFAULT_SITE_ADDR.parse().expect("a socket address")),
+            site_root: site.site_root.unwrap_or_else(|| DEFAULT_SITE_ROOT.into()),
             env,
-            reload_port,
+            reload_port: site.reload_port.map_or(3001, u32::from),
+            database_url: site
+                .database_url
+                .unwrap_or_else(|| default_database_url(&data_dir)),
             data_dir,
-            database_url,
-            auth: file.auth,
+            auth: settings.auth,
         })
     }
 
@@ -294,94 +377,117 @@ impl SiteConfig {
     }
 }
 
-/// A positive whole number from the environment variable `name`, else from the file.
-fn number_setting<T>(name: &'static str, from_file: Option<T>) -> Result<Option<T>, ConfigError>
-where
-    T: std::str::FromStr + PartialOrd + Default,
-{
-    let value = match std::env::var(name) {
-        Ok(value) => value.trim().parse().map_err(|_| ConfigError::Invalid {
-            name,
-            value: value.clone(),
-            expected: "a positive whole number",
-        })?,
-        Err(_) => match from_file {
-            Some(value) => value,
-            None => return Ok(None),
-        },
-    };
-    if value <= T::default() {
-        return Err(ConfigError::Invalid {
-            name,
-            value: "0".into(),
-            expected: "a positive whole number",
-        });
-    }
-    Ok(Some(value))
-}
-
 fn default_database_url(data_dir: &std::path::Path) -> String {
     format!("sqlite://{}", data_dir.join("leptos-auth.db").display())
 }
 
-fn read_config_file() -> Result<ConfigFile, ConfigError> {
-    let (path, required) = match std::env::var_os("LEPTOS_CONFIG") {
-        Some(path) => (PathBuf::from(path), true),
-        None => (PathBuf::from(DEFAULT_CONFIG_FILE), false),
-    };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
-            return Ok(ConfigFile::default());
-        }
-        Err(e) => {
-            return Err(ConfigError::File {
-                path,
-                reason: e.to_string(),
-            });
-        }
-    };
-    toml::from_str(&text).map_err(|e| ConfigError::File {
-        path,
-        reason: e.message().to_owned(),
-    })
-}
-
 #[cfg(test)]
+// `Jail`'s closures return figment's error type as it is.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
+    use figment::Jail;
+
+    /// Loads the configuration inside `jail` (its own folder and environment).
+    fn load_in(_jail: &mut Jail) -> Result<SiteConfig, String> {
+        SiteConfig::load().map_err(|e| e.to_string())
+    }
 
     #[test]
-    fn every_file_setting_reaches_its_environment_variable_name() {
-        let file: ConfigFile = toml::from_str(
-            r#"
-            [site]
-            max_connections = 100
-            idle_timeout = 30
-            [auth]
-            audit_retention = 86400
-            rate_limit_ipv6_prefix = 56
-            database_retry_interval = 5
-            mail_limit_max = 3
-            session_fresh_age = 300
-            trusted_device_age = 86400
-            two_factor_timeout = 120
-            "#,
-        )
-        .unwrap();
-        assert_eq!(file.site.max_connections, Some(100));
-        assert_eq!(file.site.idle_timeout, Some(30));
-        for (name, value) in [
-            ("AUTH_AUDIT_RETENTION", "86400"),
-            ("AUTH_RATE_LIMIT_IPV6_PREFIX", "56"),
-            ("AUTH_DATABASE_RETRY_INTERVAL", "5"),
-            ("AUTH_MAIL_LIMIT_MAX", "3"),
-            ("AUTH_SESSION_FRESH_AGE", "300"),
-            ("AUTH_TRUSTED_DEVICE_AGE", "86400"),
-            ("AUTH_TWO_FACTOR_TIMEOUT", "120"),
-        ] {
-            assert_eq!(file.auth.setting(name).as_deref(), Some(value), "{name}");
-        }
-        assert!(toml::from_str::<ConfigFile>("[auth]\nno_such_setting = 1").is_err());
+    fn file_settings_apply_and_the_environment_wins() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "Leptos.toml",
+                r##"
+                [site]
+                addr = "127.0.0.1:4000"
+                max_connections = 100
+                idle_timeout = 30
+                [auth]
+                session_max_age = 60
+                audit_retention = 86400
+                theme_brand_color = "#0f766e"
+                "##,
+            )?;
+            let config = load_in(jail).unwrap();
+            assert_eq!(config.addr.port(), 4000);
+            assert_eq!(config.limits.max_connections, 100);
+            assert_eq!(config.limits.idle_timeout.as_secs(), 30);
+            assert_eq!(
+                config.auth.setting("AUTH_SESSION_MAX_AGE").as_deref(),
+                Some("60")
+            );
+            assert_eq!(
+                config.auth.setting("AUTH_AUDIT_RETENTION").as_deref(),
+                Some("86400")
+            );
+            assert_eq!(
+                config.auth.setting("AUTH_THEME_BRAND_COLOR").as_deref(),
+                Some("#0f766e")
+            );
+
+            jail.set_env("LEPTOS_MAX_CONNECTIONS", "50");
+            jail.set_env("AUTH_SESSION_MAX_AGE", "120");
+            jail.set_env("LEPTOS_ENV", "production");
+            jail.set_env("DATABASE_URL", "postgres://db.example/app");
+            // Empty is unset: the file's value stays.
+            jail.set_env("LEPTOS_IDLE_TIMEOUT", " ");
+            let config = load_in(jail).unwrap();
+            assert_eq!(config.limits.max_connections, 50);
+            assert_eq!(config.limits.idle_timeout.as_secs(), 30);
+            assert_eq!(
+                config.auth.setting("AUTH_SESSION_MAX_AGE").as_deref(),
+                Some("120")
+            );
+            assert!(config.is_production());
+            assert_eq!(config.database_url, "postgres://db.example/app");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_with_its_key_and_where_it_came_from() {
+        Jail::expect_with(|jail| {
+            jail.create_file("Leptos.toml", "[site]\nmax_connections = 0\n")?;
+            let error = load_in(jail).unwrap_err();
+            assert!(
+                error.contains("max_connections") && error.contains("Leptos.toml"),
+                "{error}"
+            );
+
+            jail.create_file("Leptos.toml", "[auth]\nno_such_setting = 1\n")?;
+            let error = load_in(jail).unwrap_err();
+            assert!(
+                error.contains("no_such_setting") && error.contains("Leptos.toml"),
+                "{error}"
+            );
+
+            jail.create_file("Leptos.toml", "")?;
+            for (variable, value, key) in [
+                ("LEPTOS_MAX_CONNECTIONS", "many", "max_connections"),
+                ("LEPTOS_SITE_ADDR", "localhost", "addr"),
+                ("LEPTOS_ENV", "staging", "env"),
+                ("AUTH_SESSION_MAX_AGE", "a month", "session_max_age"),
+            ] {
+                jail.set_env(variable, value);
+                let error = load_in(jail).unwrap_err();
+                assert!(
+                    error.contains(key) && error.contains(variable),
+                    "{variable}: {error}"
+                );
+                jail.set_env(variable, "");
+            }
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_configuration_file_named_but_missing_is_an_error() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LEPTOS_CONFIG", "elsewhere.toml");
+            let error = load_in(jail).unwrap_err();
+            assert!(error.contains("elsewhere.toml"), "{error}");
+            Ok(())
+        });
     }
 }

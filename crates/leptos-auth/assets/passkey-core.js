@@ -5,7 +5,8 @@
 // and without the import, the comment lines and the indentation — so no line of code starts
 // with `//`, `/**` or `import`, no string spans lines, and the files share one scope. Plain
 // JavaScript rather than WASM: the ceremony in the WASM client cost 18.5 KiB of the bundle's
-// budget.
+// budget. `T` holds the words in the page's language: the router serves each script with
+// `const T = {…};` in front (README › Languages).
 
 export const base = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -27,7 +28,7 @@ export async function post(path, body) {
   });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) {
-    throw new PasskeyError(answer.error ?? "Unavailable", answer.message ?? "Please try again.");
+    throw new PasskeyError(answer.error ?? "Unavailable", answer.message ?? T.tryAgain);
   }
   return answer;
 }
@@ -48,10 +49,10 @@ export async function ceremony(action, fields, signal) {
           });
   } catch (error) {
     throw error.name == "InvalidStateError"
-      ? new PasskeyError("PasskeyExists", "This device already has a passkey for this account.")
+      ? new PasskeyError("PasskeyExists", T.passkeyExists)
       : error.name == "NotAllowedError" || error.name == "AbortError"
-        ? new PasskeyError("Cancelled", "The passkey prompt was closed.")
-        : new PasskeyError("PasskeyError", "The passkey could not be used.");
+        ? new PasskeyError("Cancelled", T.promptClosed)
+        : new PasskeyError("PasskeyError", T.passkeyFailed);
   }
   return post("/callback/passkey", { action, ceremony, data: credential.toJSON(), ...fields });
 }
@@ -80,11 +81,18 @@ const available =
     .then((providers) => Object.values(providers).some((p) => p.type == "webauthn"))
     .catch(() => false);
 
+/** Puts the words in: `data-t` names an element's text, `data-t-placeholder` its placeholder. */
+function translate(element) {
+  for (const labelled of element.querySelectorAll("[data-t]")) labelled.textContent = T[labelled.dataset.t];
+  for (const field of element.querySelectorAll("[data-t-placeholder]")) field.placeholder = T[field.dataset.tPlaceholder];
+}
+
 /** Runs `setUp` once on each element matching `selector`, now and as pages render more. */
 export function enhance(selector, setUp) {
   const run = () => {
     for (const element of document.querySelectorAll(`${selector}:not([data-ready])`)) {
       element.dataset.ready = "";
+      translate(element);
       setUp(element);
     }
   };

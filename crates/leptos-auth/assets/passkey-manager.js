@@ -17,7 +17,7 @@ async function confirmWithPassword(email, password) {
   });
   const { url = "" } = await response.json().catch(() => ({}));
   if (!response.ok || url.includes("error=")) {
-    throw new PasskeyError("CredentialsSignin", "Invalid email or password.");
+    throw new PasskeyError("CredentialsSignin", T.wrongPassword);
   }
   announce();
 }
@@ -32,7 +32,7 @@ enhance("[data-passkey=manager]", (section) => {
     $("ul").innerHTML = passkeys
       .map(
         (p) =>
-          `<li data-testid="passkey"><strong>${escape(p.name)}</strong><span class="muted"> · added ${day(p.createdAt)} · ${p.lastUsedAt ? `last used ${day(p.lastUsedAt)}` : "never used"}${p.synced ? " · synced" : ""}</span> <button type="button" class="button" data-action="rename" data-id="${escape(p.id)}">Rename</button> <button type="button" class="button" data-action="delete" data-id="${escape(p.id)}">Delete</button></li>`,
+          `<li data-testid="passkey"><strong>${escape(p.name)}</strong><span class="muted"> · ${escape(T.addedOn.replace("{date}", day(p.createdAt)))} · ${escape(p.lastUsedAt ? T.lastUsedOn.replace("{date}", day(p.lastUsedAt)) : T.neverUsed)}${p.synced ? ` · ${escape(T.synced)}` : ""}</span> <button type="button" class="button" data-action="rename" data-id="${escape(p.id)}">${escape(T.rename)}</button> <button type="button" class="button" data-action="delete" data-id="${escape(p.id)}">${escape(T.delete)}</button></li>`,
       )
       .join("");
     $("[data-action=remove-password]").hidden = !passkeys.length;
@@ -43,11 +43,11 @@ enhance("[data-passkey=manager]", (section) => {
       show(status, error);
     });
   const add = async () => {
-    status.textContent = "Follow your browser's prompt…";
+    status.textContent = T.followPrompt;
     await ceremony("register", { name: $("#passkey-name").value });
     $("#passkey-name").value = "";
     $("[data-confirm]").hidden = true;
-    status.textContent = "Passkey added.";
+    status.textContent = T.passkeyAdded;
   };
   section.hidden = false;
   reload();
@@ -62,13 +62,13 @@ enhance("[data-passkey=manager]", (section) => {
     const { action, id } = target.closest("[data-action]")?.dataset ?? {};
     if (action == "delete") run(post("/passkeys/delete", { id }));
     if (action == "rename") {
-      const name = prompt("New name for this passkey");
+      const name = prompt(T.newName);
       if (name) run(post("/passkeys/rename", { id, name }));
     }
     if (action == "confirm-passkey") run(ceremony("authenticate", {}).then(announce).then(add));
     if (action == "remove-password") {
       run(post("/password/remove", {}).then(() => {
-        status.textContent = "Your password was removed: sign in with a passkey.";
+        status.textContent = T.passwordRemoved;
       }));
     }
   };

@@ -82,14 +82,11 @@ impl ComponentTexts {
                 } else {
                     self.get(ComponentText::TooManyAttempts)
                 };
-                let minutes = secs.div_ceil(60).max(1);
-                let wait = if minutes == 1 {
-                    self.get(ComponentText::TryAgainInAMinute).to_owned()
-                } else {
-                    self.get(ComponentText::TryAgainInMinutes)
-                        .replace("{minutes}", &minutes.to_string())
-                };
-                format!("{reason} {wait}")
+                let wait = [
+                    self.get(ComponentText::TryAgainInAMinute),
+                    self.get(ComponentText::TryAgainInMinutes),
+                ];
+                crate::error::wait_message(reason, secs, wait)
             }
             _ => {
                 let index = AuthError::ALL.iter().position(|e| *e == error);

@@ -161,9 +161,31 @@ impl AuthError {
     /// [`user_message`](Self::user_message), telling how long to wait when the server said
     /// (`retry_after_secs`, from `?retryAfter=`): "… Try again in 15 minutes."
     pub fn user_message_after(self, retry_after_secs: Option<u64>) -> String {
-        // The English component texts compose it: one copy of the rule in the client.
-        crate::component_texts::ComponentTexts::default().error(self, retry_after_secs)
+        match (self, retry_after_secs) {
+            (AuthError::AccountLocked | AuthError::RateLimited, Some(secs)) => {
+                let reason = if self == AuthError::AccountLocked {
+                    "Too many failed sign-in attempts."
+                } else {
+                    "Too many attempts."
+                };
+                let wait = ["Try again in 1 minute.", "Try again in {minutes} minutes."];
+                wait_message(reason, secs, wait)
+            }
+            _ => self.user_message().to_owned(),
+        }
     }
+}
+
+/// "<reason> <how long to wait>", in whatever language `reason` and `wait` (the texts for
+/// one minute and for `{minutes}` minutes) are: the one rule for every language.
+pub(crate) fn wait_message(reason: &str, retry_after_secs: u64, wait: [&str; 2]) -> String {
+    let minutes = retry_after_secs.div_ceil(60).max(1);
+    let wait = if minutes == 1 {
+        wait[0].to_owned()
+    } else {
+        wait[1].replace("{minutes}", &minutes.to_string())
+    };
+    format!("{reason} {wait}")
 }
 
 impl fmt::Display for AuthError {

@@ -45,9 +45,10 @@ async fn main() {
         .leptos_routes(&leptos_options, routes, shell)
         .layer(auth.layer())
         .with_state(leptos_options);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:3000")
+    let addr = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let listener = tokio::net::TcpListener::bind(&addr)
         .await
-        .expect("bind 127.0.0.1:3000");
+        .expect("bind the site address");
     axum::serve(
         listener,
         // The client address is what the per-IP rate limits count.

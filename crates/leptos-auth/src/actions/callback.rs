@@ -147,9 +147,6 @@ async fn credentials_sign_in(
 
 /// The `callbackUrl` remembered by the sign-in page's cookie, when still allowed.
 fn stored_callback_url(auth: &Auth, ctx: &RequestContext) -> Option<String> {
-    let raw = ctx.cookies.get(&ctx.jar.callback_url())?;
-    let decoded = percent_encoding::percent_decode_str(raw)
-        .decode_utf8()
-        .ok()?;
-    auth.allowed_callback_url(ctx, Some(&decoded))
+    let url = ctx.cookies.get(&ctx.jar.callback_url())?;
+    auth.allowed_callback_url(ctx, Some(url))
 }

@@ -13,8 +13,6 @@
 //! A refusal is `{"error":<stable code>,"message"}` with a 4xx status (503 when the store is
 //! down).
 
-use std::sync::LazyLock;
-
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
@@ -28,7 +26,8 @@ use super::{
     request::{ActionPost, CheckedPost},
 };
 use crate::{
-    Auth,
+    Auth, AuthError,
+    i18n::{Language, Text},
     passkeys::{PasskeyError, Registered},
 };
 
@@ -209,26 +208,68 @@ impl Script {
             HeaderValue::from_static("text/javascript; charset=utf-8"),
         );
         set.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        // In the language of the request: another language is another version.
+        set.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        );
         set.insert(header::ETAG, etag);
         response
     }
 }
 
 const CORE: &str = include_str!("../../assets/passkey-core.js");
+const SIGN_IN: &str = include_str!("../../assets/passkey-sign-in.js");
+const MANAGER: &str = include_str!("../../assets/passkey-manager.js");
 
-static SIGN_IN_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(&[CORE, include_str!("../../assets/passkey-sign-in.js")]));
-static MANAGER_SCRIPT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(&[CORE, include_str!("../../assets/passkey-manager.js")]));
-
-/// `GET /passkey-sign-in.js`.
-pub(super) async fn sign_in_script(headers: HeaderMap) -> Response {
-    SIGN_IN_SCRIPT.reply(&headers)
+/// What the scripts say, by the name they use (`T.addPasskey`), in the request's language.
+fn script_texts(language: &Language) -> String {
+    let texts = [
+        ("passkeySignIn", Text::PasskeySignIn),
+        ("passkeySignUp", Text::PasskeySignUp),
+        ("passkeys", Text::Passkeys),
+        ("name", Text::Name),
+        ("nameExample", Text::PasskeyNameExample),
+        ("addPasskey", Text::AddPasskey),
+        ("confirmFirst", Text::ConfirmFirst),
+        ("yourPassword", Text::YourPassword),
+        ("confirmWithPassword", Text::ConfirmWithPassword),
+        ("confirmWithPasskey", Text::ConfirmWithPasskey),
+        ("removePassword", Text::RemovePassword),
+        ("tryAgain", Text::TryAgain),
+        ("passkeyExists", Text::PasskeyExists),
+        ("promptClosed", Text::PasskeyPromptClosed),
+        ("passkeyFailed", Text::PasskeyFailed),
+        ("wrongPassword", Text::Error(AuthError::CredentialsSignin)),
+        ("followPrompt", Text::FollowPrompt),
+        ("passkeyAdded", Text::PasskeyAdded),
+        ("newName", Text::NewPasskeyName),
+        ("passwordRemoved", Text::PasswordRemoved),
+        ("addedOn", Text::AddedOn),
+        ("lastUsedOn", Text::LastUsedOn),
+        ("neverUsed", Text::NeverUsed),
+        ("synced", Text::Synced),
+        ("rename", Text::Rename),
+        ("delete", Text::Delete),
+    ];
+    let texts: serde_json::Map<String, serde_json::Value> = texts
+        .into_iter()
+        .map(|(name, text)| (name.to_owned(), language.text(text).into()))
+        .collect();
+    format!("const T = {};", serde_json::Value::Object(texts))
 }
 
-/// `GET /passkey-manager.js`.
-pub(super) async fn manager_script(headers: HeaderMap) -> Response {
-    MANAGER_SCRIPT.reply(&headers)
+/// `GET /passkey-sign-in.js`, in the request's language (the browser asks for the script
+/// with the page's `Accept-Language` and cookies, so it is the page's language).
+pub(super) async fn sign_in_script(State(auth): State<Auth>, headers: HeaderMap) -> Response {
+    let language = auth.config().languages.for_request(&headers);
+    Script::new(&[&script_texts(&language), CORE, SIGN_IN]).reply(&headers)
+}
+
+/// `GET /passkey-manager.js`, in the request's language.
+pub(super) async fn manager_script(State(auth): State<Auth>, headers: HeaderMap) -> Response {
+    let language = auth.config().languages.for_request(&headers);
+    Script::new(&[&script_texts(&language), CORE, MANAGER]).reply(&headers)
 }
 
 #[cfg(test)]
@@ -244,9 +285,22 @@ mod tests {
             script.text,
             "export const a = 1; // kept\nif (a) {\nf();\n}\n"
         );
-        for served in [&*SIGN_IN_SCRIPT, &*MANAGER_SCRIPT] {
+        let texts = script_texts(&Language::english());
+        for page in [SIGN_IN, MANAGER] {
+            let served = Script::new(&[&texts, CORE, page]);
             assert!(!served.text.contains("\n//") && !served.text.contains("import "));
             assert!(served.text.contains("export async function ceremony"));
+            assert!(served.text.starts_with("const T = {"));
+        }
+        // Every `T.name` the scripts use is in the table.
+        for source in [CORE, SIGN_IN, MANAGER] {
+            for used in source.split("T.").skip(1) {
+                let name: String = used
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect();
+                assert!(texts.contains(&format!("\"{name}\":")), "T.{name}");
+            }
         }
     }
 }

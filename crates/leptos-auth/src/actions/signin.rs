@@ -36,11 +36,9 @@ pub(super) async fn get(
         ));
     }
     let (csrf_token, csrf_cookie) = auth.csrf_token(&ctx);
-    let callback_cookie = callback_url.as_deref().map(|url| {
-        let value = percent_encoding::utf8_percent_encode(url, percent_encoding::NON_ALPHANUMERIC);
-        ctx.jar
-            .set(&ctx.jar.callback_url(), &value.to_string(), None)
-    });
+    let callback_cookie = callback_url
+        .as_deref()
+        .map(|url| ctx.jar.set(&ctx.jar.callback_url(), url, None));
     let html = pages::sign_in(
         &auth,
         &ctx,

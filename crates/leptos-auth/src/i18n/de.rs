@@ -136,5 +136,31 @@ pub(super) fn text(text: Text) -> &'static str {
             "Falls Sie das nicht waren, können Sie diese E-Mail ignorieren: Es wurde nichts geändert."
         }
         Text::MailCopyLink => "Oder kopieren Sie diesen Link in Ihren Browser:",
+        Text::PasskeySignIn => "Mit Passkey anmelden",
+        Text::PasskeySignUp => "Stattdessen mit Passkey registrieren",
+        Text::Passkeys => "Passkeys",
+        Text::PasskeyNameExample => "MacBook, Pixel…",
+        Text::AddPasskey => "Passkey hinzufügen",
+        Text::ConfirmFirst => "Bestätigen Sie zuerst, dass Sie es sind:",
+        Text::YourPassword => "Ihr Passwort",
+        Text::ConfirmWithPassword => "Mit Passwort bestätigen",
+        Text::ConfirmWithPasskey => "Mit Passkey bestätigen",
+        Text::RemovePassword => "Mein Passwort entfernen",
+        Text::TryAgain => "Bitte versuchen Sie es erneut.",
+        Text::PasskeyExists => "Dieses Gerät hat bereits einen Passkey für dieses Konto.",
+        Text::PasskeyPromptClosed => "Der Passkey-Dialog wurde geschlossen.",
+        Text::PasskeyFailed => "Der Passkey konnte nicht verwendet werden.",
+        Text::FollowPrompt => "Folgen Sie den Anweisungen Ihres Browsers…",
+        Text::PasskeyAdded => "Passkey hinzugefügt.",
+        Text::NewPasskeyName => "Neuer Name für diesen Passkey",
+        Text::PasswordRemoved => {
+            "Ihr Passwort wurde entfernt: Melden Sie sich mit einem Passkey an."
+        }
+        Text::AddedOn => "hinzugefügt am {date}",
+        Text::LastUsedOn => "zuletzt verwendet am {date}",
+        Text::NeverUsed => "nie verwendet",
+        Text::Synced => "synchronisiert",
+        Text::Rename => "Umbenennen",
+        Text::Delete => "Löschen",
     }
 }

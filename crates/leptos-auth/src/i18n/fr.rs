@@ -136,5 +136,31 @@ pub(super) fn text(text: Text) -> &'static str {
             "Si ce n'était pas vous, vous pouvez ignorer cet e-mail\u{a0}: rien n'a été modifié."
         }
         Text::MailCopyLink => "Ou copiez ce lien dans votre navigateur\u{a0}:",
+        Text::PasskeySignIn => "Se connecter avec une clé d'accès",
+        Text::PasskeySignUp => "S'inscrire plutôt avec une clé d'accès",
+        Text::Passkeys => "Clés d'accès",
+        Text::PasskeyNameExample => "MacBook, Pixel…",
+        Text::AddPasskey => "Ajouter une clé d'accès",
+        Text::ConfirmFirst => "Confirmez d'abord qu'il s'agit bien de vous\u{a0}:",
+        Text::YourPassword => "Votre mot de passe",
+        Text::ConfirmWithPassword => "Confirmer avec le mot de passe",
+        Text::ConfirmWithPasskey => "Confirmer avec une clé d'accès",
+        Text::RemovePassword => "Supprimer mon mot de passe",
+        Text::TryAgain => "Veuillez réessayer.",
+        Text::PasskeyExists => "Cet appareil dispose déjà d'une clé d'accès pour ce compte.",
+        Text::PasskeyPromptClosed => "La fenêtre de la clé d'accès a été fermée.",
+        Text::PasskeyFailed => "La clé d'accès n'a pas pu être utilisée.",
+        Text::FollowPrompt => "Suivez les instructions de votre navigateur…",
+        Text::PasskeyAdded => "Clé d'accès ajoutée.",
+        Text::NewPasskeyName => "Nouveau nom pour cette clé d'accès",
+        Text::PasswordRemoved => {
+            "Votre mot de passe a été supprimé\u{a0}: connectez-vous avec une clé d'accès."
+        }
+        Text::AddedOn => "ajoutée le {date}",
+        Text::LastUsedOn => "dernière utilisation le {date}",
+        Text::NeverUsed => "jamais utilisée",
+        Text::Synced => "synchronisée",
+        Text::Rename => "Renommer",
+        Text::Delete => "Supprimer",
     }
 }

@@ -151,6 +151,54 @@ pub enum Text {
     MailExistsIgnore,
     /// Above the link written out in a mail.
     MailCopyLink,
+    /// The passkey sign-in button.
+    PasskeySignIn,
+    /// The passkey sign-up button.
+    PasskeySignUp,
+    /// Heading of the passkey list.
+    Passkeys,
+    /// Example names of a new passkey (a field's placeholder).
+    PasskeyNameExample,
+    /// The button that adds a passkey.
+    AddPasskey,
+    /// Before the ways to confirm it is you.
+    ConfirmFirst,
+    /// Label of the password that confirms it is you.
+    YourPassword,
+    /// Confirming with the password.
+    ConfirmWithPassword,
+    /// Confirming with a passkey.
+    ConfirmWithPasskey,
+    /// The button that removes the password of an account with passkeys.
+    RemovePassword,
+    /// A failure the server did not explain.
+    TryAgain,
+    /// The browser has a passkey for this account already.
+    PasskeyExists,
+    /// The passkey prompt was closed.
+    PasskeyPromptClosed,
+    /// The passkey could not be used.
+    PasskeyFailed,
+    /// While the browser's passkey prompt is open.
+    FollowPrompt,
+    /// A passkey was added.
+    PasskeyAdded,
+    /// The question of renaming a passkey.
+    NewPasskeyName,
+    /// The password was removed.
+    PasswordRemoved,
+    /// When a passkey was added: `{date}`.
+    AddedOn,
+    /// When a passkey was last used: `{date}`.
+    LastUsedOn,
+    /// A passkey never used.
+    NeverUsed,
+    /// A passkey synced between devices.
+    Synced,
+    /// Rename button.
+    Rename,
+    /// Delete button.
+    Delete,
 }
 
 /// A language's table. Answer `None` for a text you do not translate: English is used.
@@ -231,8 +279,21 @@ impl Language {
 
     /// The message for an error code, saying how long to wait when the server said.
     pub fn error_message(&self, error: AuthError, retry_after_secs: Option<u64>) -> String {
-        // The components compose it the same way in the browser: one rule.
-        crate::component_texts::ComponentTexts::in_language(self).error(error, retry_after_secs)
+        match (error, retry_after_secs) {
+            (AuthError::AccountLocked | AuthError::RateLimited, Some(secs)) => {
+                let reason = if error == AuthError::AccountLocked {
+                    self.text(Text::TooManyFailedSignIns)
+                } else {
+                    self.text(Text::TooManyAttempts)
+                };
+                let wait = [
+                    self.text(Text::TryAgainInAMinute),
+                    self.text(Text::TryAgainInMinutes),
+                ];
+                crate::error::wait_message(reason, secs, wait)
+            }
+            _ => self.text(Text::Error(error)).to_owned(),
+        }
     }
 }
 
@@ -353,6 +414,8 @@ mod tests {
             (Text::MailResetSubject, &["{site}"]),
             (Text::MailVerifySubject, &["{site}"]),
             (Text::MailExistsSubject, &["{site}"]),
+            (Text::AddedOn, &["{date}"]),
+            (Text::LastUsedOn, &["{date}"]),
         ];
         for language in Languages::default().known {
             for (text, names) in placeholders {

@@ -143,13 +143,9 @@ impl Auth {
             cookies.push(check_cookie(jar.nonce(), nonce));
         }
         if let Some(callback_url) = callback_url {
-            let value = percent_encoding::utf8_percent_encode(
-                callback_url,
-                percent_encoding::NON_ALPHANUMERIC,
-            );
             cookies.push(jar.set(
                 &jar.callback_url(),
-                &value.to_string(),
+                callback_url,
                 Some(checks::CHECK_MAX_AGE),
             ));
         }

@@ -1,9 +1,12 @@
 //! Auth cookies (docs/architecture.md › Cookies and CSRF): names with the `__Host-` prefix on
-//! https, one set of safe attributes, and chunking of values too large for one cookie.
+//! https, one set of safe attributes, and chunking of values too large for one cookie — on
+//! top of the `cookie` crate, which parses `Cookie` headers and writes `Set-Cookie` values
+//! (attribute syntax, percent-encoding of values).
 
 use std::collections::HashMap;
 
 use axum::http::{HeaderMap, header};
+use cookie::{Cookie, CookieBuilder, SameSite, time::Duration};
 
 /// Largest value put in one cookie; browsers cap a whole cookie at 4096 bytes and the name
 /// and attributes need room too.
@@ -28,12 +31,11 @@ impl RequestCookies {
             if total > MAX_COOKIE_HEADER {
                 return RequestCookies::default();
             }
-            for pair in value.split(';') {
-                if let Some((name, value)) = pair.trim().split_once('=') {
-                    cookies
-                        .entry(name.trim().to_owned())
-                        .or_insert_with(|| value.trim().to_owned());
-                }
+            // The first of two cookies with one name wins; a malformed pair is skipped.
+            for cookie in Cookie::split_parse_encoded(value).flatten() {
+                cookies
+                    .entry(cookie.name().to_owned())
+                    .or_insert_with(|| cookie.value().to_owned());
             }
         }
         RequestCookies(cookies)
@@ -125,25 +127,33 @@ impl CookieJar {
         format!("{secure_prefix}{}{base}", self.prefix)
     }
 
-    /// A `Set-Cookie` value; `max_age` `None` makes a browser-session cookie.
+    /// Every auth cookie's attributes: the whole site (`__Host-` needs `Path=/` and no
+    /// `Domain`), out of reach of scripts, sent on top-level navigations from elsewhere (the
+    /// OAuth callback) but not on cross-site subrequests, `Secure` on https.
+    fn cookie<'a>(&self, name: &'a str, value: &'a str) -> CookieBuilder<'a> {
+        Cookie::build((name, value))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+    }
+
+    /// A `Set-Cookie` value (percent-encoded where the value needs it); `max_age` `None`
+    /// makes a browser-session cookie.
     pub fn set(&self, name: &str, value: &str, max_age: Option<u64>) -> String {
-        let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
-        if self.secure {
-            cookie.push_str("; Secure");
+        let mut cookie = self.cookie(name, value);
+        if let Some(seconds) = max_age {
+            cookie = cookie.max_age(Duration::seconds(
+                i64::try_from(seconds).unwrap_or(i64::MAX),
+            ));
         }
-        if let Some(max_age) = max_age {
-            cookie.push_str(&format!("; Max-Age={max_age}"));
-        }
-        cookie
+        cookie.build().encoded().to_string()
     }
 
     /// A `Set-Cookie` value that deletes the cookie.
     pub fn expire(&self, name: &str) -> String {
-        let mut cookie = format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-        if self.secure {
-            cookie.push_str("; Secure");
-        }
-        cookie
+        let cookie = self.cookie(name, "").max_age(Duration::ZERO);
+        cookie.build().encoded().to_string()
     }
 
     /// `Set-Cookie` values storing `value` under `name`, split into chunks when it is too
@@ -227,6 +237,19 @@ mod tests {
         let plain = CookieJar::new("authjs.", false);
         assert_eq!(plain.session_token(), "authjs.session-token");
         assert!(!plain.set("a", "b", None).contains("Secure"));
+    }
+
+    #[test]
+    fn values_are_percent_encoded_and_read_back_decoded() {
+        let jar = CookieJar::new("p.", false);
+        let url = "https://app.example.com/a b?x=1;y=\"2\"&z=%41";
+        let set = jar.set("p.url", url, None);
+        let sent = set.split("; ").next().unwrap();
+        assert!(!sent[6..].contains([' ', ';', '"']), "{sent}");
+        assert_eq!(request(sent).get("p.url"), Some(url));
+        // Two cookies of one name: the first wins; a malformed pair is skipped.
+        let two = request("a=1; =x; junk; a=2; b=3");
+        assert_eq!((two.get("a"), two.get("b")), (Some("1"), Some("3")));
     }
 
     #[test]
