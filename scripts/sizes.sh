@@ -10,12 +10,23 @@ name=leptos-auth
 assets=crates/leptos-auth/assets
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 size() { stat -c %s "$1"; }
-# A passkey script as the auth router serves it: passkey-core.js and the page's file in one,
-# without the import, comment lines and indentation (the same rule as `Script::new` in
-# crates/leptos-auth/src/actions/passkey.rs).
+# The passkey scripts as the auth router serves them (with the words of their language in
+# front; fetched in English), from the release binary started for a moment in an empty
+# folder.
+port=3198
+dir="$(mktemp -d)"
+cp "target/release/$name" "$dir/"
+(cd "$dir" && AUTH_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
+  AUTH_URL="http://127.0.0.1:$port" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=error \
+  exec "./$name") &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
 served() {
-  cat "$assets/passkey-core.js" "$assets/$1" |
-    awk '{ sub(/^[ \t]+/, ""); sub(/[ \t]+$/, "") } $0 != "" && !/^\/\// && !/^\/\*\*/ && !/^import /'
+  curl -fsS -H 'Accept-Language: en' "http://127.0.0.1:$port/api/auth/$1"
 }
 brotli_size() {
   node -e 'const z = require("zlib"); let b = [];

@@ -40,3 +40,11 @@ test("the built-in pages are German too", async ({ page }) => {
   await expect(page.getByRole("alert")).toHaveAttribute("data-error", "Verification");
   await expect(page.getByRole("alert")).toContainText("nicht mehr gültig");
 });
+
+test("the passkey controls speak German too", async ({ page }) => {
+  // The instance named by host, where passkeys can work; its scripts bring the words.
+  await page.goto("http://localhost:3101/sign-up");
+  await expect(page.getByRole("button", { name: "Stattdessen mit Passkey registrieren" })).toBeVisible();
+  await page.goto("http://localhost:3101/sign-in");
+  await expect(page.getByRole("button", { name: "Mit Passkey anmelden" })).toBeVisible();
+});

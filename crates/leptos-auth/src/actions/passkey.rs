@@ -27,6 +27,7 @@ use super::{
 };
 use crate::{
     Auth, AuthError,
+    client::{MANAGER_HTML, SIGN_IN_HTML, SIGN_UP_HTML},
     i18n::{Language, Text},
     passkeys::{PasskeyError, Registered},
 };
@@ -222,8 +223,9 @@ const CORE: &str = include_str!("../../assets/passkey-core.js");
 const SIGN_IN: &str = include_str!("../../assets/passkey-sign-in.js");
 const MANAGER: &str = include_str!("../../assets/passkey-manager.js");
 
-/// What the scripts say, by the name they use (`T.addPasskey`), in the request's language.
-fn script_texts(language: &Language) -> String {
+/// What a script says, by the name it uses (`T.addPasskey` in its code, `data-t="addPasskey"`
+/// in its components' markup), in the request's language: only the texts `sources` name.
+fn script_texts(language: &Language, sources: &[&str]) -> String {
     let texts = [
         ("passkeySignIn", Text::PasskeySignIn),
         ("passkeySignUp", Text::PasskeySignUp),
@@ -252,8 +254,15 @@ fn script_texts(language: &Language) -> String {
         ("rename", Text::Rename),
         ("delete", Text::Delete),
     ];
+    let named = |name: &str| {
+        let uses = [format!("T.{name}"), format!("\"{name}\"")];
+        sources
+            .iter()
+            .any(|source| uses.iter().any(|used| source.contains(used)))
+    };
     let texts: serde_json::Map<String, serde_json::Value> = texts
         .into_iter()
+        .filter(|(name, _)| named(name))
         .map(|(name, text)| (name.to_owned(), language.text(text).into()))
         .collect();
     format!("const T = {};", serde_json::Value::Object(texts))
@@ -263,13 +272,15 @@ fn script_texts(language: &Language) -> String {
 /// with the page's `Accept-Language` and cookies, so it is the page's language).
 pub(super) async fn sign_in_script(State(auth): State<Auth>, headers: HeaderMap) -> Response {
     let language = auth.config().languages.for_request(&headers);
-    Script::new(&[&script_texts(&language), CORE, SIGN_IN]).reply(&headers)
+    let texts = script_texts(&language, &[CORE, SIGN_IN, SIGN_IN_HTML, SIGN_UP_HTML]);
+    Script::new(&[&texts, CORE, SIGN_IN]).reply(&headers)
 }
 
 /// `GET /passkey-manager.js`, in the request's language.
 pub(super) async fn manager_script(State(auth): State<Auth>, headers: HeaderMap) -> Response {
     let language = auth.config().languages.for_request(&headers);
-    Script::new(&[&script_texts(&language), CORE, MANAGER]).reply(&headers)
+    let texts = script_texts(&language, &[CORE, MANAGER, MANAGER_HTML]);
+    Script::new(&[&texts, CORE, MANAGER]).reply(&headers)
 }
 
 #[cfg(test)]
@@ -285,21 +296,29 @@ mod tests {
             script.text,
             "export const a = 1; // kept\nif (a) {\nf();\n}\n"
         );
-        let texts = script_texts(&Language::english());
-        for page in [SIGN_IN, MANAGER] {
-            let served = Script::new(&[&texts, CORE, page]);
+        let english = Language::english();
+        for sources in [
+            [CORE, SIGN_IN, SIGN_IN_HTML, SIGN_UP_HTML].as_slice(),
+            &[CORE, MANAGER, MANAGER_HTML],
+        ] {
+            let texts = script_texts(&english, sources);
+            let served = Script::new(&[&texts, sources[0], sources[1]]);
             assert!(!served.text.contains("\n//") && !served.text.contains("import "));
             assert!(served.text.contains("export async function ceremony"));
             assert!(served.text.starts_with("const T = {"));
-        }
-        // Every `T.name` the scripts use is in the table.
-        for source in [CORE, SIGN_IN, MANAGER] {
-            for used in source.split("T.").skip(1) {
+            // Every text the script and its markup name is in its table.
+            let names = sources.iter().flat_map(|source| {
+                let in_code = source.split("T.").skip(1);
+                let in_markup = source.split("data-t=\"").skip(1);
+                let placeholders = source.split("data-t-placeholder=\"").skip(1);
+                in_code.chain(in_markup).chain(placeholders)
+            });
+            for used in names {
                 let name: String = used
                     .chars()
                     .take_while(char::is_ascii_alphanumeric)
                     .collect();
-                assert!(texts.contains(&format!("\"{name}\":")), "T.{name}");
+                assert!(texts.contains(&format!("\"{name}\":")), "{name}");
             }
         }
     }

@@ -18,6 +18,8 @@ pub use crate::component_texts::ComponentTexts;
 pub use components::{
     ProviderButton, ProviderButtons, RedirectIfSignedIn, RequireSession, SignUpForm,
 };
+#[cfg(feature = "ssr")]
+pub(crate) use passkeys::{MANAGER_HTML, SIGN_IN_HTML, SIGN_UP_HTML};
 pub use passkeys::{PasskeyButton, PasskeyManager, PasskeySignUp};
 
 use std::future::Future;

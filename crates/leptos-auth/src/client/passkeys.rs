@@ -12,11 +12,11 @@ use crate::html::escape;
 
 // The words (`data-t`) are put in by the script, in the page's language: the controls are
 // hidden until it runs.
-const SIGN_IN_HTML: &str = r#"<button type="button" class="button wide" data-t="passkeySignIn" hidden></button><p class="form-error" role="alert" hidden></p>"#;
+pub(crate) const SIGN_IN_HTML: &str = r#"<button type="button" class="button wide" data-t="passkeySignIn" hidden></button><p class="form-error" role="alert" hidden></p>"#;
 
-const SIGN_UP_HTML: &str = r#"<button type="button" class="button wide" data-t="passkeySignUp" hidden></button><p class="form-error" role="alert" hidden></p>"#;
+pub(crate) const SIGN_UP_HTML: &str = r#"<button type="button" class="button wide" data-t="passkeySignUp" hidden></button><p class="form-error" role="alert" hidden></p>"#;
 
-const MANAGER_HTML: &str = r#"<h2 data-t="passkeys"></h2><ul></ul><form data-form="add"><label for="passkey-name" data-t="name"></label><input id="passkey-name" data-t-placeholder="nameExample" maxlength="64"><button type="submit" class="button" data-t="addPasskey"></button></form><div data-confirm hidden><p data-t="confirmFirst"></p><form data-form="confirm"><label for="confirm-password" data-t="yourPassword"></label><input id="confirm-password" type="password" autocomplete="current-password"><button type="submit" class="button" data-t="confirmWithPassword"></button></form><button type="button" class="button" data-action="confirm-passkey" data-t="confirmWithPasskey"></button></div><button type="button" class="button" data-action="remove-password" data-t="removePassword" hidden></button><p role="status"></p>"#;
+pub(crate) const MANAGER_HTML: &str = r#"<h2 data-t="passkeys"></h2><ul></ul><form data-form="add"><label for="passkey-name" data-t="name"></label><input id="passkey-name" data-t-placeholder="nameExample" maxlength="64"><button type="submit" class="button" data-t="addPasskey"></button></form><div data-confirm hidden><p data-t="confirmFirst"></p><form data-form="confirm"><label for="confirm-password" data-t="yourPassword"></label><input id="confirm-password" type="password" autocomplete="current-password"><button type="submit" class="button" data-t="confirmWithPassword"></button></form><button type="button" class="button" data-action="confirm-passkey" data-t="confirmWithPasskey"></button></div><button type="button" class="button" data-action="remove-password" data-t="removePassword" hidden></button><p role="status"></p>"#;
 
 /// Loads a passkey script of the auth router once the page is hydrated (once per page: a
 /// module runs once, and then finds the controls that later pages render).
