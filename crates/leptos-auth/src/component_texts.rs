@@ -58,9 +58,9 @@ impl ComponentText {
     }
 }
 
-/// The components' texts in one language: the texts in the order of [`ComponentText::ALL`],
-/// then the messages of the error codes in the order of [`AuthError::ALL`]. One flat list
-/// keeps its decoder in the client small.
+/// The components' texts in one language, made by the server for each visitor: their
+/// labels, then the messages of the error codes in the order of [`AuthError::ALL`]. One flat
+/// list keeps its decoder in the client small.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ComponentTexts(Vec<String>);
