@@ -238,6 +238,22 @@ async fn a_database_outage_fails_fast_signs_nobody_out_and_heals_by_itself() {
         slowest < Duration::from_secs(1),
         "every request answered within a second during the outage (slowest {slowest:?})"
     );
+    // A sign-up is refused too, with the code every flow gives a store that is down.
+    let newcomer = jwt.other_browser();
+    let csrf = newcomer.csrf_token().await;
+    let refused = newcomer
+        .post_form(
+            "/api/auth/signup",
+            &[
+                ("csrfToken", csrf.as_str()),
+                ("email", "newcomer@example.com"),
+                ("password", PASSWORD),
+                ("json", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.json::<Value>().await.unwrap()["error"], "Configuration");
 
     // Back up: within a few retry intervals everything works again, no restart, and the
     // database session read earlier is still there.

@@ -85,14 +85,11 @@ pub(super) async fn post(State(auth): State<Auth>, req: CheckedPost) -> Result<R
     let (code, retry_after) = match refused {
         SignUpRefused::Disabled => (AuthError::SignUpDisabled, None),
         SignUpRefused::TooManyAttempts(refusal) => (refusal.code, Some(refusal.retry_after)),
-        SignUpRefused::Invalid(error) => match error.auth_error() {
-            Some(code) => (code, None),
-            // The store is down (logged by the flow): 503 with when to come back.
-            None => {
-                return Err(Reply::json(json!({ "error": "Unavailable" }))
-                    .with_status(StatusCode::SERVICE_UNAVAILABLE));
-            }
-        },
+        // A store that is down (logged by the flow) is `Configuration`, a 503, as in every
+        // other flow.
+        SignUpRefused::Invalid(error) => {
+            (error.auth_error().unwrap_or(AuthError::Configuration), None)
+        }
         // The account exists; only its first sign-in was refused (the `sign_in` callback):
         // the error page, as for any refused sign-in.
         SignUpRefused::SignIn(failure) => {

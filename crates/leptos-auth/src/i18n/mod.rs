@@ -328,12 +328,19 @@ impl Default for Languages {
 impl Languages {
     /// Adds `tag`, or replaces the table of a language it already has.
     pub fn add(&mut self, tag: &str, table: Arc<dyn Translations>) {
-        let tag = tag.trim().to_ascii_lowercase();
-        self.known.retain(|known| *known.tag != tag);
-        self.known.push(Language {
-            tag: tag.into(),
+        let language = Language {
+            tag: tag.trim().to_ascii_lowercase().into(),
             table,
-        });
+        };
+        // In place when it is known: English stays first, the language of last resort.
+        match self
+            .known
+            .iter_mut()
+            .find(|known| known.tag == language.tag)
+        {
+            Some(known) => *known = language,
+            None => self.known.push(language),
+        }
     }
 
     pub fn set_chooser(
@@ -444,5 +451,16 @@ mod tests {
         assert_eq!(spanish.text(Text::SignUp), "Sign up");
         languages.set_chooser(|_| Some("fr".into()));
         assert_eq!(languages.for_request(&with_header("es")).tag(), "fr");
+        // An app's own English words replace the built-in ones and stay the last resort.
+        let mut languages = Languages::default();
+        languages.add(
+            "en",
+            Arc::new(|text: Text| (text == Text::SignIn).then_some("Log in")),
+        );
+        let fallback = languages.for_request(&with_header("ja"));
+        assert_eq!(
+            (fallback.tag(), fallback.text(Text::SignIn)),
+            ("en", "Log in")
+        );
     }
 }
