@@ -1,11 +1,9 @@
 //! The audit log through real HTTP: what a user does (and what is tried against their
 //! account) is listed by `GET /api/auth/audit`, newest first, for that user only.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{TestServer, spawn_with};
+use crate::common::{TestServer, spawn_with};
 use leptos_auth::store::MemoryStore;
 use serde_json::{Value, json};
 

@@ -3,11 +3,9 @@
 //! `Accept-Language`, an app's own table or its own choice — through the real server, mails
 //! through a real SMTP server.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{TestServer, spawn_with};
+use crate::common::{TestServer, spawn_with};
 use leptos_auth::{
     AuthConfig,
     config::Pages,

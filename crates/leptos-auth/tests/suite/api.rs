@@ -3,9 +3,7 @@
 //! or an attacker would see them.
 #![cfg(feature = "ssr")]
 
-mod common;
-
-use common::{location, set_cookies, spawn};
+use crate::common::{location, set_cookies, spawn};
 use leptos_auth::callbacks::Token;
 use serde_json::{Value, json};
 
@@ -36,7 +34,10 @@ fn token_for(sub: &str, iat: i64, exp: i64) -> Token {
 }
 
 /// A plain client carrying exactly this session cookie.
-async fn session_with_cookie(server: &common::TestServer, cookie: &str) -> reqwest::Response {
+async fn session_with_cookie(
+    server: &crate::common::TestServer,
+    cookie: &str,
+) -> reqwest::Response {
     reqwest::Client::new()
         .get(server.url("/api/auth/session"))
         .header("cookie", format!("authjs.session-token={cookie}"))
@@ -661,7 +662,11 @@ fn hostile_callback_urls(count: usize) -> Vec<String> {
 }
 
 /// The Location of a response, resolved as a browser would, is on the test server.
-fn assert_stays_on_site(server: &common::TestServer, response: &reqwest::Response, input: &str) {
+fn assert_stays_on_site(
+    server: &crate::common::TestServer,
+    response: &reqwest::Response,
+    input: &str,
+) {
     assert!(
         response.status().as_u16() < 500,
         "{input:?} gave {}",

@@ -1,9 +1,7 @@
 //! The demo app's guarded route groups and sign-up, through real HTTP (no JavaScript).
 #![cfg(feature = "ssr")]
 
-mod common;
-
-use common::{location, set_cookies, spawn};
+use crate::common::{location, set_cookies, spawn};
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,11 +3,9 @@
 //! per-account lockout that a brute-force run runs into, the same for accounts that do not
 //! exist.
 
-mod common;
-
 use std::{sync::Arc, time::Duration};
 
-use common::{TestServer, location, spawn_with};
+use crate::common::{TestServer, location, spawn_with};
 use leptos_auth::{
     limits::TrustedProxies,
     store::{MemoryStore, Store},

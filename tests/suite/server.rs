@@ -1,11 +1,9 @@
 //! The server through real HTTP: health check, server-rendered pages, 404s.
 #![cfg(feature = "ssr")]
 
-mod common;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_ok() {
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     let response = server.get("/healthz").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "ok");
@@ -13,7 +11,7 @@ async fn healthz_answers_ok() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_page_is_rendered_on_the_server() {
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     let response = server.get("/").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
@@ -27,7 +25,7 @@ async fn home_page_is_rendered_on_the_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn route_group_pages_have_their_layout_and_no_extra_url_segment() {
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     let sign_in = server.get("/sign-in").await.text().await.unwrap();
     assert!(
         sign_in.contains("auth-card"),
@@ -50,7 +48,7 @@ async fn route_group_pages_have_their_layout_and_no_extra_url_segment() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_path_is_a_leptos_404_page() {
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     let response = server.get("/no/such/page").await;
     assert_eq!(response.status(), 404);
     let html = response.text().await.unwrap();
@@ -63,7 +61,7 @@ async fn unknown_path_is_a_leptos_404_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn path_traversal_does_not_escape_the_site_folder() {
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     let response = server.get("/pkg/../../Cargo.toml").await;
     assert_eq!(response.status(), 404);
     let response = server.get("/pkg/%2e%2e/%2e%2e/Cargo.toml").await;
@@ -72,7 +70,7 @@ async fn path_traversal_does_not_escape_the_site_folder() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_security_headers_and_are_never_cached() {
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     for path in ["/", "/sign-in", "/no-such-page"] {
         let response = server.get(path).await;
         let headers = response.headers();
@@ -86,7 +84,7 @@ async fn pages_carry_security_headers_and_are_never_cached() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inline_scripts_run_only_with_the_nonce_of_their_response() {
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     let mut nonces = Vec::new();
     for path in ["/", "/sign-in", "/sign-up"] {
         let response = server.get(path).await;
@@ -125,7 +123,7 @@ async fn inline_scripts_run_only_with_the_nonce_of_their_response() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_development_secret_is_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     let secret = server.data_dir.join("dev-secret");
     let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "{}", secret.display());
@@ -139,7 +137,7 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
         header_read_timeout: std::time::Duration::from_secs(1),
         ..Default::default()
     };
-    let server = common::spawn_with_limits(limits).await;
+    let server = crate::common::spawn_with_limits(limits).await;
     let addr = server.base_url.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream
@@ -169,7 +167,7 @@ async fn connections_that_send_nothing_or_half_a_preface_are_cut_off() {
         header_read_timeout: std::time::Duration::from_secs(1),
         ..Default::default()
     };
-    let server = common::spawn_with_limits(limits).await;
+    let server = crate::common::spawn_with_limits(limits).await;
     let addr = server.base_url.trim_start_matches("http://");
     // Silent, and a partial HTTP/2 preface (which only protocol detection reads).
     for opening in [&b""[..], b"PRI * HTTP/2.0\r\n"] {
@@ -194,7 +192,7 @@ async fn connections_that_send_nothing_or_half_a_preface_are_cut_off() {
 async fn requests_without_a_path_are_refused_not_a_panic() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     let addr = server.base_url.trim_start_matches("http://");
     for request in [
         "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\nConnection: close\r\n\r\n",
@@ -223,7 +221,7 @@ async fn requests_without_a_path_are_refused_not_a_panic() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_request_bodies_are_refused_not_read() {
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     let big = "x".repeat(leptos_auth_demo::server::MAX_REQUEST_BODY + 1);
     for path in ["/api/auth/signup", "/api/auth/callback/credentials"] {
         let response = server
@@ -240,7 +238,7 @@ async fn oversized_request_bodies_are_refused_not_read() {
 
 /// The bytes the test server's database takes: the SQLite file once its write-ahead log is
 /// folded in, or PostgreSQL's own count of the database.
-async fn database_size(server: &common::TestServer) -> u64 {
+async fn database_size(server: &crate::common::TestServer) -> u64 {
     use sqlx::Connection;
     if server.database_url.starts_with("postgres") {
         let mut db = sqlx::PgConnection::connect(&server.database_url)
@@ -284,7 +282,7 @@ fn incompressible(len: usize, seed: u64) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_a_client_sends_cannot_grow_the_database_by_its_size() {
-    let server = common::spawn().await;
+    let server = crate::common::spawn().await;
     server
         .register("grace@example.com", "Grace", "compilers rule")
         .await;
@@ -298,7 +296,7 @@ async fn what_a_client_sends_cannot_grow_the_database_by_its_size() {
     // unlink requests for such a provider from a signed-in one: 7 MB of text in all.
     for n in 0..100 {
         let path = format!("/api/auth/callback/{}", incompressible(60_000, n));
-        let response = common::client()
+        let response = crate::common::client()
             .get(server.url(&path))
             .send()
             .await
@@ -366,7 +364,7 @@ async fn closed_within(stream: &mut tokio::net::TcpStream, limit: std::time::Dur
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_most_max_connections_are_open_and_more_are_closed_at_once() {
-    let server = common::spawn_with_limits(leptos_auth_demo::server::serve::ServeLimits {
+    let server = crate::common::spawn_with_limits(leptos_auth_demo::server::serve::ServeLimits {
         max_connections: 3,
         ..Default::default()
     })
@@ -403,7 +401,7 @@ async fn at_most_max_connections_are_open_and_more_are_closed_at_once() {
 async fn idle_connections_are_closed_http2_included() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let server = common::spawn_with_limits(leptos_auth_demo::server::serve::ServeLimits {
+    let server = crate::common::spawn_with_limits(leptos_auth_demo::server::serve::ServeLimits {
         idle_timeout: std::time::Duration::from_secs(1),
         ..Default::default()
     })

@@ -191,7 +191,7 @@ fn every_other_rust_block_of_the_readme_is_compiled_here() {
     let sources: Vec<Vec<String>> = [
         "examples/minimal/src/lib.rs",
         "examples/minimal/src/main.rs",
-        "tests/readme.rs",
+        "tests/suite/readme.rs",
     ]
     .iter()
     .map(|file| significant_lines(&std::fs::read_to_string(format!("{root}/{file}")).unwrap()))
@@ -215,7 +215,7 @@ fn every_other_rust_block_of_the_readme_is_compiled_here() {
         });
         assert!(
             found,
-            "this README block is compiled nowhere (put it in tests/readme.rs › snippets):\n{block}"
+            "this README block is compiled nowhere (put it in tests/suite/readme.rs › snippets):\n{block}"
         );
     }
 }

@@ -8,15 +8,13 @@
 //! Browsers (and webauthn-rs) refuse WebAuthn on IP-address origins, so the clients here
 //! talk to the server as `http://localhost:<port>`.
 
-mod common;
-
 use std::{
     net::SocketAddr,
     sync::{Arc, Mutex},
     time::Duration,
 };
 
-use common::{TestServer, spawn_with};
+use crate::common::{TestServer, spawn_with};
 use leptos_auth::{
     providers::Passkey,
     store::{MemoryStore, Store, TokenPurpose, TwoFactorRecord, VerificationToken},
@@ -595,7 +593,7 @@ async fn a_challenge_works_once_within_five_minutes_and_only_for_its_own_ceremon
         .await
         .unwrap();
     assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
-    let sessions_set = common::set_cookies(&replay)
+    let sessions_set = crate::common::set_cookies(&replay)
         .into_iter()
         .filter(|c| c.contains("session-token=") && !c.contains("session-token=;"))
         .count();

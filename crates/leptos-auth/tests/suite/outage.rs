@@ -4,8 +4,6 @@
 //! restart. The test runs its own throw-away cluster (it stops it), from Debian's
 //! `postgresql` that the test command installs.
 
-mod common;
-
 use std::{
     path::PathBuf,
     process::Command,
@@ -13,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::spawn_with;
+use crate::common::spawn_with;
 use leptos_auth::{
     config::SessionStrategy,
     store::{PostgresStore, Store},
@@ -181,7 +179,7 @@ async fn a_database_outage_fails_fast_signs_nobody_out_and_heals_by_itself() {
     // back to life while the store cannot be asked.
     let signed_out = jwt.other_browser();
     let signed_in = signed_out.sign_in_json(EMAIL, PASSWORD).await;
-    let copied_cookie = common::set_cookies(&signed_in)
+    let copied_cookie = crate::common::set_cookies(&signed_in)
         .iter()
         .map(|c| c.split(';').next().unwrap().to_owned())
         .find(|c| c.starts_with("authjs.session-token="))
@@ -196,7 +194,7 @@ async fn a_database_outage_fails_fast_signs_nobody_out_and_heals_by_itself() {
     let _ = jwt.get("/api/auth/session").await;
     let _ = database.get("/api/auth/session").await;
 
-    let replayed: Value = common::client()
+    let replayed: Value = crate::common::client()
         .get(jwt.url("/api/auth/session"))
         .header("cookie", &copied_cookie)
         .send()
@@ -253,7 +251,10 @@ async fn a_database_outage_fails_fast_signs_nobody_out_and_heals_by_itself() {
         )
         .await;
     assert_eq!(refused.status(), 503);
-    assert_eq!(refused.json::<Value>().await.unwrap()["error"], "Configuration");
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["error"],
+        "Configuration"
+    );
 
     // Back up: within a few retry intervals everything works again, no restart, and the
     // database session read earlier is still there.

@@ -2,11 +2,9 @@
 //! its plain form, the JSON answers, every refusal with its code, sign-up that waits for a
 //! verified address (mails through a real SMTP server), and sign-up turned off.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{TestServer, location, spawn_with};
+use crate::common::{TestServer, location, spawn_with};
 use leptos_auth::{
     AuthConfig,
     config::Pages,

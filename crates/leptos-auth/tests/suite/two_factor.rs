@@ -2,11 +2,9 @@
 //! computed here from the secret the setup answer shows, as an authenticator app would.
 //! The flows run on SQLite, on PostgreSQL (when `TEST_DATABASE_URL` is set) and in memory.
 
-mod common;
-
 use std::{sync::Arc, time::Duration};
 
-use common::{TestServer, client, set_cookies, spawn_with};
+use crate::common::{TestServer, client, set_cookies, spawn_with};
 use leptos_auth::{
     mail::LogMailer,
     providers::EmailLink,
@@ -172,7 +170,7 @@ async fn after_the_password_the_session_waits_for_the_code_on_every_store() {
         let response = browser.sign_in(EMAIL, PASSWORD).await;
         assert_eq!(response.status(), StatusCode::FOUND, "{name}");
         assert!(
-            common::location(&response).ends_with("/api/auth/two-factor"),
+            crate::common::location(&response).ends_with("/api/auth/two-factor"),
             "{name}"
         );
         assert!(
@@ -538,7 +536,10 @@ async fn without_javascript_the_forms_post_and_come_back() {
         )
         .await;
     assert_eq!(wrong.status(), StatusCode::FOUND);
-    assert!(common::location(&wrong).ends_with("/api/auth/two-factor?error=InvalidTwoFactorCode"));
+    assert!(
+        crate::common::location(&wrong)
+            .ends_with("/api/auth/two-factor?error=InvalidTwoFactorCode")
+    );
     let page = browser
         .get("/api/auth/two-factor?error=InvalidTwoFactorCode")
         .await
@@ -557,7 +558,7 @@ async fn without_javascript_the_forms_post_and_come_back() {
         )
         .await;
     assert_eq!(right.status(), StatusCode::FOUND);
-    assert!(common::location(&right).ends_with("/dashboard"));
+    assert!(crate::common::location(&right).ends_with("/dashboard"));
     assert!(
         set_cookies(&right)
             .iter()
@@ -709,7 +710,7 @@ async fn a_magic_link_or_a_reset_link_into_a_verified_account_asks_for_the_code_
     let browser = server.other_browser();
     let response = sign_in_with_link(&server, &browser, &"ab".repeat(32)).await;
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert!(common::location(&response).ends_with("/api/auth/two-factor"));
+    assert!(crate::common::location(&response).ends_with("/api/auth/two-factor"));
     assert!(!signed_in(&browser.session().await));
     let (status, body) = verify(&browser, &app.code(0), false).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -741,7 +742,7 @@ async fn a_magic_link_or_a_reset_link_into_a_verified_account_asks_for_the_code_
         )
         .await;
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert!(common::location(&response).ends_with("/api/auth/two-factor"));
+    assert!(crate::common::location(&response).ends_with("/api/auth/two-factor"));
     assert!(!signed_in(&resetter.session().await));
     let (status, body) = verify(&resetter, &app.code(1), false).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -763,7 +764,7 @@ async fn proving_the_address_of_an_unverified_account_removes_a_second_factor_se
     let owner = server.other_browser();
     let response = sign_in_with_link(&server, &owner, &"cd".repeat(32)).await;
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert!(common::location(&response).ends_with("/dashboard"));
+    assert!(crate::common::location(&response).ends_with("/dashboard"));
     assert!(signed_in(&owner.session().await));
     let status: Value = owner
         .get("/api/auth/two-factor/status")

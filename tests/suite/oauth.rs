@@ -2,11 +2,9 @@
 //! started locally), refresh-token rotation and the server-side API proxy.
 #![cfg(feature = "ssr")]
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     TestServer, client, location,
     oidc::{Claims, spawn_with_provider, spawn_with_provider_claims},
     set_cookies,
@@ -82,8 +80,8 @@ async fn a_second_sign_in_finds_the_same_user() {
     let (server, _provider) = spawn_with_provider(60).await;
     server.oauth_sign_in("oidc", "bob").await;
     let first = server.session().await["user"]["id"].clone();
-    let again = common::TestServer {
-        client: common::client(),
+    let again = crate::common::TestServer {
+        client: crate::common::client(),
         ..clone_server(&server)
     };
     again.oauth_sign_in("oidc", "bob").await;
@@ -91,8 +89,8 @@ async fn a_second_sign_in_finds_the_same_user() {
     assert_eq!(server.auth.store().list_users().await.unwrap().len(), 1);
 }
 
-fn clone_server(server: &common::TestServer) -> common::TestServer {
-    common::TestServer {
+fn clone_server(server: &crate::common::TestServer) -> crate::common::TestServer {
+    crate::common::TestServer {
         base_url: server.base_url.clone(),
         client: server.client.clone(),
         auth: server.auth.clone(),
@@ -239,8 +237,8 @@ async fn pkce_mismatch_and_replayed_codes_are_refused() {
     let (server, _provider) = spawn_with_provider(60).await;
     // PKCE: complete the provider's login with another request's code challenge.
     let csrf = server.csrf_token().await;
-    let other = common::TestServer {
-        client: common::client(),
+    let other = crate::common::TestServer {
+        client: crate::common::client(),
         ..clone_server(&server)
     };
     let other_csrf = other.csrf_token().await;
@@ -287,8 +285,8 @@ async fn pkce_mismatch_and_replayed_codes_are_refused() {
         .unwrap()
         .1
         .into_owned();
-    let replayer = common::TestServer {
-        client: common::client(),
+    let replayer = crate::common::TestServer {
+        client: crate::common::client(),
         ..clone_server(&server)
     };
     let csrf = replayer.csrf_token().await;
@@ -322,7 +320,7 @@ async fn provider_down_is_an_oauth_signin_error_not_a_500() {
         .port();
     let issuer = format!("http://127.0.0.1:{closed_port}");
     let provider = leptos_auth::providers::OAuth::oidc("oidc", "Down", issuer, "id", "secret");
-    let server = common::oidc::serve(listener, base_url, vec![provider.into()]).await;
+    let server = crate::common::oidc::serve(listener, base_url, vec![provider.into()]).await;
     let csrf = server.csrf_token().await;
     let response = server
         .post_form("/api/auth/signin/oidc", &[("csrfToken", &csrf)])

@@ -1,8 +1,6 @@
 //! The server binary's admin commands and start-up checks, run as a user would run them.
 #![cfg(feature = "ssr")]
 
-mod common;
-
 use std::{
     io::Write,
     path::Path,
@@ -11,13 +9,13 @@ use std::{
 
 /// A folder for one test's runs of the binary: the default SQLite database in its `data`
 /// folder, or with `TEST_DATABASE_URL` a fresh PostgreSQL database (see
-/// `common::test_config`), whose URL is kept in `.database_url`.
+/// `crate::common::test_config`), whose URL is kept in `.database_url`.
 fn cli_dir() -> std::path::PathBuf {
     let config = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap()
-        .block_on(common::test_config("cli"));
+        .block_on(crate::common::test_config("cli"));
     if config.database_url.starts_with("postgres") {
         std::fs::write(config.data_dir.join(".database_url"), &config.database_url).unwrap();
     }
@@ -350,7 +348,7 @@ fn user_sessions_lists_and_user_revoke_ends_them() {
         .unwrap();
     let user_agents = ["Browser One", "Browser Two"];
     runtime.block_on(async {
-        let server = common::spawn_on_database(&database_url).await;
+        let server = crate::common::spawn_on_database(&database_url).await;
         for agent in user_agents {
             let browser = reqwest::Client::builder()
                 .cookie_store(true)
@@ -503,13 +501,13 @@ fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() 
         .build()
         .unwrap();
     runtime.block_on(async {
-        let server = common::spawn_on_database(&database_url).await;
+        let server = crate::common::spawn_on_database(&database_url).await;
         let wrong = server.sign_in("grace@example.com", "not it").await;
-        assert!(common::location(&wrong).contains("error=CredentialsSignin"));
+        assert!(crate::common::location(&wrong).contains("error=CredentialsSignin"));
         let right = server
             .sign_in("grace@example.com", "my old nextauth password")
             .await;
-        assert!(common::location(&right).ends_with("/dashboard"));
+        assert!(crate::common::location(&right).ends_with("/dashboard"));
         let (_, stored) = server
             .auth
             .store()
@@ -522,8 +520,8 @@ fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() 
             "rehashed at the first sign-in: {stored}"
         );
         // And the new hash works too.
-        let browser = common::client();
-        let fresh = common::TestServer {
+        let browser = crate::common::client();
+        let fresh = crate::common::TestServer {
             client: browser,
             base_url: server.base_url.clone(),
             auth: server.auth.clone(),
@@ -533,7 +531,7 @@ fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() 
         let again = fresh
             .sign_in("grace@example.com", "my old nextauth password")
             .await;
-        assert!(common::location(&again).ends_with("/dashboard"));
+        assert!(crate::common::location(&again).ends_with("/dashboard"));
     });
 }
 
@@ -554,7 +552,7 @@ fn user_two_factor_disable_lets_a_user_who_lost_the_second_factor_in_again() {
         .build()
         .unwrap();
     // A JSON-mode password sign-in through a real server on the same database: its status.
-    let sign_in = |server: &common::TestServer| {
+    let sign_in = |server: &crate::common::TestServer| {
         let client = leptos_auth_test_util::client();
         let url = server.url("");
         async move {
@@ -581,7 +579,7 @@ fn user_two_factor_disable_lets_a_user_who_lost_the_second_factor_in_again() {
         }
     };
     let server = runtime.block_on(async {
-        let server = common::spawn_on_database(&database_url).await;
+        let server = crate::common::spawn_on_database(&database_url).await;
         let store = server.auth.store();
         let user = store
             .user_by_email("ada@example.com")

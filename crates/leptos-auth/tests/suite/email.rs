@@ -2,11 +2,9 @@
 //! password reset and email verification, with the cases an attacker or a mail scanner
 //! brings: reuse, tampering, a wrong address, expiry, and links that are only followed.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{
+use crate::common::{
     TestServer, location,
     maildev::{Maildev, link_in, query_param},
     set_cookies, spawn_with,

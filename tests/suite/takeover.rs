@@ -9,9 +9,7 @@
 //! legitimate path of each flow keeps working too.
 #![cfg(feature = "ssr")]
 
-mod common;
-
-use common::{
+use crate::common::{
     TestServer, location,
     maildev::{Maildev, link_in, query_param},
     oidc::{CLIENT_ID, CLIENT_SECRET, OidcProvider, serve_with, start_provider},

@@ -2,11 +2,9 @@
 //! through real HTTP: listing, revoking one or all others, sign-out deleting the row, password
 //! change ending every other session — and never touching another user's sessions.
 
-mod common;
-
 use std::{sync::Arc, time::Duration};
 
-use common::{TestServer, spawn_with};
+use crate::common::{TestServer, spawn_with};
 use leptos_auth::{
     config::SessionStrategy,
     store::{MemoryStore, Store},
@@ -162,7 +160,7 @@ async fn sign_out_deletes_the_row_so_a_copied_cookie_stops_working() {
         let server = server(strategy).await;
         server.register(EMAIL, "Ada", PASSWORD).await;
         let response = server.sign_in(EMAIL, PASSWORD).await;
-        let cookie = common::set_cookies(&response)
+        let cookie = crate::common::set_cookies(&response)
             .into_iter()
             .find(|c| c.starts_with("authjs.session-token="))
             .unwrap();
@@ -294,9 +292,9 @@ async fn changing_the_password_ends_every_other_session() {
 
     let old = laptop.other_browser();
     let refused = old.sign_in(EMAIL, PASSWORD).await;
-    assert!(common::location(&refused).contains("error=CredentialsSignin"));
+    assert!(crate::common::location(&refused).contains("error=CredentialsSignin"));
     let new = old.sign_in(EMAIL, "a brand new password").await;
-    assert!(common::location(&new).ends_with("/dashboard"));
+    assert!(crate::common::location(&new).ends_with("/dashboard"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -316,7 +314,10 @@ async fn plain_forms_come_back_to_their_page() {
             ],
         )
         .await;
-    assert_eq!(common::location(&wrong), "/settings?error=WrongPassword");
+    assert_eq!(
+        crate::common::location(&wrong),
+        "/settings?error=WrongPassword"
+    );
     let others = server
         .post_form(
             "/api/auth/sessions/revoke",
@@ -327,7 +328,7 @@ async fn plain_forms_come_back_to_their_page() {
             ],
         )
         .await;
-    assert_eq!(common::location(&others), "/settings");
+    assert_eq!(crate::common::location(&others), "/settings");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -346,7 +347,7 @@ async fn a_revoked_jwt_session_is_noticed_within_the_check_interval() {
     .await;
     a.register(EMAIL, "Ada", PASSWORD).await;
     let response = a.sign_in(EMAIL, PASSWORD).await;
-    let cookie = common::set_cookies(&response)
+    let cookie = crate::common::set_cookies(&response)
         .into_iter()
         .find(|c| c.starts_with("authjs.session-token="))
         .unwrap()

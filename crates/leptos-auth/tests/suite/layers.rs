@@ -1,7 +1,8 @@
 //! The library's layers read top-down (docs/architecture.md › Layers): this reads every
 //! `crate::` path in `src/` and checks which module may name which, and that no import cycle
 //! comes back. It is a plain test so that anyone can run it
-//! (`cargo test -p leptos-auth --test layers`) and CI keeps it true.
+//! (`cargo test -p leptos-auth --features sqlite,postgres --test suite layers::`) and CI
+//! keeps it true.
 //!
 //! A module is a file or folder right under `src/` (`actions`, `store`, `core`, …); `lib.rs`
 //! re-exports are followed to the module that defines the name. Doc comments and unit-test

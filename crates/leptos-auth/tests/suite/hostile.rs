@@ -1,11 +1,9 @@
 //! The library tried as an attacker would, through real HTTP: malformed bodies and broken
 //! %-escapes on every POST endpoint, and CSRF on every state-changing endpoint.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{TestServer, spawn_with};
+use crate::common::{TestServer, spawn_with};
 use leptos_auth::store::{TokenPurpose, VerificationToken};
 use leptos_auth::{mail::LogMailer, providers::EmailLink, store::MemoryStore};
 use serde_json::{Value, json};
@@ -130,7 +128,7 @@ async fn no_malformed_body_on_any_post_endpoint_gives_a_server_error() {
 
 /// A signed-in browser whose form lacks the CSRF token (or carries another browser's).
 async fn assert_refused_without_csrf(server: &TestServer, path: &str, fields: &[(&str, &str)]) {
-    let other_browser = common::client();
+    let other_browser = crate::common::client();
     let foreign_token = {
         let body: Value = other_browser
             .get(server.url("/api/auth/csrf"))
@@ -230,7 +228,7 @@ async fn every_state_changing_endpoint_requires_the_csrf_token() {
     assert_eq!(server.session().await["user"]["name"], "Ada");
     let other = server.other_browser();
     let old_password = other.sign_in(EMAIL, PASSWORD).await;
-    assert!(common::location(&old_password).ends_with("/dashboard"));
+    assert!(crate::common::location(&old_password).ends_with("/dashboard"));
     // JSON bodies are checked the same way.
     let update = server
         .client
@@ -248,7 +246,7 @@ async fn forged_spellings_of_session_cookie_chunks_get_no_set_cookie_each() {
     let server = spawn().await;
     server.register(EMAIL, "Ada", PASSWORD).await;
     // A genuine CSRF cookie and token, so the requests get as far as the session cookie.
-    let browser = common::client();
+    let browser = crate::common::client();
     let csrf_response = browser
         .get(server.url("/api/auth/csrf"))
         .send()
@@ -275,7 +273,7 @@ async fn forged_spellings_of_session_cookie_chunks_get_no_set_cookie_each() {
         .collect();
     let cookies = format!("{csrf_cookie}; {}", forged.join("; "));
     for path in ["/api/auth/callback/credentials", "/api/auth/signout"] {
-        let response = common::client()
+        let response = crate::common::client()
             .post(server.url(path))
             .header("cookie", &cookies)
             .form(&[
