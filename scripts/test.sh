@@ -33,15 +33,7 @@ report_timings() {
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "clippy (server): library, demo, examples; the release WASM bundle builds meanwhile"
-# The bundle builds in target/front, a target directory (and lock) of its own, so it can run
-# beside clippy: each leaves a core idle for long stretches (clippy's last crates, the bundle's
-# single-unit LTO, wasm-bindgen and wasm-opt). Its output is shown at the release build.
-mkdir -p target
-front_log=target/front-build.log
-cargo leptos build --release --precompress --frontend-only >"$front_log" 2>&1 &
-front_pid=$!
-trap 'kill "$front_pid" 2>/dev/null || true; stop_test_postgres' EXIT
+step "clippy (server): library, demo, examples"
 cargo clippy --workspace --all-targets --features ssr -- -D warnings
 
 step "clippy (client): library, demo, examples"
@@ -87,11 +79,7 @@ for needed in migrations/sqlite/ migrations/postgres/ assets/passkey-core.js; do
 done
 
 step "release build"
-front_ok=true
-wait "$front_pid" || front_ok=false
-cat "$front_log"
-$front_ok || { echo "the release WASM bundle did not build"; exit 1; }
-cargo leptos build --release --precompress --server-only
+cargo leptos build --release --precompress
 
 step "sizes"
 scripts/sizes.sh
