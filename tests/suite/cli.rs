@@ -520,14 +520,7 @@ fn users_imported_from_mongo_sign_in_with_their_bcrypt_password_once_rehashed() 
             "rehashed at the first sign-in: {stored}"
         );
         // And the new hash works too.
-        let browser = crate::common::client();
-        let fresh = crate::common::TestServer {
-            client: browser,
-            base_url: server.base_url.clone(),
-            auth: server.auth.clone(),
-            data_dir: server.data_dir.clone(),
-            database_url: server.database_url.clone(),
-        };
+        let fresh = server.other_browser();
         let again = fresh
             .sign_in("grace@example.com", "my old nextauth password")
             .await;

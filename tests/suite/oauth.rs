@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::common::{
-    TestServer, client, location,
+    location,
     oidc::{Claims, spawn_with_provider, spawn_with_provider_claims},
     set_cookies,
 };
@@ -80,23 +80,10 @@ async fn a_second_sign_in_finds_the_same_user() {
     let (server, _provider) = spawn_with_provider(60).await;
     server.oauth_sign_in("oidc", "bob").await;
     let first = server.session().await["user"]["id"].clone();
-    let again = crate::common::TestServer {
-        client: crate::common::client(),
-        ..clone_server(&server)
-    };
+    let again = server.other_browser();
     again.oauth_sign_in("oidc", "bob").await;
     assert_eq!(again.session().await["user"]["id"], first);
     assert_eq!(server.auth.store().list_users().await.unwrap().len(), 1);
-}
-
-fn clone_server(server: &crate::common::TestServer) -> crate::common::TestServer {
-    crate::common::TestServer {
-        base_url: server.base_url.clone(),
-        client: server.client.clone(),
-        auth: server.auth.clone(),
-        data_dir: server.data_dir.clone(),
-        database_url: server.database_url.clone(),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -130,13 +117,7 @@ async fn claims_in_the_id_token_are_used_too() {
 async fn parallel_first_sign_ins_of_one_person_make_one_user() {
     let (server, _provider) = spawn_with_provider(60).await;
     // Two browsers reach the provider's callback at the same moment.
-    let other_browser = TestServer {
-        base_url: server.base_url.clone(),
-        client: client(),
-        auth: server.auth.clone(),
-        data_dir: server.data_dir.clone(),
-        database_url: server.database_url.clone(),
-    };
+    let other_browser = server.other_browser();
     let ((first, _), (second, _)) = tokio::join!(
         server.oauth_sign_in("oidc", "frank"),
         other_browser.oauth_sign_in("oidc", "frank"),
@@ -237,10 +218,7 @@ async fn pkce_mismatch_and_replayed_codes_are_refused() {
     let (server, _provider) = spawn_with_provider(60).await;
     // PKCE: complete the provider's login with another request's code challenge.
     let csrf = server.csrf_token().await;
-    let other = crate::common::TestServer {
-        client: crate::common::client(),
-        ..clone_server(&server)
-    };
+    let other = server.other_browser();
     let other_csrf = other.csrf_token().await;
     let other_start = other
         .post_form("/api/auth/signin/oidc", &[("csrfToken", &other_csrf)])
@@ -285,10 +263,7 @@ async fn pkce_mismatch_and_replayed_codes_are_refused() {
         .unwrap()
         .1
         .into_owned();
-    let replayer = crate::common::TestServer {
-        client: crate::common::client(),
-        ..clone_server(&server)
-    };
+    let replayer = server.other_browser();
     let csrf = replayer.csrf_token().await;
     let start = replayer
         .post_form("/api/auth/signin/oidc", &[("csrfToken", &csrf)])

@@ -5,8 +5,11 @@
 //! server it starts.
 
 pub mod authenticator;
+mod browser;
 pub mod maildev;
 pub mod postgres;
+
+pub use browser::Browser;
 
 use std::path::PathBuf;
 

@@ -3,10 +3,10 @@
 
 // The shared harness (crates/test-util); not every test file uses all of it.
 #[allow(unused_imports)]
-pub use leptos_auth_test_util::{client, location, maildev, set_cookies, temp_dir};
+pub use leptos_auth_test_util::{Browser, client, location, maildev, set_cookies, temp_dir};
 pub mod oidc;
 
-use std::path::PathBuf;
+use std::{ops::Deref, path::PathBuf};
 
 use leptos_auth::Auth;
 use leptos_auth_demo::server::{self, SiteConfig};
@@ -17,10 +17,10 @@ use rust_embed::RustEmbed;
 #[allow_missing = true]
 struct SiteAssets;
 
+/// The demo's server, seen through one browser (its cookies), with the app's `Auth` at hand
+/// for what a test sets up or checks in the store directly.
 pub struct TestServer {
-    pub base_url: String,
-    /// A browser-like client: keeps cookies, does not follow redirects.
-    pub client: reqwest::Client,
+    pub browser: Browser,
     pub auth: Auth,
     pub data_dir: PathBuf,
     /// The test's own database (SQLite in `data_dir`, or a fresh PostgreSQL database).
@@ -40,44 +40,23 @@ pub async fn test_config(label: &str) -> SiteConfig {
     config
 }
 
+impl Deref for TestServer {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
 impl TestServer {
     /// Another browser (its own cookies) on the same server.
     pub fn other_browser(&self) -> TestServer {
         TestServer {
-            base_url: self.base_url.clone(),
-            client: client(),
+            browser: self.browser.another(),
             auth: self.auth.clone(),
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone(),
         }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
-    }
-
-    /// A GET as a browser navigating to the page sends it (`Accept: text/html`).
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-            .send()
-            .await
-            .expect("request to the test server")
-    }
-
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .form(form)
-            .send()
-            .await
-            .expect("request to the test server")
-    }
-
-    pub async fn csrf_token(&self) -> String {
-        let body: serde_json::Value = self.get("/api/auth/csrf").await.json().await.unwrap();
-        body["csrfToken"].as_str().unwrap().to_owned()
     }
 
     /// Creates a password user directly in the store.
@@ -99,25 +78,6 @@ impl TestServer {
             form.push(("json", "true"));
         }
         self.post_form("/api/auth/signup", &form).await
-    }
-
-    /// Signs in through `POST /api/auth/callback/credentials`; returns the response.
-    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
-        let csrf = self.csrf_token().await;
-        self.post_form(
-            "/api/auth/callback/credentials",
-            &[
-                ("csrfToken", &csrf),
-                ("email", email),
-                ("password", password),
-                ("callbackUrl", "/dashboard"),
-            ],
-        )
-        .await
-    }
-
-    pub async fn session(&self) -> serde_json::Value {
-        self.get("/api/auth/session").await.json().await.unwrap()
     }
 }
 
@@ -154,8 +114,7 @@ async fn serve_config(config: SiteConfig, limits: server::serve::ServeLimits) ->
         std::future::pending(),
     ));
     TestServer {
-        base_url: format!("http://{addr}"),
-        client: client(),
+        browser: Browser::new(format!("http://{addr}")),
         auth,
         data_dir,
         database_url: config.database_url.clone(),

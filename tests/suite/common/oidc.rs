@@ -10,7 +10,7 @@ use leptos_auth::{
 use leptos_auth_demo::server;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use super::{SiteAssets, TestServer, client, maildev::free_port};
+use super::{Browser, SiteAssets, TestServer, maildev::free_port};
 
 pub const CLIENT_ID: &str = "leptos-auth-test";
 pub const CLIENT_SECRET: &str = "leptos-auth-test-secret";
@@ -179,8 +179,7 @@ pub async fn serve_with(
         std::future::pending(),
     ));
     TestServer {
-        base_url,
-        client: client(),
+        browser: Browser::new(base_url),
         auth,
         data_dir,
         database_url: config.database_url.clone(),

@@ -5,9 +5,9 @@
 
 // The shared harness (crates/test-util); not every test file uses all of it.
 #[allow(unused_imports)]
-pub use leptos_auth_test_util::{client, location, maildev, set_cookies};
+pub use leptos_auth_test_util::{Browser, client, location, maildev, set_cookies};
 
-use std::sync::Arc;
+use std::{ops::Deref, sync::Arc};
 
 use axum::{
     Router,
@@ -22,23 +22,19 @@ use leptos_auth::{
 };
 use serde_json::Value;
 
+/// The minimal app, seen through one browser (its cookies), with the app's `Auth` at hand for
+/// what a test sets up or checks in the store directly.
 pub struct TestServer {
-    pub base_url: String,
-    /// A browser-like client: keeps cookies (in `jar`), does not follow redirects.
-    pub client: reqwest::Client,
-    pub jar: Arc<reqwest::cookie::Jar>,
+    pub browser: Browser,
     pub auth: Auth,
 }
 
-/// A browser-like client and the jar of its cookies.
-fn browser_client() -> (reqwest::Client, Arc<reqwest::cookie::Jar>) {
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("an HTTP client");
-    (client, jar)
+impl Deref for TestServer {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
 }
 
 /// Custom session fields, as an app would add them: the user id and a number claim on
@@ -102,64 +98,18 @@ async fn change() -> &'static str {
 impl TestServer {
     /// Another browser (its own cookies) on the same server.
     pub fn other_browser(&self) -> TestServer {
-        let (client, jar) = browser_client();
         TestServer {
-            base_url: self.base_url.clone(),
-            client,
-            jar,
+            browser: self.browser.another(),
             auth: self.auth.clone(),
         }
     }
 
-    /// The value of the cookie `name` this browser holds for the server.
-    pub fn cookie(&self, name: &str) -> Option<String> {
-        use reqwest::cookie::CookieStore;
-        let header = self.jar.cookies(&self.base_url.parse().unwrap())?;
-        header.to_str().ok()?.split("; ").find_map(|pair| {
-            let (key, value) = pair.split_once('=')?;
-            (key == name).then(|| value.to_owned())
-        })
-    }
-
     /// Another browser holding copies of this one's cookies (as a thief would).
     pub fn with_copied_cookies(&self) -> TestServer {
-        use reqwest::cookie::CookieStore;
-        let copy = self.other_browser();
-        let url: reqwest::Url = self.base_url.parse().unwrap();
-        if let Some(header) = self.jar.cookies(&url) {
-            for pair in header.to_str().unwrap().split("; ") {
-                copy.jar.add_cookie_str(&format!("{pair}; Path=/"), &url);
-            }
+        TestServer {
+            browser: self.browser.with_copied_cookies(),
+            auth: self.auth.clone(),
         }
-        copy
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
-    }
-
-    /// A GET as a browser navigating to the page sends it (`Accept: text/html`).
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-            .send()
-            .await
-            .expect("request to the test server")
-    }
-
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .form(form)
-            .send()
-            .await
-            .expect("request to the test server")
-    }
-
-    pub async fn csrf_token(&self) -> String {
-        let body: Value = self.get("/api/auth/csrf").await.json().await.unwrap();
-        body["csrfToken"].as_str().unwrap().to_owned()
     }
 
     /// Creates a password user directly in the store.
@@ -168,42 +118,6 @@ impl TestServer {
             .register(email, Some(name), password)
             .await
             .expect("register test user");
-    }
-
-    /// Signs in through `POST /api/auth/callback/credentials`; returns the response.
-    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
-        let csrf = self.csrf_token().await;
-        self.post_form(
-            "/api/auth/callback/credentials",
-            &[
-                ("csrfToken", &csrf),
-                ("email", email),
-                ("password", password),
-                ("callbackUrl", "/dashboard"),
-            ],
-        )
-        .await
-    }
-
-    /// Signs in through the credentials callback as `fetch` with `redirect: false` does
-    /// (JSON mode): the answer carries the outcome in its status and `{"url"}`.
-    pub async fn sign_in_json(&self, email: &str, password: &str) -> reqwest::Response {
-        let csrf = self.csrf_token().await;
-        self.client
-            .post(self.url("/api/auth/callback/credentials"))
-            .header("x-auth-return-redirect", "1")
-            .form(&[
-                ("csrfToken", csrf.as_str()),
-                ("email", email),
-                ("password", password),
-            ])
-            .send()
-            .await
-            .unwrap()
-    }
-
-    pub async fn session(&self) -> Value {
-        self.get("/api/auth/session").await.json().await.unwrap()
     }
 }
 
@@ -242,11 +156,8 @@ pub async fn spawn_with(
     let addr = listener.local_addr().unwrap();
     let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
-    let (client, jar) = browser_client();
     TestServer {
-        base_url: format!("http://{addr}"),
-        client,
-        jar,
+        browser: Browser::new(format!("http://{addr}")),
         auth,
     }
 }
