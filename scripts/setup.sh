@@ -24,9 +24,9 @@ if ! pkg-config --exists openssl 2>/dev/null; then
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q " ${CARGO_LEPTOS_VERSION}\$"; then
-  _log "installing cargo-leptos ${CARGO_LEPTOS_VERSION} (about 15 minutes, once)"
+  _log "installing cargo-leptos ${CARGO_LEPTOS_VERSION} (about 13 minutes, once)"
   # Its release profile asks for fat LTO in one codegen unit: 25 minutes on two cores. Thin
-  # codegen units without LTO build it in 15 (measured); it only orchestrates builds.
+  # codegen units without LTO build it in 13 (measured); it only orchestrates builds.
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
     cargo install cargo-leptos --version "${CARGO_LEPTOS_VERSION}" --locked --features no_downloads
 fi
@@ -35,7 +35,7 @@ fi
 # file pins a crate version the registry no longer serves.
 _wasm_bindgen_version="$(grep -A1 '^name = "wasm-bindgen"$' "${_repo_root}/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')"
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${_wasm_bindgen_version}\$"; then
-  _log "installing wasm-bindgen-cli ${_wasm_bindgen_version} (about 5 minutes, once)"
+  _log "installing wasm-bindgen-cli ${_wasm_bindgen_version} (about 2 minutes, once)"
   cargo install wasm-bindgen-cli --version "${_wasm_bindgen_version}"
 fi
 
