@@ -50,6 +50,17 @@ step "Rust tests (library and demo) on PostgreSQL, linted by clippy as they buil
 # part of the build's fingerprint, so it stays set until the test binaries are all run.
 export RUSTC_WORKSPACE_WRAPPER="$(rustc --print sysroot)/bin/clippy-driver"
 export CLIPPY_ARGS="-Dwarnings__CLIPPY_HACKERY__"
+# CLIPPY_ARGS is clippy's own, undocumented interface: make sure it still turns a lint into
+# an error before a green build is trusted.
+probe="$(mktemp -d)"
+printf 'fn main() {\n    let v = vec![1u8];\n    if v.len() == 0 {}\n}\n' >"$probe/probe.rs"
+probe_output="$(CARGO_PRIMARY_PACKAGE=1 "$RUSTC_WORKSPACE_WRAPPER" rustc --edition 2024 \
+  "$probe/probe.rs" --out-dir "$probe" 2>&1 || true)"
+rm -rf "$probe"
+if ! grep -q 'clippy::len-zero` implied by `-D warnings`' <<<"$probe_output"; then
+  printf 'clippy-driver did not deny a lint with CLIPPY_ARGS=%s:\n%s\n' "$CLIPPY_ARGS" "$probe_output"
+  exit 1
+fi
 # The integration tests mostly wait on servers (maildev, PostgreSQL, the OpenID provider,
 # expiry windows), not on the cores: four at a time finish the suites in two thirds of the
 # time of two. The binaries that measure (timing) or flood hold one test each.
