@@ -544,30 +544,14 @@ fn user_two_factor_disable_lets_a_user_who_lost_the_second_factor_in_again() {
         .enable_all()
         .build()
         .unwrap();
-    // A JSON-mode password sign-in through a real server on the same database: its status.
+    // A JSON-mode password sign-in from a fresh browser, through a real server on the same
+    // database: its status.
     let sign_in = |server: &crate::common::TestServer| {
-        let client = leptos_auth_test_util::client();
-        let url = server.url("");
+        let browser = server.other_browser();
         async move {
-            let csrf: serde_json::Value = client
-                .get(format!("{url}/api/auth/csrf"))
-                .send()
+            browser
+                .sign_in_json("ada@example.com", "a strong password")
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            client
-                .post(format!("{url}/api/auth/callback/credentials"))
-                .header("x-auth-return-redirect", "1")
-                .form(&[
-                    ("csrfToken", csrf["csrfToken"].as_str().unwrap()),
-                    ("email", "ada@example.com"),
-                    ("password", "a strong password"),
-                ])
-                .send()
-                .await
-                .unwrap()
                 .status()
         }
     };

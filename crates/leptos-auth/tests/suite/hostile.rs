@@ -128,18 +128,7 @@ async fn no_malformed_body_on_any_post_endpoint_gives_a_server_error() {
 
 /// A signed-in browser whose form lacks the CSRF token (or carries another browser's).
 async fn assert_refused_without_csrf(server: &TestServer, path: &str, fields: &[(&str, &str)]) {
-    let other_browser = crate::common::client();
-    let foreign_token = {
-        let body: Value = other_browser
-            .get(server.url("/api/auth/csrf"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        body["csrfToken"].as_str().unwrap().to_owned()
-    };
+    let foreign_token = server.other_browser().csrf_token().await;
     for token in [
         None,
         Some(""),
